@@ -3,9 +3,16 @@ package dev.sqlmeshdag.render;
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.ModelSource;
 import dev.sqlmeshdag.core.Problems;
+import dev.sqlmeshdag.core.PropertyValue;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /** Renders SQLMesh macros with the values SQLMesh uses at load time ({@code @start_ds} as 1970-01-01 ...). */
 public final class MacroRenderer {
+
+    /** Kinds SQLMesh renders with the execution time only, so @start_* and @end_* do not exist for them. */
+    private static final Set<String> EXECUTION_TIME_ONLY_KINDS = Set.of("VIEW", "FULL");
 
     private final RenderContext context;
 
@@ -15,11 +22,48 @@ public final class MacroRenderer {
 
     /** The model's query with {@code @DEF}s from its statements applied and every load-time macro evaluated. */
     public String renderQuery(ModelSource source, Problems problems) {
-        throw new UnsupportedOperationException("TODO");
+        if (source.query() == null) {
+            return null;
+        }
+        String kind = kindOf(source);
+        boolean interval = !EXECUTION_TIME_ONLY_KINDS.contains(kind);
+        MacroEvaluator evaluator = new MacroEvaluator(context, problems, interval, kind);
+        Location statementsAt = source.location();
+        for (String statement : source.preStatements()) {
+            evaluator.applyDefinitions(statement, statementsAt);
+        }
+        Location where = source.queryLocation() != null ? source.queryLocation() : source.location();
+        String query = source.query();
+        if (source.jinja()) {
+            query = new JinjaRenderer(context, interval).render(query, where, problems);
+        }
+        return evaluator.render(query, where);
     }
 
     /** A piece of text such as a model name holding {@code @{var}} / {@code @var} references. */
     public String renderText(String text, Location where, Problems problems) {
-        throw new UnsupportedOperationException("TODO");
+        if (text == null || text.indexOf('@') < 0) {
+            return text;
+        }
+        return new MacroEvaluator(context, problems, true, "VIEW").renderName(text, where);
+    }
+
+    /** The model's kind name, else {@code model_defaults.kind}, else VIEW as SQLMesh defaults. */
+    private String kindOf(ModelSource source) {
+        Optional<PropertyValue> kind = source.value("kind");
+        String name = kind.map(MacroRenderer::kindName).orElse(context.defaultKind());
+        return name == null ? "VIEW" : name.toUpperCase(Locale.ROOT);
+    }
+
+    private static String kindName(PropertyValue value) {
+        if (value instanceof PropertyValue.Call call) {
+            return call.name();
+        }
+        if (value instanceof PropertyValue.Scalar scalar) {
+            return scalar.value();
+        }
+        String text = value.text().strip();
+        int paren = text.indexOf('(');
+        return paren > 0 ? text.substring(0, paren).strip() : text;
     }
 }

@@ -13,6 +13,8 @@ import java.util.Set;
  * @param thisModel          the model's fqn (for {@code @this_model})
  * @param gateway            the gateway name (for {@code @gateway})
  * @param userMacros         the project's own Python macro names, lower case
+ * @param defaultKind        {@code model_defaults.kind} when set, else null (SQLMesh then uses VIEW); it decides
+ *                           whether {@code @start_ds} and friends exist for a model without its own kind
  */
 public record RenderContext(
         String dialect,
@@ -20,5 +22,12 @@ public record RenderContext(
         Map<String, PropertyValue> blueprintVariables,
         String thisModel,
         String gateway,
-        Set<String> userMacros) {
+        Set<String> userMacros,
+        String defaultKind) {
+
+    /** Without a default kind: models that name no kind are VIEWs, as in SQLMesh. */
+    public RenderContext(String dialect, Map<String, Object> variables, Map<String, PropertyValue> blueprintVariables,
+            String thisModel, String gateway, Set<String> userMacros) {
+        this(dialect, variables, blueprintVariables, thisModel, gateway, userMacros, null);
+    }
 }

@@ -1,0 +1,20 @@
+MODEL (
+  name marts.customer_summary,
+  kind FULL,
+  cron '@weekly',
+  tags [marts, crm],
+  grain customer_id
+);
+
+SELECT
+  c.customer_id,
+  c.customer_name,
+  c.region,
+  COUNT(o.order_id) AS order_count,
+  COALESCE(SUM(o.amount), 0) AS lifetime_value,
+  MIN(o.order_date) AS first_order_date,
+  MAX(o.order_date) AS last_order_date
+FROM staging.stg_customers AS c
+LEFT JOIN staging.stg_orders AS o
+  ON c.customer_id = o.customer_id
+GROUP BY c.customer_id, c.customer_name, c.region

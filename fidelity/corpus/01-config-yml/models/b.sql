@@ -1,0 +1,2 @@
+MODEL (name s.b, kind VIEW);
+SELECT id FROM s.a

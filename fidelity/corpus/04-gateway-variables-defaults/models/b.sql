@@ -1,0 +1,2 @@
+MODEL (name s.b, kind FULL, cron '@weekly');
+SELECT * FROM s.a, @{src}.customers

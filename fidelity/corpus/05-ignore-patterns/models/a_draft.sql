@@ -1,0 +1,2 @@
+MODEL (name s.a, kind FULL);
+SELECT 2 AS id FROM nowhere.broken

@@ -1,0 +1,2 @@
+MODEL (name s.b);
+SELECT * FROM s.a

@@ -1,0 +1,2 @@
+MODEL (name s.scratch);
+SELECT * FROM s.a

@@ -1,0 +1,2 @@
+MODEL (name explicit.named);
+SELECT * FROM sales.order_totals

@@ -1,0 +1,2 @@
+MODEL (kind VIEW);
+SELECT id FROM sales.orders

@@ -1,0 +1,2 @@
+MODEL (name sales.orders_copy, kind FULL);
+SELECT * FROM Sales.Orders

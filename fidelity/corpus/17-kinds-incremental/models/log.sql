@@ -1,0 +1,2 @@
+MODEL (name s.log, kind INCREMENTAL_UNMANAGED (insert_overwrite false));
+SELECT e.id FROM s.events AS e

@@ -1,0 +1,2 @@
+MODEL (name s.helper, kind EMBEDDED);
+SELECT id FROM raw.src WHERE id > 0

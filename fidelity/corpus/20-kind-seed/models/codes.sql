@@ -1,0 +1,1 @@
+MODEL (name seeds.codes, kind SEED (path '$root/seeds/codes.csv', csv_settings (delimiter = ';')));

@@ -1,0 +1,2 @@
+MODEL (name s.b, kind VIEW (materialized true));
+SELECT id FROM s.a

@@ -1,0 +1,2 @@
+MODEL (name s.c, kind full);
+SELECT id FROM s.b

@@ -1,0 +1,1 @@
+MODEL(name "s"."b",kind FULL,cron '@daily',tags (x,y));SELECT a.id FROM s.a AS a -- no trailing newline

@@ -1,0 +1,2 @@
+MODEL (name s.beta, kind FULL, enabled @with_beta);
+SELECT id FROM s.a

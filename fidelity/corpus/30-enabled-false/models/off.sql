@@ -1,0 +1,2 @@
+MODEL (name s.off, kind FULL, enabled false);
+SELECT id FROM s.a

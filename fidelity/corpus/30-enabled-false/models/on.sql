@@ -1,0 +1,2 @@
+MODEL (name s.on_model, kind FULL, enabled true);
+SELECT id FROM s.a

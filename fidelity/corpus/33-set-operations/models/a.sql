@@ -1,0 +1,6 @@
+MODEL (name s.a, kind FULL);
+(SELECT id FROM raw.a1 UNION SELECT id FROM raw.a2)
+INTERSECT
+(SELECT id FROM raw.b1 EXCEPT SELECT id FROM raw.b2)
+UNION ALL
+SELECT id FROM raw.c1

@@ -1,0 +1,2 @@
+MODEL (name sales.ORDER_SUMMARY, kind FULL);
+SELECT * FROM SALES.orders

@@ -1,0 +1,2 @@
+MODEL (name s.b, kind FULL);
+SELECT * FROM @src_schema.sessions

@@ -1,0 +1,2 @@
+MODEL (name s.a, kind FULL);
+SELECT * FROM @source_table(orders) WHERE @positive(id)

@@ -1,0 +1,2 @@
+MODEL (name s.lookup, kind FULL);
+SELECT 1 AS id

@@ -1,0 +1,2 @@
+MODEL (name s.every_daily, kind FULL, cron '@daily');
+SELECT 1 AS id

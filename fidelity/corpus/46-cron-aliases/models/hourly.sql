@@ -1,0 +1,2 @@
+MODEL (name s.every_hourly, kind FULL, cron '@hourly');
+SELECT 1 AS id

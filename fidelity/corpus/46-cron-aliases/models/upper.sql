@@ -1,0 +1,2 @@
+MODEL (name s.upper_alias, kind FULL, cron '@HOURLY');
+SELECT * FROM s.every_daily

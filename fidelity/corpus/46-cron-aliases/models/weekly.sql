@@ -1,0 +1,2 @@
+MODEL (name s.every_weekly, kind FULL, cron '@weekly');
+SELECT 1 AS id

@@ -1,0 +1,2 @@
+MODEL (name s.custom_7, kind FULL, cron '0 0 * * 0');
+SELECT 1 AS id

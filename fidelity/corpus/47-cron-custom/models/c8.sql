@@ -1,0 +1,2 @@
+MODEL (name s.custom_8, kind FULL, cron '*/30 * * * *');
+SELECT 1 AS id

@@ -1,0 +1,100 @@
+package dev.sqlmeshdag.bridge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqlmeshdag.core.Location;
+import dev.sqlmeshdag.core.Problem;
+import dev.sqlmeshdag.engine.Engine;
+import dev.sqlmeshdag.engine.LoadedProject;
+import dev.sqlmeshdag.engine.Options;
+import dev.sqlmeshdag.spec.SpecBuilder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the Python side calls through Py4J. Every answer is one JSON string, so a whole project crosses the
+ * socket in one round trip; problems come back in the document's {@code errors}, never as a Java exception.
+ */
+public final class Bridge {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Py4J also reaches static methods through an instance. */
+    public Bridge() {
+    }
+
+    public static String version() {
+        return Engine.VERSION;
+    }
+
+    /**
+     * @param projectPath the project folder
+     * @param optionsJson {@code {"gateway": null|"g", "select": [...], "exclude": [...]}}; null or "" for none
+     */
+    public static String spec(String projectPath, String optionsJson) {
+        Path path = Path.of(projectPath == null ? "" : projectPath);
+        Options options;
+        try {
+            options = options(optionsJson);
+        } catch (IllegalArgumentException e) {
+            return SpecBuilder.toJson(SpecBuilder.failure(path, List.of(
+                    Problem.error(new Location("<options>", 1, 1), e.getMessage()))));
+        }
+        try {
+            LoadedProject loaded = Engine.load(path, options);
+            return SpecBuilder.toJson(SpecBuilder.build(loaded, path));
+        } catch (RuntimeException | StackOverflowError e) {
+            return SpecBuilder.toJson(SpecBuilder.failure(path, List.of(Problem.error(null,
+                    "internal engine error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "; please report this with the project"))));
+        }
+    }
+
+    static Options options(String optionsJson) {
+        if (optionsJson == null || optionsJson.isBlank()) {
+            return Options.defaults();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(optionsJson);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("options are not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || node.isNull()) {
+            return Options.defaults();
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("options must be a JSON object like "
+                    + "{\"gateway\": null, \"select\": [], \"exclude\": []}");
+        }
+        JsonNode gateway = node.get("gateway");
+        if (gateway != null && !gateway.isNull() && !gateway.isTextual()) {
+            throw new IllegalArgumentException("options.gateway must be a string or null");
+        }
+        return new Options(gateway == null || gateway.isNull() ? null : gateway.asText(),
+                strings(node, "select"), strings(node, "exclude"), null);
+    }
+
+    private static List<String> strings(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        List<String> out = new ArrayList<>();
+        if (value == null || value.isNull()) {
+            return out;
+        }
+        if (value.isTextual()) {
+            out.add(value.asText());
+            return out;
+        }
+        if (!value.isArray()) {
+            throw new IllegalArgumentException("options." + field + " must be a list of selector strings");
+        }
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw new IllegalArgumentException("options." + field + " must hold only strings");
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.sqlmeshdag.engine;
+
+import dev.sqlmeshdag.core.Location;
+import dev.sqlmeshdag.core.Model;
+import dev.sqlmeshdag.core.ModelSource;
+import dev.sqlmeshdag.core.Problems;
+import dev.sqlmeshdag.core.ProjectConfig;
+import dev.sqlmeshdag.core.ProjectException;
+import dev.sqlmeshdag.graph.ModelGraph;
+import dev.sqlmeshdag.graph.Selector;
+import dev.sqlmeshdag.lineage.NameNormalizer;
+import dev.sqlmeshdag.parse.PythonModelParser;
+import dev.sqlmeshdag.parse.SqlModelParser;
+import dev.sqlmeshdag.project.ProjectLoader;
+import dev.sqlmeshdag.schedule.DagSchedule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Reads a SQLMesh project into models, their graph and the DAG schedule. */
+public final class Engine {
+
+    public static final String VERSION = "0.1.0";
+
+    private Engine() {
+    }
+
+    /** Never throws for a problem in the project: those are in {@link LoadedProject#problems()}. */
+    public static LoadedProject load(Path root, Options opts) {
+        Path projectRoot = root.toAbsolutePath().normalize();
+        Problems problems = new Problems();
+        if (!Files.isDirectory(projectRoot)) {
+            problems.error(new Location(root.toString(), 1, 1), "no project folder here; pass the folder that "
+                    + "holds the SQLMesh project's config.yaml");
+            return empty(null, problems, "");
+        }
+        ProjectConfig config;
+        try {
+            config = ProjectLoader.load(projectRoot, opts.gateway(), problems);
+        } catch (ProjectException e) {
+            e.problems().forEach(problems::add);
+            return empty(null, problems, "");
+        }
+        if (config == null) {
+            return empty(null, problems, "");
+        }
+        Fingerprint fingerprint = new Fingerprint();
+        LocalDateTime nowUtc = LocalDateTime.ofInstant(opts.nowOrCurrent(), ZoneOffset.UTC);
+        List<Model> models = readModels(config, nowUtc, fingerprint, problems);
+        List<Model> unique = dropDuplicates(models, problems);
+        ModelGraph graph = ModelGraph.build(unique, problems);
+        List<String> selected = select(graph, config, opts, problems);
+        DagSchedule schedule = DagSchedule.of(selected.stream().map(graph::model).toList(), nowUtc);
+        fingerprint.addProjectFiles(config);
+        return new LoadedProject(config, graph, selected, schedule, problems, fingerprint.hex(opts));
+    }
+
+    private static LoadedProject empty(ProjectConfig config, Problems problems, String fingerprint) {
+        return new LoadedProject(config, ModelGraph.build(List.of(), problems), List.of(),
+                DagSchedule.of(List.of(), LocalDateTime.now(ZoneOffset.UTC)), problems, fingerprint);
+    }
+
+    /** Every model file, read and parsed in parallel; order restored afterwards by file. */
+    private static List<Model> readModels(ProjectConfig config, LocalDateTime nowUtc, Fingerprint fingerprint,
+            Problems problems) {
+        ModelAssembler assembler = new ModelAssembler(config, nowUtc);
+        Path root = config.root().toAbsolutePath().normalize();
+        Map<String, List<Model>> byFile = new TreeMap<>();
+        List<Path> files = config.modelFiles() == null ? List.of() : config.modelFiles();
+        files.parallelStream().forEach(path -> {
+            Path abs = root.resolve(path);
+            String relative = SourceFiles.relative(root, abs);
+            List<Model> fromFile = readModelFile(abs, relative, config, assembler, fingerprint, problems);
+            synchronized (byFile) {
+                byFile.put(relative, fromFile);
+            }
+        });
+        List<Model> all = new ArrayList<>();
+        byFile.values().forEach(all::addAll);
+        return all;
+    }
+
+    private static List<Model> readModelFile(Path abs, String relative, ProjectConfig config,
+            ModelAssembler assembler, Fingerprint fingerprint, Problems problems) {
+        Optional<SourceFiles.Read> read = SourceFiles.read(abs, relative, problems);
+        if (read.isEmpty()) {
+            return List.of();
+        }
+        fingerprint.add(relative, read.get().bytes());
+        try {
+            List<ModelSource> sources = relative.endsWith(".py")
+                    ? PythonModelParser.parse(relative, read.get().text(), config.variables(), problems)
+                    : SqlModelParser.parse(relative, read.get().text(), problems);
+            List<Model> out = new ArrayList<>();
+            for (ModelSource src : sources) {
+                assembler.assemble(src, problems).ifPresent(out::add);
+            }
+            return out;
+        } catch (ProjectException e) {
+            e.problems().forEach(problems::add);
+            return List.of();
+        } catch (RuntimeException e) {
+            // One unreadable file must not hide the rest of the project; the message says what broke.
+            problems.error(new Location(relative, 1, 1), "the engine could not read this model ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); please report this with the file");
+            return List.of();
+        }
+    }
+
+    /** SQLMesh refuses two models with one fqn; both files are named so the user can pick one. */
+    private static List<Model> dropDuplicates(List<Model> models, Problems problems) {
+        Map<String, Model> first = new LinkedHashMap<>();
+        for (Model m : models) {
+            Model previous = first.putIfAbsent(m.fqn(), m);
+            if (previous != null) {
+                problems.error(m.location(), "duplicate model name " + m.fqn() + ": also defined at "
+                        + previous.location() + "; rename one of the two models (" + previous.location().file()
+                        + ", " + m.location().file() + ")");
+            }
+        }
+        return List.copyOf(first.values());
+    }
+
+    /** Select expressions OR-ed, then exclude expressions removed; all models when nothing is selected. */
+    private static List<String> select(ModelGraph graph, ProjectConfig config, Options opts, Problems problems) {
+        if (graph.hasCycle()) {
+            return List.of();
+        }
+        NameNormalizer names = new NameNormalizer(config.dialect(), config.defaultCatalog());
+        Selector selector = new Selector(graph, names::fqn);
+        Set<String> chosen = new TreeSet<>();
+        if (opts.select().isEmpty()) {
+            chosen.addAll(graph.models().keySet());
+        }
+        for (String expression : opts.select()) {
+            chosen.addAll(evaluate(selector, expression, "--select", problems));
+        }
+        for (String expression : opts.exclude()) {
+            chosen.removeAll(evaluate(selector, expression, "--exclude", problems));
+        }
+        return graph.orderOf(chosen);
+    }
+
+    private static Set<String> evaluate(Selector selector, String expression, String option, Problems problems) {
+        Location where = new Location(option, 1, 1);
+        try {
+            Set<String> found = selector.select(expression);
+            if (found.isEmpty()) {
+                problems.warning(where, "'" + expression + "' matches no model; check the name (selectors use "
+                        + "model names such as sushi.orders, wildcards like sushi.*, or tag:NAME)");
+            }
+            return found;
+        } catch (Selector.SyntaxException e) {
+            problems.error(where, e.getMessage());
+            return Set.of();
+        }
+    }
+
+    /** Models in topological order, for callers that want the full graph (all models, no selection). */
+    public static List<Model> ordered(ModelGraph graph) {
+        List<Model> out = new ArrayList<>();
+        graph.topologicalOrder().forEach(f -> out.add(graph.model(f)));
+        if (out.isEmpty()) {
+            out.addAll(graph.models().values());
+            out.sort(Comparator.comparing(Model::fqn));
+        }
+        return out;
+    }
+}

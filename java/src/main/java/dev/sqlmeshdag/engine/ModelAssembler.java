@@ -1,0 +1,266 @@
+package dev.sqlmeshdag.engine;
+
+import dev.sqlmeshdag.core.Location;
+import dev.sqlmeshdag.core.Model;
+import dev.sqlmeshdag.core.ModelSource;
+import dev.sqlmeshdag.core.Problems;
+import dev.sqlmeshdag.core.ProjectConfig;
+import dev.sqlmeshdag.core.Property;
+import dev.sqlmeshdag.core.PropertyValue;
+import dev.sqlmeshdag.lineage.NameNormalizer;
+import dev.sqlmeshdag.lineage.TableExtractor;
+import dev.sqlmeshdag.render.MacroRenderer;
+import dev.sqlmeshdag.render.RenderContext;
+import dev.sqlmeshdag.schedule.ModelSchedule;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns one model as written into the model SQLMesh would load: {@code model_defaults} applied, name inferred or
+ * rendered, fqn normalised, query rendered and its tables found.
+ */
+final class ModelAssembler {
+
+    /** SQLMesh's defaults when neither the model nor {@code model_defaults} sets a value. */
+    static final String DEFAULT_CRON = "@daily";
+    static final String DEFAULT_KIND = "VIEW";
+
+    static final Set<String> KINDS = Set.of("INCREMENTAL_BY_TIME_RANGE", "INCREMENTAL_BY_UNIQUE_KEY",
+            "INCREMENTAL_BY_PARTITION", "INCREMENTAL_UNMANAGED", "FULL", "SCD_TYPE_2", "SCD_TYPE_2_BY_TIME",
+            "SCD_TYPE_2_BY_COLUMN", "VIEW", "EMBEDDED", "SEED", "EXTERNAL", "CUSTOM", "MANAGED");
+
+    private final ProjectConfig config;
+    private final LocalDateTime nowUtc;
+
+    ModelAssembler(ProjectConfig config, LocalDateTime nowUtc) {
+        this.config = config;
+        this.nowUtc = nowUtc;
+    }
+
+    /** Empty when the model is disabled or has an error (recorded). */
+    Optional<Model> assemble(ModelSource src, Problems problems) {
+        Map<String, Object> defaults = config.modelDefaults() == null ? Map.of() : config.modelDefaults();
+        if (!enabled(src, defaults)) {
+            return Optional.empty();
+        }
+        String dialect = java.util.Objects.requireNonNullElse(
+                firstNonBlank(text(src, "dialect"), str(defaults.get("dialect")), config.dialect()), "")
+                .toLowerCase(Locale.ROOT);
+        String defaultKind = kindName(defaults.get("kind"));
+        RenderContext nameContext = new RenderContext(dialect, variables(), src.blueprintVariables(), null,
+                config.gateway(), userMacros(), defaultKind);
+        Optional<String> name = name(src, new MacroRenderer(nameContext), problems);
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        NameNormalizer names = new NameNormalizer(dialect, config.defaultCatalog());
+        String fqn = names.fqn(name.get());
+        String kind = kind(src, defaultKind, problems);
+        Optional<ModelSchedule.Resolved> schedule = ModelSchedule.resolve(scheduleInput(src, defaults), nowUtc,
+                problems);
+        if (kind == null || schedule.isEmpty()) {
+            return Optional.empty();
+        }
+        RenderContext context = new RenderContext(dialect, variables(), src.blueprintVariables(), fqn,
+                config.gateway(), userMacros(), defaultKind);
+        List<String> dependsOn = dependencies(src, kind, dialect, names, new MacroRenderer(context), fqn, problems);
+        return Optional.of(new Model(fqn, name.get(), kind, schedule.get().cron(), schedule.get().cronTz(),
+                schedule.get().intervalUnit().value(),
+                firstNonBlank(text(src, "start"), str(defaults.get("start"))),
+                strings(src.value("tags").orElse(null)),
+                firstNonBlank(text(src, "owner"), str(defaults.get("owner"))),
+                text(src, "description"),
+                dependsOn,
+                audits(src, defaults),
+                dialect,
+                src.python(),
+                src.location()));
+    }
+
+    private Map<String, Object> variables() {
+        return config.variables() == null ? Map.of() : config.variables();
+    }
+
+    private Set<String> userMacros() {
+        return config.userMacros() == null ? Set.of() : config.userMacros();
+    }
+
+    private static boolean enabled(ModelSource src, Map<String, Object> defaults) {
+        String value = firstNonBlank(text(src, "enabled"), str(defaults.get("enabled")));
+        return value == null || !value.trim().equalsIgnoreCase("false");
+    }
+
+    /** The {@code name} property with blueprint variables rendered, else the name inferred from the path. */
+    private Optional<String> name(ModelSource src, MacroRenderer renderer, Problems problems) {
+        Optional<Property> prop = src.property("name");
+        if (prop.isPresent()) {
+            String written = scalar(prop.get().value());
+            String rendered = written.contains("@") ? renderer.renderText(written, prop.get().location(), problems)
+                    : written;
+            if (rendered != null && !rendered.isBlank()) {
+                return Optional.of(rendered.trim());
+            }
+        }
+        if (config.inferNames()) {
+            Optional<String> inferred = inferName(config.root(), src.file());
+            if (inferred.isPresent()) {
+                return inferred;
+            }
+        }
+        problems.error(src.location(), "the model has no name; add a 'name' property to its MODEL block"
+                + (config.inferNames() ? "" : " (or set model_naming.infer_names: true in the config to name "
+                + "models after their path under models/)"));
+        return Optional.empty();
+    }
+
+    /**
+     * SQLMesh's rule: the folders after the first {@code models} folder of the path, then the file stem, keeping
+     * the last three parts ({@code models/sch/tbl.sql} is {@code sch.tbl}, {@code models/cat/sch/tbl.sql} is
+     * {@code cat.sch.tbl}).
+     */
+    static Optional<String> inferName(Path root, String relativeFile) {
+        Path abs = root.toAbsolutePath().resolve(relativeFile);
+        List<String> parts = new ArrayList<>();
+        abs.forEach(p -> parts.add(p.toString()));
+        int models = parts.indexOf("models");
+        if (models < 0 || models >= parts.size() - 1) {
+            return Optional.empty();
+        }
+        List<String> named = new ArrayList<>(parts.subList(models + 1, parts.size() - 1));
+        String fileName = parts.get(parts.size() - 1);
+        int dot = fileName.lastIndexOf('.');
+        named.add(dot > 0 ? fileName.substring(0, dot) : fileName);
+        return Optional.of(String.join(".", named.subList(Math.max(0, named.size() - 3), named.size())));
+    }
+
+    private static String kind(ModelSource src, String defaultKind, Problems problems) {
+        Optional<Property> prop = src.property("kind");
+        // SQLMesh's Python models default to FULL (a Python function cannot be a view); SQL models to VIEW.
+        String fallback = src.python() ? "FULL" : DEFAULT_KIND;
+        String kind = prop.map(p -> kindName(p.value())).orElse(defaultKind == null ? fallback : defaultKind);
+        if (kind == null || !KINDS.contains(kind)) {
+            Location at = prop.map(Property::location).orElse(src.location());
+            problems.error(at, "unknown model kind '" + (prop.isPresent() ? prop.get().value().text() : kind)
+                    + "'; use one of " + String.join(", ", new TreeSet<>(KINDS)));
+            return null;
+        }
+        return kind;
+    }
+
+    /** The kind's name from a property ({@code FULL}, {@code INCREMENTAL_BY_TIME_RANGE(...)}) or a default. */
+    static String kindName(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof PropertyValue.Call call) {
+            return call.name().toUpperCase(Locale.ROOT);
+        }
+        if (value instanceof PropertyValue pv) {
+            return scalar(pv).toUpperCase(Locale.ROOT);
+        }
+        if (value instanceof Map<?, ?> map) {
+            return kindName(map.get("name"));
+        }
+        String text = value.toString().trim();
+        int paren = text.indexOf('(');
+        return (paren > 0 ? text.substring(0, paren) : text).trim().toUpperCase(Locale.ROOT);
+    }
+
+    private static ModelSchedule.Input scheduleInput(ModelSource src, Map<String, Object> defaults) {
+        return new ModelSchedule.Input(
+                firstNonBlank(text(src, "cron"), str(defaults.get("cron")), DEFAULT_CRON),
+                src.property("cron").map(Property::location).orElse(null),
+                firstNonBlank(text(src, "cron_tz"), str(defaults.get("cron_tz"))),
+                src.property("cron_tz").map(Property::location).orElse(null),
+                firstNonBlank(text(src, "interval_unit"), str(defaults.get("interval_unit"))),
+                src.property("interval_unit").map(Property::location).orElse(null),
+                "true".equalsIgnoreCase(firstNonBlank(text(src, "allow_partials"),
+                        str(defaults.get("allow_partials")), "false").trim()),
+                src.location());
+    }
+
+    /**
+     * What the query reads, plus {@code depends_on}, each normalised; the model itself removed (an incremental
+     * model may read its own table), sorted.
+     */
+    private List<String> dependencies(ModelSource src, String kind, String dialect, NameNormalizer names,
+            MacroRenderer renderer, String fqn, Problems problems) {
+        Set<String> deps = new TreeSet<>();
+        for (String table : strings(src.value("depends_on").orElse(null))) {
+            deps.add(names.fqn(table));
+        }
+        if (src.python()) {
+            for (String table : src.dependencies() == null ? List.<String>of() : src.dependencies()) {
+                deps.add(names.fqn(table));
+            }
+        } else if (src.query() != null && !src.query().isBlank() && !kind.equals("SEED")) {
+            String rendered = renderer.renderQuery(src, problems);
+            Location at = src.queryLocation() != null ? src.queryLocation() : src.location();
+            for (String table : TableExtractor.tables(rendered, dialect, at, problems)) {
+                deps.add(names.fqn(table));
+            }
+        }
+        deps.remove(fqn);
+        return List.copyOf(deps);
+    }
+
+    /** Audit names: {@code model_defaults.audits} first, then the model's own, as SQLMesh merges them. */
+    private static List<String> audits(ModelSource src, Map<String, Object> defaults) {
+        List<String> out = new ArrayList<>();
+        if (defaults.get("audits") instanceof List<?> list) {
+            list.forEach(a -> out.add(callName(String.valueOf(a))));
+        }
+        PropertyValue value = src.value("audits").orElse(null);
+        List<PropertyValue> items = value instanceof PropertyValue.ListValue l ? l.items()
+                : value == null ? List.of() : List.of(value);
+        for (PropertyValue item : items) {
+            out.add(item instanceof PropertyValue.Call c ? c.name() : callName(scalar(item)));
+        }
+        return out;
+    }
+
+    private static String callName(String text) {
+        int paren = text.indexOf('(');
+        return (paren > 0 ? text.substring(0, paren) : text).trim();
+    }
+
+    /** A list property's items as strings ({@code [a, 'b']}), or a lone value as a one-item list. */
+    static List<String> strings(PropertyValue value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof PropertyValue.ListValue list) {
+            return list.items().stream().map(ModelAssembler::scalar).toList();
+        }
+        return List.of(scalar(value));
+    }
+
+    /** A scalar's content without quotes; anything else as written. */
+    static String scalar(PropertyValue value) {
+        return value instanceof PropertyValue.Scalar s ? s.value() : value.text();
+    }
+
+    private static String text(ModelSource src, String key) {
+        return src.value(key).map(ModelAssembler::scalar).orElse(null);
+    }
+
+    private static String str(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,213 @@
+package dev.sqlmeshdag.lineage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits SQL text into tokens just finely enough for macro rendering and table scanning: strings, comments and
+ * quoted identifiers are kept whole so that nothing inside them is ever mistaken for a keyword, a macro or a name.
+ * Every token keeps its offsets, so callers can copy the original text between tokens unchanged.
+ */
+public final class SqlLexer {
+
+    public enum Type { WORD, QUOTED, STRING, NUMBER, MACRO, PUNCT, COMMENT }
+
+    /**
+     * @param type  kind of token
+     * @param start offset of the first character
+     * @param end   offset after the last character
+     * @param text  the token exactly as written
+     * @param spaceBefore whether whitespace or a comment separates it from the previous token
+     */
+    public record Token(Type type, int start, int end, String text, boolean spaceBefore) {
+
+        public boolean is(String word) {
+            return (type == Type.WORD || type == Type.PUNCT) && text.equalsIgnoreCase(word);
+        }
+
+        public boolean isName() {
+            return type == Type.WORD || type == Type.QUOTED;
+        }
+    }
+
+    private final String sql;
+    private final Dialect dialect;
+    private int pos;
+
+    private SqlLexer(String sql, Dialect dialect) {
+        this.sql = sql;
+        this.dialect = dialect;
+    }
+
+    /** All tokens except comments. */
+    public static List<Token> tokens(String sql, Dialect dialect) {
+        return new SqlLexer(sql, dialect).run(false);
+    }
+
+    /** All tokens, comments included (for rewriting text without touching comments). */
+    public static List<Token> tokensWithComments(String sql, Dialect dialect) {
+        return new SqlLexer(sql, dialect).run(true);
+    }
+
+    private List<Token> run(boolean keepComments) {
+        List<Token> out = new ArrayList<>();
+        boolean space = false;
+        while (pos < sql.length()) {
+            char c = sql.charAt(pos);
+            if (Character.isWhitespace(c)) {
+                pos++;
+                space = true;
+                continue;
+            }
+            Token t = next(c, space);
+            if (t.type() == Type.COMMENT) {
+                space = true;
+                if (!keepComments) {
+                    continue;
+                }
+            } else {
+                space = false;
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    private Token next(char c, boolean space) {
+        int start = pos;
+        Type type;
+        if (startsComment(c)) {
+            skipComment(c);
+            type = Type.COMMENT;
+        } else if (c == '\'') {
+            skipString();
+            type = Type.STRING;
+        } else if (c == '$' && peek(1) == '$') {
+            skipUntil("$$", 2);
+            type = Type.STRING;
+        } else if (c == '"' || c == '`') {
+            skipQuoted(c, c);
+            type = Type.QUOTED;
+        } else if (c == '[' && dialect.brackets()) {
+            skipQuoted('[', ']');
+            type = Type.QUOTED;
+        } else if (Character.isDigit(c) || (c == '.' && Character.isDigit(peek(1)))) {
+            skipNumber();
+            type = Type.NUMBER;
+        } else if (c == '@') {
+            skipMacro();
+            type = Type.MACRO;
+        } else if (isWordStart(c)) {
+            skipWord();
+            type = Type.WORD;
+        } else {
+            pos++;
+            type = Type.PUNCT;
+        }
+        return new Token(type, start, pos, sql.substring(start, pos), space);
+    }
+
+    private boolean startsComment(char c) {
+        if (c == '-' && peek(1) == '-') {
+            return true;
+        }
+        if (c == '/' && peek(1) == '*') {
+            return true;
+        }
+        return c == '#' && (dialect == Dialect.MYSQL || dialect == Dialect.BIGQUERY || dialect == Dialect.CLICKHOUSE);
+    }
+
+    private void skipComment(char c) {
+        if (c == '/') {
+            skipUntil("*/", 2);
+            return;
+        }
+        while (pos < sql.length() && sql.charAt(pos) != '\n') {
+            pos++;
+        }
+    }
+
+    private void skipString() {
+        boolean backslash = dialect.backticks();
+        if (sql.startsWith("'''", pos) && dialect == Dialect.BIGQUERY) {
+            skipUntil("'''", 3);
+            return;
+        }
+        pos++;
+        while (pos < sql.length()) {
+            char c = sql.charAt(pos);
+            if (backslash && c == '\\') {
+                pos += 2;
+            } else if (c == '\'') {
+                if (peek(1) == '\'') {
+                    pos += 2;
+                } else {
+                    pos++;
+                    return;
+                }
+            } else {
+                pos++;
+            }
+        }
+    }
+
+    private void skipQuoted(char open, char close) {
+        pos++;
+        while (pos < sql.length()) {
+            char c = sql.charAt(pos);
+            pos++;
+            if (c == close) {
+                if (open != '[' && pos < sql.length() && sql.charAt(pos) == close) {
+                    pos++;
+                } else {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Skips past {@code end}, which starts {@code openLength} characters after the opening delimiter. */
+    private void skipUntil(String end, int openLength) {
+        int found = sql.indexOf(end, pos + openLength);
+        pos = found < 0 ? sql.length() : found + end.length();
+    }
+
+    private void skipNumber() {
+        while (pos < sql.length() && (Character.isLetterOrDigit(sql.charAt(pos)) || sql.charAt(pos) == '.'
+                || sql.charAt(pos) == '_')) {
+            pos++;
+        }
+    }
+
+    /** {@code @name}, {@code @{name}} and {@code @@system_var}; the name is read by the macro renderer. */
+    private void skipMacro() {
+        pos++;
+        if (pos < sql.length() && sql.charAt(pos) == '{') {
+            int close = sql.indexOf('}', pos);
+            pos = close < 0 ? sql.length() : close + 1;
+        } else {
+            while (pos < sql.length() && (isWordPart(sql.charAt(pos)) || sql.charAt(pos) == '@')) {
+                pos++;
+            }
+        }
+    }
+
+    private void skipWord() {
+        while (pos < sql.length() && isWordPart(sql.charAt(pos))) {
+            pos++;
+        }
+    }
+
+    private static boolean isWordStart(char c) {
+        return Character.isLetter(c) || c == '_' || c == '$';
+    }
+
+    private static boolean isWordPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+
+    private char peek(int ahead) {
+        int i = pos + ahead;
+        return i < sql.length() ? sql.charAt(i) : '\0';
+    }
+}

@@ -1,0 +1,276 @@
+package dev.sqlmeshdag.lineage;
+
+import dev.sqlmeshdag.lineage.SqlLexer.Token;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Finds table names by reading tokens, for queries JSqlParser cannot parse (Snowflake {@code LATERAL FLATTEN},
+ * {@code v:path} access, BigQuery dashed projects, DuckDB {@code FROM 'file.parquet'} ...). A name counts when it
+ * follows FROM, JOIN, APPLY or a comma in a FROM list and is not called like a function; CTE names are scoped
+ * to the parentheses that declare them, the same rules {@link ScopedTableFinder} applies to a parse tree.
+ */
+final class TableScanner {
+
+    private static final Set<String> CLAUSE_ENDS = Set.of("WHERE", "GROUP", "HAVING", "QUALIFY", "ORDER", "LIMIT",
+            "UNION", "EXCEPT", "INTERSECT", "MINUS", "WINDOW", "SELECT", "OFFSET", "FETCH", "RETURNING", "SETTINGS",
+            "FORMAT", "INTO");
+    /** Words after FROM that introduce something other than a table name. */
+    private static final Set<String> NOT_TABLES = Set.of("LATERAL", "UNNEST", "TABLE", "VALUES", "SELECT", "WITH",
+            "FROM", "JOIN", "ON", "USING", "WHERE", "GROUP", "ORDER", "HAVING", "QUALIFY", "LIMIT", "UNION", "LEFT",
+            "RIGHT", "INNER", "OUTER", "CROSS", "FULL", "NATURAL", "AS", "SET");
+    /** Words before a parenthesis that make it a query or a list rather than a function call. */
+    private static final Set<String> NON_FUNCTION_WORDS = Set.of("IN", "EXISTS", "FROM", "JOIN", "AS", "ON", "AND",
+            "OR", "NOT", "WHERE", "SELECT", "UNION", "ALL", "ANY", "SOME", "LATERAL", "DISTINCT", "EXCEPT",
+            "INTERSECT", "MINUS", "APPLY", "THEN", "ELSE", "WHEN", "HAVING", "QUALIFY", "USING", "BY", "MATERIALIZED");
+
+    private enum With { NONE, EXPECT_NAME, EXPECT_AS, EXPECT_BODY }
+
+    /** State of one parenthesis level. */
+    private static final class Frame {
+        final Set<String> ctes = new HashSet<>();
+        final boolean functionCall;
+        /** The CTE whose body this parenthesis holds, or null. */
+        final String cteBody;
+        boolean sawSelect;
+        boolean inFrom;
+        With with = With.NONE;
+        boolean recursive;
+        String pendingCte;
+
+        Frame(boolean functionCall, String cteBody) {
+            this.functionCall = functionCall;
+            this.cteBody = cteBody;
+        }
+    }
+
+    private final List<Token> tokens;
+    private final Dialect dialect;
+    private final UnaryOperator<String> fold;
+    private final Deque<Frame> frames = new ArrayDeque<>();
+    private final Set<String> found = new LinkedHashSet<>();
+    private boolean balanced = true;
+    private int i;
+
+    private TableScanner(List<Token> tokens, Dialect dialect, UnaryOperator<String> fold) {
+        this.tokens = tokens;
+        this.dialect = dialect;
+        this.fold = fold;
+    }
+
+    /** What the scan found; {@code balanced} is false when parentheses did not pair up, so scopes may be wrong. */
+    record Result(List<String> tables, boolean balanced) {
+    }
+
+    static List<String> scan(String sql, Dialect dialect, UnaryOperator<String> fold) {
+        return scanChecked(sql, dialect, fold).tables();
+    }
+
+    static Result scanChecked(String sql, Dialect dialect, UnaryOperator<String> fold) {
+        TableScanner s = new TableScanner(SqlLexer.tokens(sql, dialect), dialect, fold);
+        s.run();
+        return new Result(new ArrayList<>(s.found), s.frames.size() == 1 && s.balanced);
+    }
+
+    private void run() {
+        frames.push(new Frame(false, null));
+        while (i < tokens.size()) {
+            step(tokens.get(i));
+        }
+    }
+
+    private void step(Token t) {
+        Frame f = frames.peek();
+        if (t.is("(")) {
+            openParen(f);
+        } else if (t.is(")")) {
+            closeParen();
+        } else if (f.with != With.NONE) {
+            readWithList(f, t);
+        } else if (t.is("WITH") && !isTableHint(f)) {
+            f.with = With.EXPECT_NAME;
+            i++;
+        } else if (t.is("SELECT")) {
+            f.sawSelect = true;
+            f.inFrom = false;
+            i++;
+        } else if (isFromKeyword(t, f)) {
+            f.inFrom = true;
+            i++;
+            readTableRef();
+        } else if (t.is(",") && f.inFrom) {
+            i++;
+            readTableRef();
+        } else {
+            if (t.type() == SqlLexer.Type.WORD && CLAUSE_ENDS.contains(t.text().toUpperCase(Locale.ROOT))) {
+                f.inFrom = false;
+            }
+            i++;
+        }
+    }
+
+    /** {@code WITH [RECURSIVE] name [(columns)] AS [NOT] [MATERIALIZED] (body), ...}. */
+    private void readWithList(Frame f, Token t) {
+        if (f.with == With.EXPECT_NAME) {
+            if (t.is("RECURSIVE")) {
+                f.recursive = true;
+            } else if (t.isName()) {
+                f.pendingCte = fold.apply(t.text());
+                if (f.recursive) {
+                    f.ctes.add(f.pendingCte);
+                }
+                f.with = With.EXPECT_AS;
+            }
+        } else if (f.with == With.EXPECT_AS && t.is("AS")) {
+            f.with = With.EXPECT_BODY;
+        }
+        i++;
+    }
+
+    /** T-SQL's {@code FROM t WITH (NOLOCK)} is a hint, not a CTE list. */
+    private boolean isTableHint(Frame f) {
+        return f.inFrom && i + 1 < tokens.size() && tokens.get(i + 1).is("(");
+    }
+
+    private boolean isFromKeyword(Token t, Frame f) {
+        if (t.is("JOIN") || t.is("APPLY")) {
+            // ClickHouse's ARRAY JOIN unfolds a column, it reads no table
+            return i == 0 || !tokens.get(i - 1).is("ARRAY");
+        }
+        if (!t.is("FROM")) {
+            return false;
+        }
+        Token prev = i > 0 ? tokens.get(i - 1) : null;
+        if (prev != null && prev.is("DISTINCT")) {
+            return false;
+        }
+        // EXTRACT(YEAR FROM x), TRIM(x FROM y): FROM inside a function call without a SELECT is no clause
+        return !f.functionCall || f.sawSelect;
+    }
+
+    private void openParen(Frame f) {
+        Token prev = i > 0 ? tokens.get(i - 1) : null;
+        if (f.with == With.EXPECT_BODY) {
+            frames.push(new Frame(false, f.pendingCte));
+            i++;
+            return;
+        }
+        boolean function = prev != null && prev.type() == SqlLexer.Type.WORD
+                && !NON_FUNCTION_WORDS.contains(prev.text().toUpperCase(Locale.ROOT));
+        Frame child = new Frame(function, null);
+        frames.push(child);
+        i++;
+        boolean fromItem = prev != null && (prev.is("FROM") || prev.is("JOIN") || (prev.is(",") && f.inFrom));
+        if (fromItem && i < tokens.size() && couldBeTable(tokens.get(i))) {
+            // FROM (a JOIN b ON ...): a parenthesised join, whose first item is a table too
+            child.inFrom = true;
+            readTableRef();
+        }
+    }
+
+    private void closeParen() {
+        i++;
+        if (frames.size() == 1) {
+            balanced = false;
+            return;
+        }
+        Frame closed = frames.pop();
+        Frame f = frames.peek();
+        if (closed.cteBody != null) {
+            f.ctes.add(closed.cteBody);
+            f.pendingCte = null;
+            boolean more = i < tokens.size() && tokens.get(i).is(",");
+            f.with = more ? With.EXPECT_NAME : With.NONE;
+            if (more) {
+                i++;
+            }
+        }
+    }
+
+    /** Reads one FROM item: a name (maybe dotted) unless it is a function call, subquery or keyword. */
+    private void readTableRef() {
+        while (i < tokens.size() && (tokens.get(i).is("ONLY") || tokens.get(i).is("FINAL"))) {
+            i++;
+        }
+        if (i >= tokens.size()) {
+            return;
+        }
+        Token first = tokens.get(i);
+        boolean duckdb = dialect == Dialect.DUCKDB || dialect == Dialect.MOTHERDUCK;
+        if (first.type() == SqlLexer.Type.STRING && duckdb) {
+            // DuckDB reads FROM 'file.parquet' as a table named after the file, and SQLMesh lists it
+            String path = first.text().substring(1, first.text().length() - 1);
+            addTable('"' + path.replace("\"", "\"\"") + '"', path);
+            i++;
+            return;
+        }
+        if (!couldBeTable(first)) {
+            return;
+        }
+        StringBuilder name = new StringBuilder();
+        String last = readDottedName(name);
+        if (i < tokens.size() && tokens.get(i).is("(")) {
+            return;
+        }
+        addTable(name.toString(), last);
+    }
+
+    /** Whether a token after FROM may start a table name (not a keyword, literal, parenthesis or stage). */
+    static boolean couldBeTable(Token t) {
+        return t.isName() && !(t.type() == SqlLexer.Type.WORD && NOT_TABLES.contains(t.text().toUpperCase(Locale.ROOT)));
+    }
+
+    /** Reads {@code a.b.c} (and BigQuery's {@code my-project.ds.t}); returns the last part. */
+    private String readDottedName(StringBuilder name) {
+        String last = null;
+        while (i < tokens.size()) {
+            Token t = tokens.get(i);
+            if (!t.isName() && !(last != null && t.type() == SqlLexer.Type.NUMBER)) {
+                break;
+            }
+            name.append(t.text());
+            last = t.text();
+            i++;
+            while (dialect == Dialect.BIGQUERY && i + 1 < tokens.size() && tokens.get(i).is("-")
+                    && !tokens.get(i).spaceBefore() && !tokens.get(i + 1).spaceBefore()) {
+                name.append('-').append(tokens.get(i + 1).text());
+                last = name.substring(name.lastIndexOf(".") + 1);
+                i += 2;
+            }
+            if (dialect == Dialect.BIGQUERY && i < tokens.size() && tokens.get(i).is("*")
+                    && !tokens.get(i).spaceBefore()) {
+                // wildcard table: dataset.events_*
+                name.append('*');
+                last = last + "*";
+                i++;
+                break;
+            }
+            // a part may start with digits (raw.2024_orders), which the lexer reads as a number
+            if (i + 1 < tokens.size() && tokens.get(i).is(".") && !tokens.get(i + 1).spaceBefore()
+                    && (tokens.get(i + 1).isName() || tokens.get(i + 1).type() == SqlLexer.Type.NUMBER)) {
+                name.append('.');
+                i++;
+            } else {
+                break;
+            }
+        }
+        return last;
+    }
+
+    private void addTable(String name, String lastPart) {
+        String key = fold.apply(lastPart);
+        for (Frame f : frames) {
+            if (f.ctes.contains(key)) {
+                return;
+            }
+        }
+        found.add(name);
+    }
+}

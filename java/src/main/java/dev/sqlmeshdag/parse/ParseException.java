@@ -1,0 +1,16 @@
+package dev.sqlmeshdag.parse;
+
+/** A problem in a model file at a known offset; turned into a {@code file:line:col: message} problem. */
+final class ParseException extends Exception {
+
+    final int offset;
+
+    ParseException(int offset, String message) {
+        super(message);
+        this.offset = offset;
+    }
+
+    ParseException(SqlToken token, String message) {
+        this(token.start(), message);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.sqlmeshdag.project;
+
+import dev.sqlmeshdag.core.ExternalModel;
+import dev.sqlmeshdag.core.Location;
+import dev.sqlmeshdag.core.Problems;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** The files SQLMesh's loader picks up besides the config: models, Python macros and external models. */
+final class ProjectFiles {
+
+    private static final Pattern DECORATOR = Pattern.compile(
+            "^[ \\t]*@\\s*(?:[A-Za-z_][A-Za-z0-9_]*\\s*\\.\\s*)*macro\\b(\\s*\\()?", Pattern.MULTILINE);
+    private static final Pattern DEF = Pattern.compile("\\G[\\s\\S]*?^[ \\t]*(?:async\\s+)?def\\s+([A-Za-z_][A-Za-z0-9_]*)",
+            Pattern.MULTILINE);
+    private static final Pattern NAME_ARG = Pattern.compile(
+            "^\\s*(?:name\\s*=\\s*)?(?:'([^'\\\\]*)'|\"([^\"\\\\]*)\")");
+
+    private ProjectFiles() {
+    }
+
+    /**
+     * Every non-empty {@code .sql} and {@code .py} file under {@code models/}, at any depth (hidden folders
+     * included, as SQLMesh's loader does), minus ignored ones, sorted by path. Empty files are skipped
+     * because SQLMesh skips them; a non-empty {@code __init__.py} is kept because SQLMesh imports it too.
+     */
+    static List<Path> modelFiles(Path root, IgnorePatterns ignore) {
+        return files(root.resolve("models"), ignore, root, ".sql", ".py").stream()
+                .filter(ProjectFiles::nonEmpty)
+                .toList();
+    }
+
+    /** Names of the functions registered with {@code @macro(...)} in {@code macros/**}/*.py, lower case. */
+    static Set<String> userMacros(Path root, IgnorePatterns ignore, Problems problems) {
+        Set<String> names = new TreeSet<>();
+        for (Path file : files(root.resolve("macros"), ignore, root, ".py")) {
+            String text = read(file);
+            Matcher m = DECORATOR.matcher(text);
+            while (m.find()) {
+                Location at = locate(root, file, text, m.start());
+                Matcher def = DEF.matcher(text);
+                if (!def.find(m.end())) {
+                    continue;
+                }
+                if (m.group(1) == null) {
+                    problems.warning(at, "`@macro` without parentheses does not register `" + def.group(1)
+                            + "` as a SQLMesh macro; write `@macro()`");
+                    continue;
+                }
+                Matcher custom = NAME_ARG.matcher(text.substring(m.end()));
+                String name = custom.find() ? (custom.group(1) != null ? custom.group(1) : custom.group(2)) : "";
+                names.add((name.isEmpty() ? def.group(1) : name).toLowerCase());
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Entries of {@code external_models.yaml} (else the legacy {@code schema.yaml}) and
+     * {@code external_models/**}/*.yaml that apply to {@code gateway}: those without a gateway, replaced by
+     * same-named entries for this gateway. SQLMesh reads these files without templating and without
+     * {@code ignore_patterns}.
+     */
+    static List<ExternalModel> externalModels(Path root, String gateway, Problems problems) {
+        List<Path> paths = new ArrayList<>();
+        if (Files.exists(root.resolve("external_models.yaml"))) {
+            paths.add(root.resolve("external_models.yaml"));
+        } else if (Files.exists(root.resolve("schema.yaml"))) {
+            paths.add(root.resolve("schema.yaml"));
+        }
+        paths.addAll(files(root.resolve("external_models"), new IgnorePatterns(List.of()), root, ".yaml"));
+        Map<String, ExternalModel> byName = new LinkedHashMap<>();
+        for (Path path : paths) {
+            String file = relative(root, path);
+            List<ExternalModel> entries = externalEntries(read(path), file, problems);
+            for (ExternalModel entry : entries) {
+                if (entry.gateway() == null) {
+                    addUnique(byName, entry, problems);
+                }
+            }
+            for (ExternalModel entry : entries) {
+                if (gateway != null && !gateway.isEmpty() && gateway.equals(entry.gateway())) {
+                    ExternalModel previous = byName.get(entry.name());
+                    if (previous != null && gateway.equals(previous.gateway())) {
+                        duplicate(entry, previous, problems);
+                    }
+                    byName.put(entry.name(), entry);
+                }
+            }
+        }
+        return List.copyOf(byName.values());
+    }
+
+    private static List<ExternalModel> externalEntries(String text, String file, Problems problems) {
+        Node root = YamlReader.read(text, file, problems);
+        if (root == null) {
+            return List.of();
+        }
+        if (!(root instanceof Node.ListNode list)) {
+            problems.error(root.location(), "an external models file must be a YAML list of tables"
+                    + " (`- name: schema.table`), found " + ConfigSchema.describe(root));
+            return List.of();
+        }
+        List<ExternalModel> out = new ArrayList<>();
+        for (Node item : list.items()) {
+            Node name = item instanceof Node.MapNode map ? map.get("name") : null;
+            if (!(name instanceof Node.Scalar scalar) || scalar.value() == null) {
+                problems.error(item.location(), "external model entry has no `name`; add `name: schema.table`");
+                continue;
+            }
+            Node gw = ((Node.MapNode) item).get("gateway");
+            String gatewayName = gw instanceof Node.Scalar g && g.value() != null ? g.text().toLowerCase() : null;
+            out.add(new ExternalModel(scalar.text(), gatewayName, item.location()));
+        }
+        return out;
+    }
+
+    private static void addUnique(Map<String, ExternalModel> byName, ExternalModel entry, Problems problems) {
+        ExternalModel previous = byName.get(entry.name());
+        if (previous != null) {
+            duplicate(entry, previous, problems);
+            return;
+        }
+        byName.put(entry.name(), entry);
+    }
+
+    private static void duplicate(ExternalModel entry, ExternalModel previous, Problems problems) {
+        problems.error(entry.location(), "duplicate external model name '" + entry.name() + "' (also at "
+                + previous.location() + "); remove one of them");
+    }
+
+    private static List<Path> files(Path dir, IgnorePatterns ignore, Path root, String... extensions) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> Stream.of(extensions).anyMatch(e -> p.getFileName().toString().endsWith(e)))
+                    .filter(p -> !ignore.ignores(root, p))
+                    .sorted(Comparator.comparing(p -> relative(root, p)))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean nonEmpty(Path file) {
+        try {
+            return Files.size(file) > 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
+    }
+
+    private static Location locate(Path root, Path file, String text, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return Location.of(relative(root, file), line);
+    }
+}

@@ -1,0 +1,398 @@
+package dev.sqlmeshdag.project;
+
+import dev.sqlmeshdag.core.Location;
+import dev.sqlmeshdag.core.Problems;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the literal parts of a {@code config.py} without running it: module-level assignments whose values are
+ * {@code Config(...)}, {@code GatewayConfig(...)}, {@code ModelDefaultsConfig(...)}, {@code *ConnectionConfig(...)}
+ * calls, dicts, lists, strings, numbers, booleans, {@code os.getenv('X', 'default')} and names bound earlier
+ * in the module. Anything else becomes a {@link Node.Opaque} that is reported only if its value is needed.
+ */
+final class PythonConfigReader {
+
+    /** Connection config class names as SQLMesh spells their {@code type}. */
+    private static final Map<String, String> CONNECTION_TYPES = Map.ofEntries(
+            Map.entry("DuckDBConnectionConfig", "duckdb"),
+            Map.entry("MotherDuckConnectionConfig", "motherduck"),
+            Map.entry("SnowflakeConnectionConfig", "snowflake"),
+            Map.entry("DatabricksConnectionConfig", "databricks"),
+            Map.entry("BigQueryConnectionConfig", "bigquery"),
+            Map.entry("GCPPostgresConnectionConfig", "gcp_postgres"),
+            Map.entry("RedshiftConnectionConfig", "redshift"),
+            Map.entry("PostgresConnectionConfig", "postgres"),
+            Map.entry("MySQLConnectionConfig", "mysql"),
+            Map.entry("MSSQLConnectionConfig", "mssql"),
+            Map.entry("AzureSQLConnectionConfig", "azuresql"),
+            Map.entry("FabricConnectionConfig", "fabric"),
+            Map.entry("SparkConnectionConfig", "spark"),
+            Map.entry("TrinoConnectionConfig", "trino"),
+            Map.entry("ClickhouseConnectionConfig", "clickhouse"),
+            Map.entry("AthenaConnectionConfig", "athena"),
+            Map.entry("RisingwaveConnectionConfig", "risingwave"),
+            Map.entry("StarRocksConnectionConfig", "starrocks"),
+            Map.entry("Db2ConnectionConfig", "db2"));
+
+    private static final Pattern TOKEN = Pattern.compile(
+            "(?<comment>#[^\\n]*)"
+                    + "|(?<string>(?i:[rbuf]{0,2})(?:'''[\\s\\S]*?'''|\"\"\"[\\s\\S]*?\"\"\"|'(?:[^'\\\\\\n]|\\\\.)*'|\"(?:[^\"\\\\\\n]|\\\\.)*\"))"
+                    + "|(?<name>[A-Za-z_][A-Za-z0-9_]*)"
+                    + "|(?<number>[0-9][0-9_]*(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+)"
+                    + "|(?<newline>\\\\?\\n)"
+                    + "|(?<space>[ \\t\\f\\r]+)"
+                    + "|(?<op>\\*\\*|//|==|!=|<=|>=|->|:=|[-+*/%@&|^~<>()\\[\\]{},:.;=!])");
+
+    private record Token(String kind, String text, int line, int col, boolean lineStart) {
+    }
+
+    private final String file;
+    private final Map<String, String> env;
+    private final List<Token> tokens = new ArrayList<>();
+    private final Map<String, Node> bindings = new HashMap<>();
+    private int pos;
+
+    private PythonConfigReader(String file, Map<String, String> env) {
+        this.file = file;
+        this.env = env;
+    }
+
+    /**
+     * The {@code config} object as a node tree shaped like the YAML form, or null when there is none
+     * (an error is recorded).
+     */
+    static Node read(String source, String file, Map<String, String> env, Problems problems) {
+        PythonConfigReader reader = new PythonConfigReader(file, env);
+        if (!reader.tokenize(source, problems)) {
+            return null;
+        }
+        reader.readModule();
+        Node config = reader.bindings.get("config");
+        if (config == null) {
+            problems.error(new Location(file, 1, 1), "config.py does not assign `config = Config(...)` at module"
+                    + " level, which is the object SQLMesh loads; add it");
+            return null;
+        }
+        if (!(config instanceof Node.MapNode)) {
+            problems.error(config.location(), "cannot read the Config object statically; assign"
+                    + " `config = Config(...)` with literal arguments (or pass --dialect)");
+            return null;
+        }
+        return config;
+    }
+
+    private boolean tokenize(String source, Problems problems) {
+        Matcher m = TOKEN.matcher(source);
+        int line = 1;
+        int lineStartOffset = 0;
+        int depth = 0;
+        boolean atLineStart = true;
+        int offset = 0;
+        while (offset < source.length()) {
+            if (!m.find(offset) || m.start() != offset) {
+                problems.error(new Location(file, line, offset - lineStartOffset + 1),
+                        "cannot read config.py: unexpected character '" + source.charAt(offset) + "'");
+                return false;
+            }
+            String text = m.group();
+            int col = offset - lineStartOffset + 1;
+            if (m.group("string") != null || m.group("name") != null || m.group("number") != null
+                    || m.group("op") != null) {
+                String kind = m.group("string") != null ? "string" : m.group("name") != null ? "name"
+                        : m.group("number") != null ? "number" : "op";
+                tokens.add(new Token(kind, text, line, col, atLineStart && depth == 0 && col == 1));
+                atLineStart = false;
+                depth += "([{".contains(text) && kind.equals("op") ? 1 : ")]}".contains(text) && kind.equals("op") ? -1 : 0;
+            } else if (m.group("newline") != null && depth == 0 && !text.startsWith("\\")) {
+                tokens.add(new Token("newline", "\n", line, col, false));
+                atLineStart = true;
+            }
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) == '\n') {
+                    line++;
+                    lineStartOffset = offset + i + 1;
+                }
+            }
+            offset = m.end();
+        }
+        tokens.add(new Token("newline", "\n", line, 1, false));
+        tokens.add(new Token("end", "", line, 1, false));
+        return true;
+    }
+
+    /** Records every top-level {@code name = expression}; other statements are skipped. */
+    private void readModule() {
+        while (!peek().kind().equals("end")) {
+            Token first = peek();
+            if (first.lineStart() && first.kind().equals("name") && peekAt(1).text().equals("=")
+                    && peekAt(1).kind().equals("op")) {
+                pos += 2;
+                Node value = expression();
+                if (peek().kind().equals("newline")) {
+                    bindings.put(first.text(), value);
+                } else {
+                    bindings.put(first.text(), new Node.Opaque("the value of `" + first.text() + "`",
+                            loc(first)));
+                }
+            }
+            skipToNewline();
+        }
+    }
+
+    private void skipToNewline() {
+        while (!peek().kind().equals("newline") && !peek().kind().equals("end")) {
+            pos++;
+        }
+        if (peek().kind().equals("newline")) {
+            pos++;
+        }
+    }
+
+    /** One expression; anything beyond a literal, a call or a name is swallowed into an Opaque node. */
+    private Node expression() {
+        Token start = peek();
+        Node value = primary();
+        if (!atExpressionEnd()) {
+            skipExpressionRest();
+            return new Node.Opaque("the expression starting `" + start.text() + "`", loc(start));
+        }
+        return value;
+    }
+
+    private boolean atExpressionEnd() {
+        Token t = peek();
+        return t.kind().equals("newline") || t.kind().equals("end")
+                || (t.kind().equals("op") && (t.text().equals(",") || t.text().equals(")")
+                || t.text().equals("]") || t.text().equals("}") || t.text().equals(":")));
+    }
+
+    private void skipExpressionRest() {
+        int depth = 0;
+        while (!peek().kind().equals("end") && !(depth == 0 && atExpressionEnd())) {
+            Token t = next();
+            if (t.kind().equals("op") && "([{".contains(t.text())) {
+                depth++;
+            } else if (t.kind().equals("op") && ")]}".contains(t.text())) {
+                depth--;
+            } else if (t.kind().equals("newline") && depth == 0) {
+                pos--;
+                return;
+            }
+        }
+    }
+
+    private Node primary() {
+        Token t = next();
+        Location at = loc(t);
+        switch (t.kind()) {
+            case "string" -> {
+                return strings(t);
+            }
+            case "number" -> {
+                return new Node.Scalar(YamlReader.typed(t.text()), at);
+            }
+            case "name" -> {
+                return nameOrCall(t);
+            }
+            default -> {
+            }
+        }
+        if (t.text().equals("{")) {
+            return dict(at);
+        }
+        if (t.text().equals("[") || t.text().equals("(")) {
+            return list(at, t.text().equals("[") ? "]" : ")");
+        }
+        if (t.text().equals("-") && peek().kind().equals("number")) {
+            return new Node.Scalar(YamlReader.typed("-" + next().text()), at);
+        }
+        pos--;
+        return new Node.Opaque("the expression starting `" + t.text() + "`", at);
+    }
+
+    private Node strings(Token first) {
+        StringBuilder out = new StringBuilder();
+        Token t = first;
+        while (true) {
+            int quoteAt = 0;
+            while (Character.isLetter(t.text().charAt(quoteAt))) {
+                quoteAt++;
+            }
+            String prefix = t.text().substring(0, quoteAt);
+            if (prefix.toLowerCase().contains("f")) {
+                return new Node.Opaque("the f-string " + first.text(), loc(first));
+            }
+            String body = t.text().substring(prefix.length());
+            int quote = body.startsWith("'''") || body.startsWith("\"\"\"") ? 3 : 1;
+            String inner = body.substring(quote, body.length() - quote);
+            out.append(prefix.toLowerCase().contains("r") ? inner : unescape(inner));
+            if (!peek().kind().equals("string")) {
+                return new Node.Scalar(out.toString(), loc(first));
+            }
+            t = next();
+        }
+    }
+
+    private static String unescape(String s) {
+        return s.replace("\\n", "\n").replace("\\t", "\t").replace("\\'", "'").replace("\\\"", "\"")
+                .replace("\\\\", "\\");
+    }
+
+    private Node nameOrCall(Token first) {
+        StringBuilder dotted = new StringBuilder(first.text());
+        while (peek().text().equals(".") && peekAt(1).kind().equals("name")) {
+            pos++;
+            dotted.append('.').append(next().text());
+        }
+        String name = dotted.toString();
+        Location at = loc(first);
+        if (peek().text().equals("(")) {
+            pos++;
+            return call(name, at);
+        }
+        if (peek().text().equals("[")) {
+            return new Node.Opaque("the subscript `" + name + "[...]`", at);
+        }
+        switch (name) {
+            case "True" -> {
+                return new Node.Scalar(Boolean.TRUE, at);
+            }
+            case "False" -> {
+                return new Node.Scalar(Boolean.FALSE, at);
+            }
+            case "None" -> {
+                return new Node.Scalar(null, at);
+            }
+            default -> {
+                Node bound = bindings.get(name);
+                return bound != null ? bound : new Node.Opaque("the name `" + name + "`", at);
+            }
+        }
+    }
+
+    private Node call(String callee, Location at) {
+        List<Node> positional = new ArrayList<>();
+        Map<String, Node.Entry> keywords = new LinkedHashMap<>();
+        boolean unreadable = false;
+        while (!peek().text().equals(")") && !peek().kind().equals("end")) {
+            Token t = peek();
+            if (t.kind().equals("name") && peekAt(1).text().equals("=") && peekAt(1).kind().equals("op")) {
+                pos += 2;
+                keywords.put(t.text(), new Node.Entry(t.text(), loc(t), expression()));
+            } else if (t.text().equals("*") || t.text().equals("**")) {
+                unreadable = true;
+                pos++;
+                expression();
+            } else {
+                positional.add(expression());
+            }
+            if (peek().text().equals(",")) {
+                pos++;
+            } else if (!peek().text().equals(")")) {
+                skipExpressionRest();
+                if (!peek().text().equals(")")) {
+                    return new Node.Opaque("the call `" + callee + "(...)`", at);
+                }
+            }
+        }
+        pos++;
+        String simple = callee.substring(callee.lastIndexOf('.') + 1);
+        if (unreadable) {
+            return new Node.Opaque("the `**`/`*` arguments of `" + callee + "(...)`", at);
+        }
+        if (simple.equals("getenv") || callee.endsWith("environ.get")) {
+            return getenv(callee, positional, at);
+        }
+        if (CONNECTION_TYPES.containsKey(simple)) {
+            Map<String, Node.Entry> withType = new LinkedHashMap<>();
+            withType.put("type", new Node.Entry("type", at, new Node.Scalar(CONNECTION_TYPES.get(simple), at)));
+            withType.putAll(keywords);
+            return new Node.MapNode(withType, at);
+        }
+        if (simple.endsWith("Config") && positional.isEmpty()) {
+            return new Node.MapNode(keywords, at);
+        }
+        if (simple.equals("dict") && positional.isEmpty()) {
+            return new Node.MapNode(keywords, at);
+        }
+        return new Node.Opaque("the call `" + callee + "(...)`", at);
+    }
+
+    private Node getenv(String callee, List<Node> args, Location at) {
+        if (args.isEmpty() || args.size() > 2 || !(args.get(0) instanceof Node.Scalar name)
+                || !(name.value() instanceof String key)) {
+            return new Node.Opaque("the call `" + callee + "(...)`", at);
+        }
+        String value = env.get(key);
+        if (value != null) {
+            return new Node.Scalar(value, at);
+        }
+        return args.size() == 2 ? args.get(1) : new Node.Scalar(null, at);
+    }
+
+    private Node dict(Location at) {
+        Map<String, Node.Entry> entries = new LinkedHashMap<>();
+        boolean readable = true;
+        while (!peek().text().equals("}") && !peek().kind().equals("end")) {
+            Token keyToken = peek();
+            Node key = expression();
+            if (!peek().text().equals(":")) {
+                skipExpressionRest();
+                readable = false;
+            } else {
+                pos++;
+                Node value = expression();
+                if (key instanceof Node.Scalar scalar && scalar.value() != null) {
+                    entries.put(scalar.text(), new Node.Entry(scalar.text(), loc(keyToken), value));
+                } else {
+                    readable = false;
+                }
+            }
+            if (peek().text().equals(",")) {
+                pos++;
+            } else if (!peek().text().equals("}")) {
+                return new Node.Opaque("the dict literal", at);
+            }
+        }
+        pos++;
+        return readable ? new Node.MapNode(entries, at) : new Node.Opaque("the dict literal", at);
+    }
+
+    private Node list(Location at, String close) {
+        List<Node> items = new ArrayList<>();
+        while (!peek().text().equals(close) && !peek().kind().equals("end")) {
+            items.add(expression());
+            if (peek().text().equals(",")) {
+                pos++;
+            } else if (!peek().text().equals(close)) {
+                return new Node.Opaque("the list literal", at);
+            }
+        }
+        pos++;
+        return new Node.ListNode(items, at);
+    }
+
+    private Token peek() {
+        return tokens.get(Math.min(pos, tokens.size() - 1));
+    }
+
+    private Token peekAt(int ahead) {
+        return tokens.get(Math.min(pos + ahead, tokens.size() - 1));
+    }
+
+    private Token next() {
+        Token t = peek();
+        pos = Math.min(pos + 1, tokens.size() - 1);
+        return t;
+    }
+
+    private Location loc(Token t) {
+        return new Location(file, t.line(), t.col());
+    }
+}

@@ -1,0 +1,97 @@
+package dev.sqlmeshdag.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import py4j.GatewayServer;
+
+class BridgeTest {
+
+    @TempDir
+    Path root;
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    void project() throws IOException {
+        Files.createDirectories(root.resolve("models"));
+        Files.writeString(root.resolve("config.yaml"), "project: demo\ngateways:\n  local:\n    connection:\n"
+                + "      type: duckdb\nmodel_defaults:\n  dialect: duckdb\n", StandardCharsets.UTF_8);
+        Files.writeString(root.resolve("models/a.sql"), "MODEL (name s.a, tags [t]);\nSELECT 1 AS x\n");
+        Files.writeString(root.resolve("models/b.sql"), "MODEL (name s.b);\nSELECT * FROM s.a\n");
+    }
+
+    @Test
+    void specHonoursOptions() throws IOException {
+        project();
+        JsonNode spec = JSON.readTree(Bridge.spec(root.toString(),
+                "{\"gateway\": null, \"select\": [\"s.a+\"], \"exclude\": [\"tag:t\"]}"));
+        assertEquals("demo", spec.get("project").asText());
+        assertEquals(1, spec.get("models").size());
+        assertEquals("s__b", spec.get("models").get(0).get("task_id").asText());
+        assertEquals(0, spec.get("errors").size());
+    }
+
+    @Test
+    void projectErrorsComeBackInTheDocument() throws IOException {
+        project();
+        Files.writeString(root.resolve("models/c.sql"), "MODEL (name s.c, kind NOPE);\nSELECT 1 AS x\n");
+        JsonNode spec = JSON.readTree(Bridge.spec(root.toString(), null));
+        assertEquals(0, spec.get("models").size());
+        JsonNode error = spec.get("errors").get(0);
+        assertEquals("models/c.sql", error.get("file").asText());
+        assertTrue(error.get("message").asText().contains("unknown model kind"), error.toString());
+    }
+
+    @Test
+    void badOptionsAreAnErrorNotAnException() throws IOException {
+        JsonNode spec = JSON.readTree(Bridge.spec(root.toString(), "{\"select\": 5}"));
+        assertEquals(1, spec.get("spec_version").asInt());
+        assertEquals("options.select must be a list of selector strings",
+                spec.get("errors").get(0).get("message").asText());
+        JsonNode broken = JSON.readTree(Bridge.spec(root.toString(), "{not json"));
+        assertTrue(broken.get("errors").get(0).get("message").asText().startsWith("options are not valid JSON"));
+    }
+
+    /** The call exactly as the Python side makes it, over a real Py4J gateway and socket. */
+    @Test
+    void reachableThroughARealPy4jGateway() throws Exception {
+        project();
+        GatewayServer server = new GatewayServer.GatewayServerBuilder().javaPort(0).build();
+        server.start();
+        try {
+            // A raw Py4J protocol exchange, the bytes a Python client sends, so no Python is needed here.
+            int port = server.getListeningPort();
+            try (var socket = new java.net.Socket("127.0.0.1", port);
+                    var out = new java.io.PrintWriter(new java.io.OutputStreamWriter(socket.getOutputStream(),
+                            StandardCharsets.UTF_8), true);
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                            StandardCharsets.UTF_8))) {
+                out.print("r\nu\ndev.sqlmeshdag.bridge.Bridge\nrj\ne\n");
+                out.flush();
+                String classRef = in.readLine();
+                assertTrue(classRef.startsWith("!ycdev.sqlmeshdag.bridge.Bridge"), classRef);
+                out.print("c\nz:dev.sqlmeshdag.bridge.Bridge\nversion\ne\n");
+                out.flush();
+                assertEquals("!ys0.1.0", in.readLine());
+            }
+        } finally {
+            server.shutdown();
+        }
+    }
+
+    @Test
+    void optionsParse() {
+        assertEquals(List.of("a", "b"), Bridge.options("{\"select\": [\"a\", \"b\"]}").select());
+        assertEquals("prod", Bridge.options("{\"gateway\": \"prod\"}").gateway());
+        assertEquals(List.of(), Bridge.options("").exclude());
+    }
+}

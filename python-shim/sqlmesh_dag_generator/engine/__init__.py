@@ -1,0 +1,161 @@
+"""Locating and talking to the JVM engine that reads SQLMesh projects.
+
+The engine runs only while a spec is being produced: one JVM, one call, then it
+is gone. Everything here is careful that no JVM outlives the parse, also when the
+parsing process dies (the JVM watches its stdin and exits on EOF).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from sqlmesh_dag_generator.errors import EngineError
+
+log = logging.getLogger(__name__)
+
+JAR_NAME = "sqlmesh-dag-engine.jar"
+JAR_ENV_VAR = "SQLMESH_DAG_ENGINE_JAR"
+BRIDGE_CLASS = "dev.sqlmeshdag.bridge.Bridge"
+# How long a JVM may take to exit after its stdin is closed before it is killed.
+SHUTDOWN_GRACE_SECONDS = 5.0
+
+
+def find_engine_jar() -> Path:
+    """The engine jar: $SQLMESH_DAG_ENGINE_JAR, else the packaged one, else a checkout's build."""
+    override = os.environ.get(JAR_ENV_VAR)
+    if override:
+        path = Path(override).expanduser()
+        if not path.is_file():
+            raise EngineError(f"{JAR_ENV_VAR} points to {path}, which is not a file. "
+                              f"Unset it or point it to {JAR_NAME}.")
+        return path.resolve()
+    packaged = Path(__file__).with_name(JAR_NAME)
+    if packaged.is_file():
+        return packaged
+    # An editable install from a checkout: python-shim/sqlmesh_dag_generator/engine -> <root>/target
+    checkout = Path(__file__).resolve().parents[3] / "target" / JAR_NAME
+    if checkout.is_file():
+        return checkout
+    raise EngineError(
+        f"The engine jar ({JAR_NAME}) was not found: not packaged at {packaged}, not built at {checkout}. "
+        f"Build it with `mvn -DskipTests package` in the repository root, or set {JAR_ENV_VAR}.")
+
+
+def java_executable() -> str:
+    java_home = os.environ.get("JAVA_HOME")
+    if java_home and Path(java_home, "bin", "java").is_file():
+        return str(Path(java_home, "bin", "java"))
+    java = shutil.which("java")
+    if not java:
+        raise EngineError("No `java` found on PATH (and JAVA_HOME is not set). "
+                          "The engine needs a Java 17+ runtime: install one, e.g. `apt-get install openjdk-17-jre-headless`.")
+    return java
+
+
+def _launch(jar: Path, stderr_tail: collections.deque) -> tuple[int, str, subprocess.Popen]:
+    from py4j.java_gateway import launch_gateway
+
+    # The engine jar carries Py4J's GatewayServer, so it is both the "py4j jar" and the classpath.
+    # GatewayServer binds to 127.0.0.1 by default; the auth token keeps other local users out.
+    port, token, proc = launch_gateway(
+        jarpath=str(jar),
+        classpath=str(jar),
+        javaopts=["-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"],
+        die_on_exit=True,
+        enable_auth=True,
+        redirect_stderr=stderr_tail,
+        java_path=java_executable(),
+        return_proc=True,
+    )
+    return port, token, proc
+
+
+def _stop(gateway: Any, proc: subprocess.Popen) -> None:
+    """Shut the JVM down and make sure it is gone, whatever state it is in."""
+    if gateway is not None:
+        try:
+            gateway.shutdown()
+        except Exception:  # the JVM may already be gone; closing stdin below still ends it
+            log.debug("gateway shutdown failed", exc_info=True)
+    # --die-on-broken-pipe makes the JVM exit on EOF on its stdin.
+    try:
+        if proc.stdin:
+            proc.stdin.close()
+    except OSError:
+        pass
+    try:
+        proc.wait(timeout=SHUTDOWN_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        log.warning("the engine JVM (pid %s) did not exit after shutdown; killing it", proc.pid)
+        proc.kill()
+        proc.wait()
+
+
+def _call_spec(gateway: Any, project_path: str, options_json: str) -> str:
+    from py4j.protocol import Py4JError
+
+    bridge_class = gateway.jvm
+    for part in BRIDGE_CLASS.split("."):
+        bridge_class = getattr(bridge_class, part)
+    try:
+        return bridge_class.spec(project_path, options_json)
+    except Py4JError as static_error:
+        if "does not exist" not in str(static_error):
+            raise
+        # spec() is an instance method in this engine build.
+        return bridge_class().spec(project_path, options_json)
+
+
+def request_spec(project_path: str | os.PathLike, options: dict[str, Any], jar: Path | None = None) -> dict:
+    """Start the engine, ask it for the project's spec, stop it. Returns the decoded spec."""
+    from py4j.java_gateway import GatewayParameters, JavaGateway
+    from py4j.protocol import Py4JError, Py4JJavaError
+
+    jar = jar or find_engine_jar()
+    stderr_tail: collections.deque = collections.deque(maxlen=50)
+    try:
+        port, token, proc = _launch(jar, stderr_tail)
+    except (ValueError, OSError) as exc:
+        raise EngineError(f"Could not start the engine ({jar}): {exc}. "
+                          f"JVM output: {''.join(reversed(stderr_tail)).strip() or '(none)'}") from exc
+    gateway = None
+    try:
+        gateway = JavaGateway(gateway_parameters=GatewayParameters(
+            address="127.0.0.1", port=port, auth_token=token, auto_convert=False))
+        raw = _call_spec(gateway, str(project_path), json.dumps(options))
+    except Py4JJavaError as exc:
+        raise EngineError(f"The engine failed while reading {project_path}: {exc.java_exception}") from None
+    except Py4JError as exc:
+        jvm_output = "".join(reversed(stderr_tail)).strip()
+        raise EngineError(f"Lost the connection to the engine while reading {project_path}: {exc}"
+                          + (f"\nJVM output:\n{jvm_output}" if jvm_output else "")) from None
+    finally:
+        _stop(gateway, proc)
+    try:
+        return json.loads(raw)
+    except (TypeError, ValueError) as exc:
+        raise EngineError(f"The engine returned something that is not a JSON spec: {exc}") from None
+
+
+def engine_version() -> str:
+    """The engine's version, asked through Py4J (starts and stops a JVM)."""
+    from py4j.java_gateway import GatewayParameters, JavaGateway
+
+    stderr_tail: collections.deque = collections.deque(maxlen=50)
+    port, token, proc = _launch(find_engine_jar(), stderr_tail)
+    gateway = None
+    try:
+        gateway = JavaGateway(gateway_parameters=GatewayParameters(address="127.0.0.1", port=port, auth_token=token))
+        bridge_class = gateway.jvm
+        for part in BRIDGE_CLASS.split("."):
+            bridge_class = getattr(bridge_class, part)
+        return str(bridge_class.version())
+    finally:
+        _stop(gateway, proc)

@@ -1,0 +1,59 @@
+"""Helpers shared by the tests (plain functions; fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+SHIM_DIR = Path(__file__).resolve().parents[1]
+REPO_ROOT = SHIM_DIR.parent
+TEST_PROJECTS = Path(__file__).resolve().parent / "projects"
+
+
+def copy_project(source: Path, destination: Path) -> Path:
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("*.duckdb*", "logs", ".cache", "__pycache__"))
+    return destination
+
+
+def find_example_project() -> Path | None:
+    """The example project under examples/ (a DuckDB project with seeds, staging and marts)."""
+    examples = REPO_ROOT / "examples"
+    if not examples.is_dir():
+        return None
+    for config in sorted(examples.glob("*/config.y*ml")):
+        if (config.parent / "models").is_dir():
+            return config.parent
+    return None
+
+
+def write_stub(dags_folder: Path, name: str, body: str) -> Path:
+    """A DAG file; Airflow only parses files that mention both 'airflow' and 'dag'."""
+    path = dags_folder / f"{name}.py"
+    path.write_text(f'"""Airflow DAG file written by the test suite."""\n{body}')
+    return path
+
+
+def load_dagbag(dags_folder: Path):
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(dags_folder))
+
+
+def run_dag(dags_folder: Path, dag_id: str, interval_end: datetime):
+    """One dag.test() run whose data interval ends at interval_end; returns (dag run, {task_id: ti})."""
+    bag = load_dagbag(dags_folder)
+    assert bag.import_errors == {}, bag.import_errors
+    dag = bag.dags[dag_id]
+    run = dag.test(logical_date=interval_end.replace(tzinfo=interval_end.tzinfo or timezone.utc))
+    return run, {ti.task_id: ti for ti in run.get_task_instances()}
+
+
+def xcom(ti):
+    from airflow.models.xcom import XComModel
+    from airflow.settings import Session
+
+    with Session() as session:
+        row = session.query(XComModel).filter_by(dag_id=ti.dag_id, run_id=ti.run_id, task_id=ti.task_id,
+                                                 key="return_value").one_or_none()
+        return None if row is None else XComModel.deserialize_value(row)

@@ -1,0 +1,2 @@
+MODEL (name staging.customers, kind VIEW, owner 'ingest-team');
+SELECT customer_id, name, country FROM raw.customers

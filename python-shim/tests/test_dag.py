@@ -1,0 +1,156 @@
+"""The DAG Airflow imports: one task per model, the engine's dependencies, docs, tags and owners."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import pytest
+
+from helpers import REPO_ROOT, load_dagbag, write_stub
+from sqlmesh_dag_generator import SQLMeshDAGGenerator, engine
+
+
+def _spec(project) -> dict:
+    return engine.request_spec(project, {"gateway": None, "select": [], "exclude": []})
+
+
+def _edges_of_dag(dag) -> set[tuple[str, str]]:
+    return {(up, task.task_id) for task in dag.tasks for up in task.upstream_task_ids}
+
+
+def _edges_of_spec(spec) -> set[tuple[str, str]]:
+    task_of = {m["fqn"]: m["task_id"] for m in spec["models"]}
+    return {(task_of[dep], m["task_id"]) for m in spec["models"] for dep in m["depends_on"]}
+
+
+def test_dagbag_imports_stub_and_tasks_match_engine_spec(engine_jar, example_project, dags_folder):
+    write_stub(dags_folder, "example", textwrap.dedent(f"""\
+        from sqlmesh_dag_generator import SQLMeshDAGGenerator
+        dag = SQLMeshDAGGenerator(sqlmesh_project_path={str(example_project)!r}, dag_id="example").build_dag()
+        """))
+    bag = load_dagbag(dags_folder)
+    assert bag.import_errors == {}
+    dag = bag.dags["example"]
+    spec = _spec(example_project)
+    assert spec["models"], "the example project should have models"
+    assert sorted(dag.task_ids) == sorted(m["task_id"] for m in spec["models"])
+    assert _edges_of_dag(dag) == _edges_of_spec(spec)
+    for model in spec["models"]:
+        task = dag.get_task(model["task_id"])
+        assert task.task_display_name == model["name"]
+        assert model["kind"] in task.doc_md and model["file"] in task.doc_md
+
+
+def test_repository_example_stub_imports(engine_jar, tmp_path, dags_folder):
+    examples = REPO_ROOT / "examples"
+    if not (examples / "dags").is_dir():
+        pytest.skip("examples/dags not written yet")
+    copy = tmp_path / "examples"
+    shutil.copytree(examples, copy, ignore=shutil.ignore_patterns("*.duckdb*", "logs", ".cache", "__pycache__"))
+    bag = load_dagbag(copy / "dags")
+    assert bag.import_errors == {}
+    assert bag.dags, "the example stub defines no DAG"
+    for dag in bag.dags.values():
+        assert dag.tasks
+
+
+def test_generated_stub_is_short_and_builds_the_same_dag(engine_jar, shop_project, dags_folder):
+    generator = SQLMeshDAGGenerator(shop_project, dag_id="shop_stub", connection="warehouse")
+    source = generator.generate_dynamic_dag()
+    assert len(source.strip().splitlines()) <= 10
+    write_stub(dags_folder, "shop_stub", source)
+    bag = load_dagbag(dags_folder)
+    assert bag.import_errors == {}
+    assert sorted(bag.dags["shop_stub"].task_ids) == sorted(generator.build_dag().task_ids)
+
+
+def test_model_metadata_reaches_tasks_and_dag(engine_jar, shop_project, cache_dir):
+    dag = SQLMeshDAGGenerator(shop_project, dag_id="shop", tags=["team-a"], cache_dir=cache_dir,
+                              default_args={"owner": "platform", "retries": 2}).build_dag()
+    revenue = dag.get_task("marts__daily_revenue")
+    assert revenue.owner == "finance"
+    assert "Revenue per country and day" in revenue.doc_md
+    assert "INCREMENTAL_BY_TIME_RANGE" in revenue.doc_md and "finance" in revenue.doc_md
+    assert revenue.retries == 2
+    # a model without an owner falls back to the DAG's default owner
+    assert dag.get_task("marts__customer_totals").owner == "platform"
+    assert set(dag.tags) == {"team-a", "sqlmesh"}
+
+
+def test_duckdb_project_runs_one_task_at_a_time_and_says_why(engine_jar, shop_project, cache_dir):
+    dag = SQLMeshDAGGenerator(shop_project, dag_id="shop", cache_dir=cache_dir).build_dag()
+    assert dag.max_active_tasks == 1
+    assert "DuckDB" in dag.doc_md and "one at a time" in dag.doc_md
+    # with the warehouse and state on another system the tasks may run in parallel again
+    remote = SQLMeshDAGGenerator(shop_project, dag_id="shop2", cache_dir=cache_dir, connection="pg",
+                                 state_connection="pg_state").build_dag()
+    assert remote.max_active_tasks > 1
+    assert "one at a time" not in remote.doc_md
+
+
+def test_schedule_is_inferred_from_the_engine_unless_given(engine_jar, shop_project, cache_dir):
+    spec = _spec(shop_project)
+    inferred = SQLMeshDAGGenerator(shop_project, cache_dir=cache_dir)
+    assert inferred.get_recommended_schedule() == spec["schedule"]
+    given = SQLMeshDAGGenerator(shop_project, cache_dir=cache_dir, schedule_interval="0 3 * * *")
+    assert given.get_recommended_schedule() == "0 3 * * *"
+    dag = given.build_dag()
+    # the run must know which interval it owns, so a cron becomes a data-interval timetable
+    assert type(dag.timetable).__name__ == "CronDataIntervalTimetable"
+    assert dag.catchup is False and dag.max_active_runs == 1
+
+
+def test_plan_task_comes_first_when_auto_replan_is_on(engine_jar, shop_project, cache_dir):
+    dag = SQLMeshDAGGenerator(shop_project, dag_id="shop", cache_dir=cache_dir, auto_replan_on_change=True).build_dag()
+    plan = dag.get_task("sqlmesh_plan")
+    assert plan.upstream_task_ids == set()
+    roots = {t.task_id for t in dag.tasks if not t.upstream_task_ids}
+    assert roots == {"sqlmesh_plan"}
+
+
+def test_create_tasks_in_users_dag(engine_jar, shop_project, cache_dir):
+    import pendulum
+    from airflow.sdk import DAG
+
+    with DAG("mine", schedule=None, start_date=pendulum.datetime(2024, 1, 1)) as dag:
+        tasks = SQLMeshDAGGenerator(shop_project, cache_dir=cache_dir).create_tasks_in_dag(
+            dag, models=["raw.orders", "marts.daily_revenue"])
+    assert sorted(t.task_id for t in tasks) == ["marts__daily_revenue", "raw__orders"]
+    # staging.orders was left out: its upstream raw.orders becomes the direct dependency
+    assert dag.get_task("marts__daily_revenue").upstream_task_ids == {"raw__orders"}
+
+
+def test_tag_filters_keep_only_matching_models(engine_jar, shop_project, cache_dir):
+    dag = SQLMeshDAGGenerator(shop_project, dag_id="fin", cache_dir=cache_dir, include_tags=["finance"]).build_dag()
+    assert dag.task_ids == ["marts__daily_revenue"]
+
+
+def test_external_tables_get_placeholder_tasks_only_when_asked(engine_jar, shop_project, cache_dir):
+    (shop_project / "models" / "marts" / "web_visits.sql").write_text(
+        "MODEL (name marts.web_visits, kind FULL);\nSELECT visitor_id FROM tracking.page_views\n")
+    without = SQLMeshDAGGenerator(shop_project, dag_id="a", cache_dir=cache_dir).build_dag()
+    assert not [t for t in without.task_ids if t.startswith("source__")]
+    with_sources = SQLMeshDAGGenerator(shop_project, dag_id="b", cache_dir=cache_dir,
+                                       source_placeholders=True).build_dag()
+    sources = [t for t in with_sources.tasks if t.task_id.startswith("source__")]
+    assert len(sources) == 1 and "page_views" in sources[0].task_id
+    assert type(sources[0]).__name__ == "EmptyOperator"
+    assert with_sources.get_task("marts__web_visits").upstream_task_ids == {sources[0].task_id}
+
+
+def test_no_secret_or_sqlmesh_import_at_parse_time(engine_jar, shop_project, cache_dir):
+    import subprocess
+    import sys
+
+    code = textwrap.dedent(f"""\
+        import sys
+        from sqlmesh_dag_generator import SQLMeshDAGGenerator
+        dag = SQLMeshDAGGenerator({str(shop_project)!r}, cache_dir={str(cache_dir)!r}, connection="wh").build_dag()
+        assert "sqlmesh" not in sys.modules, "SQLMesh was imported at parse time"
+        kwargs = dag.get_task("raw__orders").op_kwargs
+        assert kwargs["connection_id"] == "wh" and "password" not in str(kwargs)
+        print("ok")
+        """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip().endswith("ok"), result.stderr
