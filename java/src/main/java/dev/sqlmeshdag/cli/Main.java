@@ -47,7 +47,14 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this instead of main). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main());
+        int code = configure(new CommandLine(new Main()), out, err).execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** Exit codes and messages for usage and internal errors, the same for every command. */
+    static CommandLine configure(CommandLine cli, PrintWriter out, PrintWriter err) {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(e -> INTERNAL);
@@ -69,9 +76,6 @@ public final class Main implements Runnable {
             c.getErr().flush();
             return USAGE;
         });
-        int code = cli.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return cli;
     }
 }

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +98,8 @@ public final class Engine {
         fingerprint.add(relative, read.get().bytes());
         try {
             List<ModelSource> sources = relative.endsWith(".py")
-                    ? PythonModelParser.parse(relative, read.get().text(), config.variables(), problems)
+                    ? PythonModelParser.parse(relative, read.get().text(),
+                            config.variables() == null ? Map.of() : config.variables(), problems)
                     : SqlModelParser.parse(relative, read.get().text(), problems);
             List<Model> out = new ArrayList<>();
             for (ModelSource src : sources) {
@@ -164,16 +164,5 @@ public final class Engine {
             problems.error(where, e.getMessage());
             return Set.of();
         }
-    }
-
-    /** Models in topological order, for callers that want the full graph (all models, no selection). */
-    public static List<Model> ordered(ModelGraph graph) {
-        List<Model> out = new ArrayList<>();
-        graph.topologicalOrder().forEach(f -> out.add(graph.model(f)));
-        if (out.isEmpty()) {
-            out.addAll(graph.models().values());
-            out.sort(Comparator.comparing(Model::fqn));
-        }
-        return out;
     }
 }

@@ -53,6 +53,12 @@ final class ModelAssembler {
         String dialect = java.util.Objects.requireNonNullElse(
                 firstNonBlank(text(src, "dialect"), str(defaults.get("dialect")), config.dialect()), "")
                 .toLowerCase(Locale.ROOT);
+        Optional<Property> dialectProp = src.property("dialect");
+        if (dialectProp.isPresent() && dev.sqlmeshdag.lineage.Dialect.of(dialect).isEmpty()) {
+            problems.error(dialectProp.get().location(), "unknown dialect '" + dialect + "'; use a SQL dialect "
+                    + "SQLMesh knows, such as duckdb, postgres, snowflake, bigquery or spark");
+            return Optional.empty();
+        }
         String defaultKind = kindName(defaults.get("kind"));
         RenderContext nameContext = new RenderContext(dialect, variables(), src.blueprintVariables(), null,
                 config.gateway(), userMacros(), defaultKind);

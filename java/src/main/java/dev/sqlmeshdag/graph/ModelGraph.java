@@ -179,11 +179,4 @@ public final class ModelGraph {
     public List<String> orderOf(Set<String> keep) {
         return order.stream().filter(keep::contains).toList();
     }
-
-    /** Models in topological order as a name-keyed map, for callers that want both. */
-    public Map<String, Model> ordered() {
-        Map<String, Model> out = new LinkedHashMap<>();
-        order.forEach(f -> out.put(f, models.get(f)));
-        return out;
-    }
 }

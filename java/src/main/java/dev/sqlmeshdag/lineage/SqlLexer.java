@@ -91,7 +91,7 @@ public final class SqlLexer {
         } else if (c == '[' && dialect.brackets()) {
             skipQuoted('[', ']');
             type = Type.QUOTED;
-        } else if (Character.isDigit(c) || (c == '.' && Character.isDigit(peek(1)))) {
+        } else if (Character.isDigit(c) || (c == '.' && Character.isDigit(peek(1)) && !followsName())) {
             skipNumber();
             type = Type.NUMBER;
         } else if (c == '@') {
@@ -196,6 +196,15 @@ public final class SqlLexer {
         while (pos < sql.length() && isWordPart(sql.charAt(pos))) {
             pos++;
         }
+    }
+
+    /** {@code raw.2024_orders}: a dot right after a name separates name parts, it does not start a number. */
+    private boolean followsName() {
+        if (pos == 0) {
+            return false;
+        }
+        char prev = sql.charAt(pos - 1);
+        return isWordPart(prev) || prev == '"' || prev == '`' || prev == ']';
     }
 
     private static boolean isWordStart(char c) {

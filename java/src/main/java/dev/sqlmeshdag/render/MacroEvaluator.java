@@ -375,7 +375,7 @@ final class MacroEvaluator {
         return render(fn.body().text(), fn.body().where(), vars, false);
     }
 
-    // ---- helpers ----
+    // ---- text and token utilities ----
 
     private String sub(Arg a, Map<String, String> lambdaVars) {
         return render(a.text(), a.where(), lambdaVars, false);

@@ -116,6 +116,32 @@ class MainTest {
         assertEquals("", r.err());
     }
 
+    /** A command that fails the way a bug would. */
+    @picocli.CommandLine.Command(name = "boom")
+    static final class Boom implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Option(names = "--debug")
+        boolean debug;
+
+        @Override
+        public Integer call() {
+            throw new IllegalStateException("broken invariant\nsecond line");
+        }
+    }
+
+    @Test
+    void internalErrorsAreOneLineUnlessDebugging() {
+        StringWriter err = new StringWriter();
+        int code = Main.configure(new picocli.CommandLine(new Boom()), new PrintWriter(new StringWriter()),
+                new PrintWriter(err)).execute();
+        assertEquals(3, code);
+        assertEquals("sqlmesh-dag: internal error: IllegalStateException: broken invariant (run again with --debug "
+                + "to see the stack trace)", err.toString().strip());
+        StringWriter debugErr = new StringWriter();
+        Main.configure(new picocli.CommandLine(new Boom()), new PrintWriter(new StringWriter()),
+                new PrintWriter(debugErr)).execute("--debug");
+        assertTrue(debugErr.toString().contains("\tat "), "stack trace with --debug:\n" + debugErr);
+    }
+
     @Test
     void unknownGatewayIsAProjectError() {
         Result r = run("validate", root.toString(), "--gateway", "nope");

@@ -78,6 +78,18 @@ class ModelAssemblerTest {
     }
 
     @Test
+    void unknownModelDialectIsAnErrorAtTheProperty() {
+        Problems problems = new Problems();
+        Map<String, PropertyValue> props = new LinkedHashMap<>();
+        props.put("name", s("s.a"));
+        props.put("dialect", s("duckdbx"));
+        assertTrue(new ModelAssembler(config(Map.of(), false), NOW)
+                .assemble(python("models/a.py", props, List.of()), problems).isEmpty());
+        assertEquals("models/a.py:3:1: unknown dialect 'duckdbx'; use a SQL dialect SQLMesh knows, such as duckdb, "
+                + "postgres, snowflake, bigquery or spark", problems.errors().get(0).toString());
+    }
+
+    @Test
     void pythonModelsDefaultToFullLikeSqlmesh() {
         Problems problems = new Problems();
         Model m = new ModelAssembler(config(Map.of(), false), NOW)

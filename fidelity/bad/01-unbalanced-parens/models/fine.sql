@@ -1,0 +1,2 @@
+MODEL (name s.fine, kind FULL);
+SELECT 1 AS id

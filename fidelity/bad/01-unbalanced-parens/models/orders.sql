@@ -1,0 +1,6 @@
+MODEL (name s.orders, kind FULL);
+
+SELECT
+  id,
+  amount
+FROM raw.orders)

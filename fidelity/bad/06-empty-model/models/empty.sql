@@ -1,0 +1,2 @@
+MODEL ();
+SELECT 1 AS id

@@ -1,0 +1,2 @@
+MODEL (name s.b, kind FULL);
+SELECT id FROM s.a

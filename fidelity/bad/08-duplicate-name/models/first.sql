@@ -1,0 +1,2 @@
+MODEL (name s.orders, kind FULL);
+SELECT 1 AS id

@@ -1,0 +1,5 @@
+MODEL (
+  name s.orders,
+  kind VIEW
+);
+SELECT 2 AS id

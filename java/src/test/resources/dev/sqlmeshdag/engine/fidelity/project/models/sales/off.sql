@@ -1,0 +1,2 @@
+MODEL (name sales.off, enabled false);
+SELECT 1
