@@ -100,7 +100,7 @@ public final class Engine {
             List<ModelSource> sources = relative.endsWith(".py")
                     ? PythonModelParser.parse(relative, read.get().text(),
                             config.variables() == null ? Map.of() : config.variables(), problems)
-                    : SqlModelParser.parse(relative, read.get().text(), problems);
+                    : SqlModelParser.parse(relative, read.get().text(), config.dialect(), problems);
             List<Model> out = new ArrayList<>();
             for (ModelSource src : sources) {
                 assembler.assemble(src, problems).ifPresent(out::add);

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * Two SQLMesh quirks are left out on purpose: the statement right after {@code ON_VIRTUAL_UPDATE_END;} is
  * dropped by SQLMesh, and an inline audit before the query makes SQLMesh repeat the query as a pre-statement;
  * we keep that statement and do not repeat the query.
- * Runs when a Python with SQLMesh is available ({@code SQLMESH_PYTHON}, default {@code /tmp/venv1/bin/python}).
+ * Runs when a Python with SQLMesh is available ({@code SQLMESH_PYTHON}, default the checkout's {@code .venv/bin/python},
+ * which {@code bin/setup} creates; {@code bin/test-all} always provides it).
  */
 class SqlmeshParityTest {
 
@@ -64,7 +65,7 @@ class SqlmeshParityTest {
 
     @Test
     void splitsModelFilesLikeSqlmesh() throws Exception {
-        Path python = Path.of(System.getenv().getOrDefault("SQLMESH_PYTHON", "/tmp/venv1/bin/python"));
+        Path python = Path.of(System.getenv().getOrDefault("SQLMESH_PYTHON", ".venv/bin/python"));
         assumeTrue(Files.isExecutable(python), "no Python with SQLMesh at " + python);
         ObjectMapper json = new ObjectMapper();
         JsonNode expected = runSqlmesh(python, json);
