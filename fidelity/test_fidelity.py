@@ -49,9 +49,25 @@ def _projects(parent: Path) -> list[Path]:
 GOOD_PROJECTS = _projects(ROOT / "examples") + _projects(HERE / "corpus")
 BAD_PROJECTS = _projects(HERE / "bad")
 
+# A case is a project and the gateway to load (None: the project's default gateway).
+Case = t.Tuple[Path, t.Optional[str]]
+# Non-default gateways change variables, model_defaults, the default catalog and which externals apply.
+OTHER_GATEWAYS: list[Case] = [
+    (HERE / "corpus" / "04-gateway-variables-defaults", "dev"),
+    (HERE / "corpus" / "09-gateway-scoped-externals", "dev"),
+]
+GOOD_CASES: list[Case] = [(p, None) for p in GOOD_PROJECTS] + OTHER_GATEWAYS
+BAD_CASES: list[Case] = [(p, None) for p in BAD_PROJECTS]
+ALL_CASES = GOOD_CASES + BAD_CASES
+
 
 def _project_id(path: Path) -> str:
     return str(path.relative_to(ROOT))
+
+
+def _case_id(case: Case) -> str:
+    project, gateway = case
+    return _project_id(project) + (f"@{gateway}" if gateway else "")
 
 
 # ---------------------------------------------------------------- loading
@@ -64,28 +80,53 @@ def engine_jar() -> Path:
     return jar
 
 
+# Each call is a fresh short-lived JVM: the C1 compiler alone starts it about a third faster.
+JAVA_OPTS = os.environ.get("FIDELITY_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC").split()
+
+
 def run_engine(*args: str | Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["java", "-jar", str(engine_jar()), *map(str, args)],
+    return subprocess.run(["java", *JAVA_OPTS, "-jar", str(engine_jar()), *map(str, args)],
                           capture_output=True, text=True, timeout=120)
 
 
-def _sqlmesh_outcome(project: str) -> tuple[str, t.Any]:
+def _snapshot(project: Path) -> dict[str, int]:
+    return {str(p.relative_to(project)): p.stat().st_mtime_ns for p in project.rglob("*")}
+
+
+def _engine_outcome(case: Case) -> tuple[subprocess.CompletedProcess, bool]:
+    """The engine's answer for one case, and whether the project folder stayed untouched."""
+    project, gateway = case
+    options = ["--gateway", gateway] if gateway else []
+    before = _snapshot(project)
+    if case in BAD_CASES:
+        result = run_engine("validate", project, *options)
+    else:
+        result = run_engine("graph", project, "--format", "json", *options)
+    return result, _snapshot(project) == before
+
+
+@pytest.fixture(scope="session")
+def engine_results() -> dict[Case, tuple[subprocess.CompletedProcess, bool]]:
+    engine_jar()
+    with concurrent.futures.ThreadPoolExecutor(SQLMESH_WORKERS) as pool:
+        return dict(zip(ALL_CASES, pool.map(_engine_outcome, ALL_CASES)))
+
+
+def _sqlmesh_outcome(case: Case) -> tuple[str, t.Any]:
     """("ok", graph) or ("error", message); runs in a worker process."""
     try:
-        return "ok", sqlmesh_graph.load_graph(project)
+        return "ok", sqlmesh_graph.load_graph(*case)
     except BaseException as error:  # SystemExit included: it carries our own messages
         return "error", f"{type(error).__name__}: {error}"
 
 
 @pytest.fixture(scope="session")
-def sqlmesh_graphs() -> dict[Path, tuple[str, t.Any]]:
-    """Every project loaded by real SQLMesh once per session, in parallel."""
-    projects = GOOD_PROJECTS + BAD_PROJECTS
+def sqlmesh_graphs() -> dict[Case, tuple[str, t.Any]]:
+    """Every case loaded by real SQLMesh once per session, in parallel."""
     # fork: workers inherit sys.path; SQLMesh is imported in the workers only.
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(SQLMESH_WORKERS, mp_context=context) as pool:
-        outcomes = pool.map(_sqlmesh_outcome, [str(p) for p in projects])
-        return dict(zip(projects, outcomes))
+        return dict(zip(ALL_CASES, pool.map(_sqlmesh_outcome, ALL_CASES)))
 
 
 # ---------------------------------------------------------------- diff
@@ -131,22 +172,27 @@ def test_diff_names_every_kind_of_difference():
 
 # ---------------------------------------------------------------- fidelity
 
-def _snapshot(project: Path) -> dict[str, int]:
-    return {str(p.relative_to(project)): p.stat().st_mtime_ns for p in project.rglob("*")}
+@pytest.mark.parametrize("case", GOOD_CASES, ids=_case_id)
+def test_engine_graph_equals_sqlmesh(case: Case, sqlmesh_graphs, engine_results):
+    status, expected = sqlmesh_graphs[case]
+    assert status == "ok", f"real SQLMesh cannot load {_case_id(case)}; fix the project: {expected}"
 
-
-@pytest.mark.parametrize("project", GOOD_PROJECTS, ids=_project_id)
-def test_engine_graph_equals_sqlmesh(project: Path, sqlmesh_graphs):
-    status, expected = sqlmesh_graphs[project]
-    assert status == "ok", f"real SQLMesh cannot load {_project_id(project)}; fix the project: {expected}"
-
-    before = _snapshot(project)
-    result = run_engine("graph", project, "--format", "json")
-    assert result.returncode == 0, f"engine failed on {_project_id(project)}:\n{result.stderr}"
-    assert _snapshot(project) == before, "the engine must not write into the project folder"
+    result, untouched = engine_results[case]
+    assert result.returncode == 0, f"engine failed on {_case_id(case)}:\n{result.stderr}"
+    assert untouched, "the engine must not write into the project folder"
 
     differences = graph_differences(expected, json.loads(result.stdout))
-    assert not differences, f"{_project_id(project)}: engine differs from SQLMesh:\n  " + "\n  ".join(differences)
+    assert not differences, f"{_case_id(case)}: engine differs from SQLMesh:\n  " + "\n  ".join(differences)
+
+
+def test_graph_json_is_byte_identical_to_the_script(sqlmesh_graphs, engine_results):
+    """`diff <(python fidelity/sqlmesh_graph.py P) <(sqlmesh-dag graph P --format json)` must be empty."""
+    case = (ROOT / "examples" / "shop", None)
+    status, expected = sqlmesh_graphs[case]
+    result, _ = engine_results[case]
+    assert status == "ok" and result.returncode == 0
+    assert result.stdout.rstrip("\n") == sqlmesh_graph.to_json(expected), (
+        "same graph, different text: print it as json.dumps(graph, indent=2, sort_keys=True) does")
 
 
 def test_corpus_is_large_enough():
@@ -177,14 +223,14 @@ def test_every_bad_project_has_expectations():
 
 @pytest.mark.parametrize("project", BAD_PROJECTS, ids=_project_id)
 def test_sqlmesh_also_rejects_bad_project(project: Path, sqlmesh_graphs):
-    status, outcome = sqlmesh_graphs[project]
+    status, outcome = sqlmesh_graphs[(project, None)]
     assert status == "error", f"real SQLMesh loads {_project_id(project)}, so it is not a broken project: {outcome}"
 
 
 @pytest.mark.parametrize("project", BAD_PROJECTS, ids=_project_id)
-def test_validate_points_at_the_broken_line(project: Path):
+def test_validate_points_at_the_broken_line(project: Path, engine_results):
     files, line, wording = BAD_EXPECTATIONS[project.name]
-    result = run_engine("validate", project)
+    result, _ = engine_results[(project, None)]
     output = result.stderr + result.stdout
     assert result.returncode == 1, f"validate should report project errors (exit 1), got {result.returncode}:\n{output}"
     assert "Exception" not in output and "\tat " not in output, f"raw stack trace instead of a message:\n{output}"

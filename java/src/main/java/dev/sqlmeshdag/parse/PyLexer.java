@@ -8,7 +8,7 @@ import java.util.List;
  * Tokenizes Python source just far enough to read decorators, calls and literals without running anything:
  * strings (prefixed, triple-quoted, f-strings), comments, brackets, line continuations and logical lines.
  */
-final class PyLexer {
+public final class PyLexer {
 
     private static final String[] THREE_CHAR_OPS = {"**=", "//=", ">>=", "<<=", "...", "!=="};
     private static final String[] TWO_CHAR_OPS = {"**", "//", "==", "!=", "<=", ">=", "->", ":=", "+=", "-=", "*=",
@@ -27,6 +27,10 @@ final class PyLexer {
     }
 
     /** Tokens with a NEWLINE token ending each logical line (newlines inside brackets do not count). */
+    public static List<PyToken> tokenize(String text) throws ParseException {
+        return tokenize(text, new LineIndex("", text));
+    }
+
     static List<PyToken> tokenize(String text, LineIndex lines) throws ParseException {
         PyLexer lexer = new PyLexer(text, lines);
         lexer.run();
@@ -150,10 +154,19 @@ final class PyLexer {
     private void readNumber() {
         int start = pos;
         while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_'
-                || text.charAt(pos) == '.')) {
+                || text.charAt(pos) == '.' || isExponentSign(start))) {
             pos++;
         }
         add(Kind.NUMBER, start, pos, null, false);
+    }
+
+    /** The sign of {@code 1e-5} belongs to the number; in {@code 0x1e-5} it is a subtraction. */
+    private boolean isExponentSign(int start) {
+        char c = text.charAt(pos);
+        char before = text.charAt(pos - 1);
+        boolean hex = pos - start > 1 && (text.charAt(start + 1) == 'x' || text.charAt(start + 1) == 'X');
+        return (c == '-' || c == '+') && (before == 'e' || before == 'E') && !hex
+                && pos + 1 < text.length() && Character.isDigit(text.charAt(pos + 1));
     }
 
     private void readOperator() throws ParseException {

@@ -12,9 +12,9 @@ package dev.sqlmeshdag.parse;
  * @param line   1-based line
  * @param col    1-based column
  */
-record PyToken(Kind kind, String text, String value, boolean fString, int start, int end, int line, int col) {
+public record PyToken(Kind kind, String text, String value, boolean fString, int start, int end, int line, int col) {
 
-    enum Kind { NAME, NUMBER, STRING, OP, NEWLINE }
+    public enum Kind { NAME, NUMBER, STRING, OP, NEWLINE }
 
     boolean isOp(String op) {
         return kind == Kind.OP && text.equals(op);

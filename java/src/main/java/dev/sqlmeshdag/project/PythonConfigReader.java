@@ -2,13 +2,15 @@ package dev.sqlmeshdag.project;
 
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problems;
+import dev.sqlmeshdag.parse.ParseException;
+import dev.sqlmeshdag.parse.PyLexer;
+import dev.sqlmeshdag.parse.PyToken;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the literal parts of a {@code config.py} without running it: module-level assignments whose values are
@@ -39,15 +41,6 @@ final class PythonConfigReader {
             Map.entry("RisingwaveConnectionConfig", "risingwave"),
             Map.entry("StarRocksConnectionConfig", "starrocks"),
             Map.entry("Db2ConnectionConfig", "db2"));
-
-    private static final Pattern TOKEN = Pattern.compile(
-            "(?<comment>#[^\\n]*)"
-                    + "|(?<string>(?i:[rbuf]{0,2})(?:'''[\\s\\S]*?'''|\"\"\"[\\s\\S]*?\"\"\"|'(?:[^'\\\\\\n]|\\\\.)*'|\"(?:[^\"\\\\\\n]|\\\\.)*\"))"
-                    + "|(?<name>[A-Za-z_][A-Za-z0-9_]*)"
-                    + "|(?<number>[0-9][0-9_]*(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+)"
-                    + "|(?<newline>\\\\?\\n)"
-                    + "|(?<space>[ \\t\\f\\r]+)"
-                    + "|(?<op>\\*\\*|//|==|!=|<=|>=|->|:=|[-+*/%@&|^~<>()\\[\\]{},:.;=!])");
 
     private record Token(String kind, String text, int line, int col, boolean lineStart) {
     }
@@ -87,43 +80,39 @@ final class PythonConfigReader {
         return config;
     }
 
+    /** Reads the tokens with the same Python tokenizer as model files, so both accept exactly the same source. */
     private boolean tokenize(String source, Problems problems) {
-        Matcher m = TOKEN.matcher(source);
-        int line = 1;
-        int lineStartOffset = 0;
-        int depth = 0;
-        boolean atLineStart = true;
-        int offset = 0;
-        while (offset < source.length()) {
-            if (!m.find(offset) || m.start() != offset) {
-                problems.error(new Location(file, line, offset - lineStartOffset + 1),
-                        "cannot read config.py: unexpected character '" + source.charAt(offset) + "'");
-                return false;
-            }
-            String text = m.group();
-            int col = offset - lineStartOffset + 1;
-            if (m.group("string") != null || m.group("name") != null || m.group("number") != null
-                    || m.group("op") != null) {
-                String kind = m.group("string") != null ? "string" : m.group("name") != null ? "name"
-                        : m.group("number") != null ? "number" : "op";
-                tokens.add(new Token(kind, text, line, col, atLineStart && depth == 0 && col == 1));
-                atLineStart = false;
-                depth += "([{".contains(text) && kind.equals("op") ? 1 : ")]}".contains(text) && kind.equals("op") ? -1 : 0;
-            } else if (m.group("newline") != null && depth == 0 && !text.startsWith("\\")) {
-                tokens.add(new Token("newline", "\n", line, col, false));
-                atLineStart = true;
-            }
-            for (int i = 0; i < text.length(); i++) {
-                if (text.charAt(i) == '\n') {
-                    line++;
-                    lineStartOffset = offset + i + 1;
-                }
-            }
-            offset = m.end();
+        List<PyToken> pyTokens;
+        try {
+            pyTokens = PyLexer.tokenize(source);
+        } catch (ParseException e) {
+            problems.error(locationOf(source, e.offset()), "cannot read config.py: " + e.getMessage());
+            return false;
         }
-        tokens.add(new Token("newline", "\n", line, 1, false));
-        tokens.add(new Token("end", "", line, 1, false));
+        boolean atLineStart = true;
+        for (PyToken t : pyTokens) {
+            if (t.kind() == PyToken.Kind.NEWLINE) {
+                tokens.add(new Token("newline", "\n", t.line(), t.col(), false));
+                atLineStart = true;
+            } else {
+                // only unindented statements are module-level assignments
+                tokens.add(new Token(t.kind().name().toLowerCase(Locale.ROOT), t.text(), t.line(), t.col(),
+                        atLineStart && t.col() == 1));
+                atLineStart = false;
+            }
+        }
+        int lastLine = pyTokens.isEmpty() ? 1 : pyTokens.get(pyTokens.size() - 1).line();
+        tokens.add(new Token("newline", "\n", lastLine, 1, false));
+        tokens.add(new Token("end", "", lastLine, 1, false));
         return true;
+    }
+
+    private Location locationOf(String source, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            line += source.charAt(i) == '\n' ? 1 : 0;
+        }
+        return new Location(file, line, offset - source.lastIndexOf('\n', offset - 1));
     }
 
     /** Records every top-level {@code name = expression}; other statements are skipped. */

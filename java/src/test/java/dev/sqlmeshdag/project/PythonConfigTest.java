@@ -97,4 +97,22 @@ class PythonConfigTest {
         assertEquals("duckdb", config.stateConnectionType());
         assertEquals("warehouse", config.defaultCatalog());
     }
+
+    @Test
+    void numberInExponentNotationIsReadAsOneValue() {
+        ProjectConfig config = new TestProject(dir)
+                .file("config.py", CONFIG_PY.replace("variables={\"X\": 1}", "variables={\"X\": 1e-5}")).load();
+        assertEquals(0.00001, ((Number) config.variables().get("x")).doubleValue(), 1e-12);
+    }
+
+    @Test
+    void unclosedBracketIsReportedWhereItOpens() {
+        String message = new TestProject(dir).file("config.py", """
+                from sqlmesh.core.config import Config
+                config = Config(
+                    project="sales",
+                """).failure();
+        assertTrue(message.startsWith("config.py:2:16: cannot read config.py: '(' is never closed; add the missing ')'"),
+                message);
+    }
 }
