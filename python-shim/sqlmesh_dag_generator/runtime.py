@@ -49,7 +49,9 @@ def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str
     log.info("running %s in environment %s as of %s", model_name, environment, execution_time)
     with sqlmesh_context(project_path, gateway, connection_id, state_connection_id) as (ctx, console):
         try:
-            status = ctx.run(environment, select_models=[model_fqn], no_auto_upstream=True,
+            # Selected by name, not fqn: the spec's catalog is the project gateway's, and an Airflow
+            # connection to another database gives the models another default catalog.
+            status = ctx.run(environment, select_models=[model_name], no_auto_upstream=True,
                              skip_janitor=True, execution_time=execution_time)
         except Exception as exc:
             _raise_for_missing_environment(exc, environment)

@@ -186,7 +186,7 @@ final class PyExpressions {
             expr = expr.substring(0, bang);
         }
         try {
-            List<PyToken> tokens = PyLexer.tokenize(expr, new LineIndex("", expr));
+            List<PyToken> tokens = PyLexer.tokenize(expr);
             List<PyToken> body = tokens.stream().filter(tk -> tk.kind() != Kind.NEWLINE).toList();
             return new PyExpressions(expr, constants, variables, blueprintVariables).eval(body).str();
         } catch (ParseException e) {
