@@ -46,7 +46,7 @@ def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str
 
     environment = normalize_environment(environment)
     execution_time = interval_end or _run_moment(context)
-    log.info("running %s in environment %s as of %s", model_name, environment, execution_time)
+    log.info("running %s (%s) in environment %s as of %s", model_name, model_fqn, environment, execution_time)
     with sqlmesh_context(project_path, gateway, connection_id, state_connection_id) as (ctx, console):
         try:
             # Selected by name, not fqn: the spec's catalog is the project gateway's, and an Airflow

@@ -134,3 +134,19 @@ def test_killing_the_parsing_process_leaves_no_jvm(engine_jar):
     finally:
         if parser.poll() is None:
             parser.kill()
+
+
+def test_console_script_runs_the_engine_cli(engine_jar, shop_project, capfd):
+    import json
+
+    from sqlmesh_dag_generator import cli
+
+    assert cli.main(["spec", str(shop_project)]) == 0
+    printed = json.loads(capfd.readouterr().out)
+    assert printed["models"] == engine.request_spec(shop_project, {"gateway": None})["models"]
+
+
+def test_override_pointing_nowhere_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("SQLMESH_DAG_ENGINE_JAR", str(tmp_path / "missing.jar"))
+    with pytest.raises(engine.EngineError, match="SQLMESH_DAG_ENGINE_JAR points to .*missing.jar"):
+        engine.find_engine_jar()
