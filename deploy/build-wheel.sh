@@ -2,7 +2,8 @@
 # Builds the shim's wheel with the engine jar inside, plus a psycopg2 wheel (SQLMesh's postgres
 # extra needs psycopg2, which PyPI ships only as source), into OUT_DIR.
 # The Dockerfile and deploy/test_install.py both call this, so the test builds exactly what the
-# image installs. Works on a copy of the shim: the checkout is never written to.
+# image installs. Runs python-shim/build_wheel.sh on a copy of the shim: the checkout is never
+# written to.
 #
 # Usage: deploy/build-wheel.sh SHIM_DIR ENGINE_JAR CONSTRAINTS OUT_DIR [PYTHON]
 set -euo pipefail
@@ -21,12 +22,14 @@ done
 staging=$(mktemp -d)
 trap 'rm -rf "$staging"' EXIT
 cp -R "$shim"/. "$staging"/
-# A stale egg-info or build/ from a developer's editable install would leak old files into the wheel.
+# A stale egg-info, build/ or dist/ from a developer's checkout would leak old files into the wheel.
 rm -rf "$staging"/*.egg-info "$staging"/build "$staging"/dist
-cp "$jar" "$staging/sqlmesh_dag_generator/engine/$jar_name"
+# The shim's own recipe (the one its README documents), told to package this jar instead of building one.
+SQLMESH_DAG_ENGINE_JAR=$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar") \
+    bash "$staging/build_wheel.sh" "$python" >/dev/null
 
 mkdir -p "$out"
-"$python" -m pip wheel --quiet --no-deps --wheel-dir "$out" "$staging"
+cp "$staging"/dist/sqlmesh_dag_generator-*.whl "$out"/
 "$python" -m pip wheel --quiet --no-deps --wheel-dir "$out" -c "$constraints" psycopg2
 
 # A wheel without the jar installs fine and only fails at the first DAG parse: refuse it here.

@@ -109,14 +109,21 @@ PARSE_SCRIPT = textwrap.dedent("""
 """)
 
 
+def parse_examples(venv: Path, examples: Path, work: Path, cache: Path, *, without_java: bool = False) -> dict:
+    """Parse the example DAGs as a DAG processor would; returns what parse_script reports."""
+    env = clean_env(AIRFLOW_HOME=str(work / "airflow-home"), AIRFLOW__CORE__LOAD_EXAMPLES="False",
+                    AIRFLOW__CORE__DAGS_FOLDER=str(examples / "dags"), SQLMESH_DAG_CACHE_DIR=str(cache))
+    if without_java:
+        # Like a task container without a JRE: nothing but the virtualenv on PATH.
+        env.pop("JAVA_HOME", None)
+        env["PATH"] = str(venv / "bin")
+    report_file = work / "report.json"
+    run([venv / "bin" / "python", "-c", PARSE_SCRIPT, examples, report_file], env=env, timeout=600)
+    return json.loads(report_file.read_text())
+
+
 def test_example_dags_parse_with_the_image_install(image_venv, examples_copy, tmp_path):
-    airflow_home = tmp_path / "airflow-home"
-    cache = tmp_path / "spec-cache"
-    env = clean_env(AIRFLOW_HOME=str(airflow_home), AIRFLOW__CORE__LOAD_EXAMPLES="False",
-                    AIRFLOW__CORE__DAGS_FOLDER=str(examples_copy / "dags"), SQLMESH_DAG_CACHE_DIR=str(cache))
-    report_file = tmp_path / "report.json"
-    run([image_venv / "bin" / "python", "-c", PARSE_SCRIPT, examples_copy, report_file], env=env, timeout=600)
-    report = json.loads(report_file.read_text())
+    report = parse_examples(image_venv, examples_copy, tmp_path, tmp_path / "spec-cache")
 
     assert report["import_errors"] == {}
     stubs = sorted((examples_copy / "dags").glob("*.py"))
@@ -150,3 +157,15 @@ def test_installed_cli_validates_the_example(image_venv, examples_copy):
                             capture_output=True, text=True, env=clean_env(), timeout=300)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "broken.sql" in result.stdout + result.stderr
+
+
+def test_a_warm_spec_cache_parses_without_java(image_venv, examples_copy, tmp_path):
+    cache = tmp_path / "spec-cache"
+    cold = parse_examples(image_venv, examples_copy, tmp_path, cache, without_java=True)
+    assert any("java" in error.lower() for error in cold["import_errors"].values()), (
+        f"a cold parse without Java should fail and say so; got {cold['import_errors']}")
+
+    parse_examples(image_venv, examples_copy, tmp_path, cache)  # the DAG processor's parse fills the cache
+    warm = parse_examples(image_venv, examples_copy, tmp_path, cache, without_java=True)
+    assert warm["import_errors"] == {}
+    assert "shop" in warm["dags"]
