@@ -77,6 +77,14 @@ def load_graph(project: str | os.PathLike, gateway: str | None = None) -> dict:
     return {"models": models}
 
 
+def load_outcome(project: str | os.PathLike, gateway: str | None = None) -> tuple[str, t.Any]:
+    """("ok", graph) or ("error", message), for callers that load many projects in worker processes."""
+    try:
+        return "ok", load_graph(project, gateway)
+    except BaseException as error:  # SystemExit included: it carries our own messages
+        return "error", f"{type(error).__name__}: {error}"
+
+
 def to_json(graph: dict) -> str:
     return json.dumps(graph, indent=2, sort_keys=True)
 

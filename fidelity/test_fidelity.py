@@ -112,21 +112,14 @@ def engine_results() -> dict[Case, tuple[subprocess.CompletedProcess, bool]]:
         return dict(zip(ALL_CASES, pool.map(_engine_outcome, ALL_CASES)))
 
 
-def _sqlmesh_outcome(case: Case) -> tuple[str, t.Any]:
-    """("ok", graph) or ("error", message); runs in a worker process."""
-    try:
-        return "ok", sqlmesh_graph.load_graph(*case)
-    except BaseException as error:  # SystemExit included: it carries our own messages
-        return "error", f"{type(error).__name__}: {error}"
-
-
 @pytest.fixture(scope="session")
 def sqlmesh_graphs() -> dict[Case, tuple[str, t.Any]]:
     """Every case loaded by real SQLMesh once per session, in parallel."""
-    # fork: workers inherit sys.path; SQLMesh is imported in the workers only.
-    context = multiprocessing.get_context("fork")
+    # spawn, not fork: this pytest process may already run Airflow, DuckDB and JVM-bridge threads
+    # (other suites in the same session), and a forked copy of those deadlocks or crashes.
+    context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(SQLMESH_WORKERS, mp_context=context) as pool:
-        return dict(zip(ALL_CASES, pool.map(_sqlmesh_outcome, ALL_CASES)))
+        return dict(zip(ALL_CASES, pool.map(sqlmesh_graph.load_outcome, *zip(*ALL_CASES))))
 
 
 # ---------------------------------------------------------------- diff
