@@ -99,18 +99,10 @@ def _stop(gateway: Any, proc: subprocess.Popen) -> None:
 
 
 def _call_spec(gateway: Any, project_path: str, options_json: str) -> str:
-    from py4j.protocol import Py4JError
-
     bridge_class = gateway.jvm
     for part in BRIDGE_CLASS.split("."):
         bridge_class = getattr(bridge_class, part)
-    try:
-        return bridge_class.spec(project_path, options_json)
-    except Py4JError as static_error:
-        if "does not exist" not in str(static_error):
-            raise
-        # spec() is an instance method in this engine build.
-        return bridge_class().spec(project_path, options_json)
+    return bridge_class.spec(project_path, options_json)
 
 
 def request_spec(project_path: str | os.PathLike, options: dict[str, Any], jar: Path | None = None) -> dict:
