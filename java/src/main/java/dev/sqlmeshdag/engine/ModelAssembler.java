@@ -11,6 +11,7 @@ import dev.sqlmeshdag.lineage.NameNormalizer;
 import dev.sqlmeshdag.lineage.TableExtractor;
 import dev.sqlmeshdag.render.MacroRenderer;
 import dev.sqlmeshdag.render.RenderContext;
+import dev.sqlmeshdag.render.StaticMacros;
 import dev.sqlmeshdag.schedule.ModelSchedule;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -38,18 +39,17 @@ final class ModelAssembler {
 
     private final ProjectConfig config;
     private final LocalDateTime nowUtc;
+    private final Map<String, StaticMacros.Macro> staticMacros;
 
     ModelAssembler(ProjectConfig config, LocalDateTime nowUtc) {
         this.config = config;
         this.nowUtc = nowUtc;
+        this.staticMacros = config.root() == null ? Map.of() : StaticMacros.read(config.root(), userMacros());
     }
 
     /** Empty when the model is disabled or has an error (recorded). */
     Optional<Model> assemble(ModelSource src, Problems problems) {
         Map<String, Object> defaults = config.modelDefaults() == null ? Map.of() : config.modelDefaults();
-        if (!enabled(src, defaults)) {
-            return Optional.empty();
-        }
         String dialect = java.util.Objects.requireNonNullElse(
                 firstNonBlank(text(src, "dialect"), str(defaults.get("dialect")), config.dialect()), "")
                 .toLowerCase(Locale.ROOT);
@@ -59,9 +59,12 @@ final class ModelAssembler {
                     + "SQLMesh knows, such as duckdb, postgres, snowflake, bigquery or spark");
             return Optional.empty();
         }
-        String defaultKind = kindName(defaults.get("kind"));
+        String defaultKind = defaultKind(src, defaults);
         RenderContext nameContext = new RenderContext(dialect, variables(), src.blueprintVariables(), null,
-                config.gateway(), userMacros(), defaultKind);
+                config.gateway(), userMacros(), defaultKind, staticMacros);
+        if (!enabled(src, defaults, new MacroRenderer(nameContext), problems)) {
+            return Optional.empty();
+        }
         Optional<String> name = name(src, new MacroRenderer(nameContext), problems);
         if (name.isEmpty()) {
             return Optional.empty();
@@ -75,7 +78,7 @@ final class ModelAssembler {
             return Optional.empty();
         }
         RenderContext context = new RenderContext(dialect, variables(), src.blueprintVariables(), fqn,
-                config.gateway(), userMacros(), defaultKind);
+                config.gateway(), userMacros(), defaultKind, staticMacros);
         List<String> dependsOn = dependencies(src, kind, dialect, names, new MacroRenderer(context), fqn, problems);
         return Optional.of(new Model(fqn, name.get(), kind, schedule.get().cron(), schedule.get().cronTz(),
                 schedule.get().intervalUnit().value(),
@@ -98,9 +101,34 @@ final class ModelAssembler {
         return config.userMacros() == null ? Set.of() : config.userMacros();
     }
 
-    private static boolean enabled(ModelSource src, Map<String, Object> defaults) {
-        String value = firstNonBlank(text(src, "enabled"), str(defaults.get("enabled")));
-        return value == null || !value.trim().equalsIgnoreCase("false");
+    /** Values SQLMesh reads as true; any other rendered value disables the model. */
+    private static final Set<String> TRUE_WORDS = Set.of("true", "1", "t", "y", "yes", "on");
+
+    /**
+     * {@code enabled} as SQLMesh decides it: macros and variables rendered first ({@code enabled @with_beta}), then
+     * only a true-like word keeps the model. A value the engine cannot render keeps the model, with a warning.
+     */
+    private static boolean enabled(ModelSource src, Map<String, Object> defaults, MacroRenderer renderer,
+            Problems problems) {
+        Optional<Property> prop = src.property("enabled");
+        String written = prop.map(p -> scalar(p.value())).orElse(str(defaults.get("enabled")));
+        if (written == null || written.isBlank()) {
+            return true;
+        }
+        Location at = prop.map(Property::location).orElse(src.location());
+        String value = prop.isPresent() ? renderer.renderText(written, at, problems) : written;
+        if (value == null || value.contains("@")) {
+            problems.warning(at, "cannot evaluate 'enabled " + written + "' without running Python; the model is "
+                    + "kept; write true, false or a project variable");
+            return true;
+        }
+        return TRUE_WORDS.contains(unquote(value.strip()).toLowerCase(Locale.ROOT));
+    }
+
+    private static String unquote(String text) {
+        boolean quoted = text.length() >= 2 && (text.charAt(0) == '\'' || text.charAt(0) == '"')
+                && text.charAt(text.length() - 1) == text.charAt(0);
+        return quoted ? text.substring(1, text.length() - 1) : text;
     }
 
     /** The {@code name} property with blueprint variables rendered, else the name inferred from the path. */
@@ -144,6 +172,14 @@ final class ModelAssembler {
         int dot = fileName.lastIndexOf('.');
         named.add(dot > 0 ? fileName.substring(0, dot) : fileName);
         return Optional.of(String.join(".", named.subList(Math.max(0, named.size() - 3), named.size())));
+    }
+
+    /**
+     * {@code model_defaults.kind} reaches Python models only: SQLMesh 0.236.4 hands every SQL model its own kind or
+     * VIEW explicitly, so the default never applies to them (and their macros render as for a VIEW).
+     */
+    static String defaultKind(ModelSource src, Map<String, Object> defaults) {
+        return src.python() ? kindName(defaults.get("kind")) : null;
     }
 
     private static String kind(ModelSource src, String defaultKind, Problems problems) {
@@ -199,12 +235,14 @@ final class ModelAssembler {
     private List<String> dependencies(ModelSource src, String kind, String dialect, NameNormalizer names,
             MacroRenderer renderer, String fqn, Problems problems) {
         Set<String> deps = new TreeSet<>();
+        Location dependsAt = src.property("depends_on").map(Property::location).orElse(src.location());
         for (String table : strings(src.value("depends_on").orElse(null))) {
-            deps.add(names.fqn(table));
+            deps.add(src.python() ? pythonDependency(table, dialect, names, renderer, dependsAt, problems)
+                    : names.fqn(table));
         }
         if (src.python()) {
             for (String table : src.dependencies() == null ? List.<String>of() : src.dependencies()) {
-                deps.add(names.fqn(table));
+                deps.add(pythonDependency(table, dialect, names, renderer, dependsAt, problems));
             }
         } else if (src.query() != null && !src.query().isBlank() && !kind.equals("SEED")) {
             String rendered = renderer.renderQuery(src, problems);
@@ -215,6 +253,34 @@ final class ModelAssembler {
         }
         deps.remove(fqn);
         return List.copyOf(deps);
+    }
+
+    /** A Python {@code depends_on} entry that is exactly one reference: {@code "@src"} or {@code "@{src}"}. */
+    private static final java.util.regex.Pattern WHOLE_REFERENCE =
+            java.util.regex.Pattern.compile("@(?:\\{\\s*\\w+\\s*}|\\w+)");
+
+    /**
+     * A Python model's dependency with blueprint variables and project variables substituted. SQLMesh renders an
+     * entry that is one whole reference into a single identifier, dots included ({@code "@src"} with
+     * {@code src = ref.prices} is the one-part name {@code "ref.prices"}), while a reference inside a longer name
+     * ({@code raw.@{shop}_stock}) is substituted into the text before the name is split.
+     */
+    private static String pythonDependency(String table, String dialect, NameNormalizer names,
+            MacroRenderer renderer, Location at, Problems problems) {
+        if (table.indexOf('@') < 0) {
+            return names.fqn(table);
+        }
+        String rendered = renderer.renderText(table.strip(), at, problems);
+        if (rendered == null || rendered.contains("@")) {
+            return names.fqn(table);
+        }
+        if (WHOLE_REFERENCE.matcher(table.strip()).matches()) {
+            String value = unquote(rendered.strip());
+            String folded = dev.sqlmeshdag.lineage.Dialect.fold(
+                    dev.sqlmeshdag.lineage.Dialect.casingOf(dialect), value, false);
+            return '"' + folded.replace("\"", "\"\"") + '"';
+        }
+        return names.fqn(rendered.strip());
     }
 
     /** Audit names: {@code model_defaults.audits} first, then the model's own, as SQLMesh merges them. */

@@ -4,7 +4,8 @@ import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problems;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,17 +42,27 @@ final class SourceFiles {
                 return Optional.empty();
             }
         }
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-            return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
-        } catch (CharacterCodingException e) {
-            problems.error(new Location(relative, 1, 1), "this file is not valid UTF-8 text; save it as UTF-8");
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes), out, true);
+        if (result.isError()) {
+            problems.error(badByteLocation(relative, out.flip()), "this file is not valid UTF-8 text (the byte here "
+                    + "cannot be decoded); save the file as UTF-8");
             return Optional.empty();
         }
+        String text = out.flip().toString();
+        return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
+    }
+
+    /** Where the first undecodable byte sits: the line and the column (in characters) after the text before it. */
+    static Location badByteLocation(String relative, CharSequence decodedBefore) {
+        String before = decodedBefore.toString();
+        int lineStart = before.lastIndexOf('\n') + 1;
+        int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
+        int column = before.codePointCount(lineStart, before.length()) + 1;
+        return new Location(relative, line, column);
     }
 
     static String relative(Path root, Path file) {

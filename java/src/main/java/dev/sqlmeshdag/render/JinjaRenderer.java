@@ -3,24 +3,51 @@ package dev.sqlmeshdag.render;
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.PropertyValue;
+import java.math.BigDecimal;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
- * Renders the static part of a Jinja query: {@code {{ var('x') }}}, {@code {{ blueprint_var('x') }}} and the
- * load-time names ({@code {{ start_ds }}}, {@code {{ this_model }}} ...). Control tags cannot be decided without
- * running Jinja, so they are dropped (keeping every branch, a superset of the tables read) with one warning.
+ * Renders a Jinja query the way SQLMesh's Jinja environment does at load time, for the part of Jinja that needs no
+ * Python: {@code {% if %}}/{@code elif}/{@code else}, {@code {% for %}} (with {@code loop.*}), {@code {% set %}},
+ * literals, {@code var()}, {@code blueprint_var()}, the load-time names ({@code start_ds}, {@code this_model} ...),
+ * comparisons, {@code and}/{@code or}/{@code not}, {@code ~}, {@code +} and a few filters. Anything else (project
+ * Jinja macros, Python calls) is unknown: an unknown condition keeps every branch, an unknown loop renders its body
+ * once, an unknown expression prints NULL, each with a warning at its line, so lineage errs towards extra tables.
  */
 final class JinjaRenderer {
 
-    private static final Pattern TAG = Pattern.compile("\\{\\{-?(.*?)-?}}|\\{%-?(.*?)-?%}|\\{#.*?#}", Pattern.DOTALL);
-    private static final Pattern VAR_CALL = Pattern.compile(
-            "(var|blueprint_var)\\(\\s*(['\"])([^'\"]+)\\2\\s*(?:,\\s*(.+?))?\\s*\\)", Pattern.DOTALL);
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_]\\w*");
+    /** A value that cannot be known without running Python. */
+    private static final Object UNKNOWN = new Object() {
+        @Override
+        public String toString() {
+            return "<unknown>";
+        }
+    };
+
+    /** Jinja's Undefined, what an unknown name is in SQLMesh's environment: prints nothing, is false, loops zero times. */
+    static final Object UNDEFINED = new Object() {
+        @Override
+        public String toString() {
+            return "";
+        }
+    };
+
+    /**
+     * Names SQLMesh's Jinja environment defines whose value the engine cannot compute (they need the database,
+     * snapshots or Python); a bare name not listed here and not a project macro is undefined.
+     */
+    private static final java.util.Set<String> RUNTIME_GLOBALS = java.util.Set.of("resolve_table", "snapshots",
+            "table_mapping", "deployability_index", "model_instance", "default_catalog", "engine_adapter", "range",
+            "dict", "namespace", "lipsum", "cycler", "joiner");
 
     private final RenderContext context;
     private final Map<String, String> loadTime;
@@ -31,84 +58,376 @@ final class JinjaRenderer {
     }
 
     String render(String text, Location where, Problems problems) {
-        Matcher m = TAG.matcher(text);
+        List<Piece> pieces = JinjaTemplate.split(text);
+        Renderer r = new Renderer(text, where, problems);
         StringBuilder out = new StringBuilder(text.length());
-        boolean warned = false;
-        int copied = 0;
-        while (m.find()) {
-            out.append(text, copied, m.start());
-            copied = m.end();
-            Location loc = MacroEvaluator.at(text, m.start(), where);
-            if (m.group(1) != null) {
-                Optional<String> value = expression(m.group(1).strip());
-                if (value.isPresent()) {
-                    out.append(value.get());
-                    continue;
-                }
-                problems.warning(loc, "cannot evaluate the Jinja expression {{ " + m.group(1).strip() + " }} "
-                        + "while reading the project; it is left out, so lineage may be incomplete. List the tables "
-                        + "it reads in the model's depends_on property");
-                out.append("NULL");
-            } else if (m.group(2) != null && !warned) {
-                problems.warning(loc, "Jinja control tags such as {% " + m.group(2).strip() + " %} are not evaluated "
-                        + "while reading the project; every branch is kept, so lineage may list extra tables");
-                warned = true;
-            }
-        }
-        return out.append(text.substring(copied)).toString();
+        r.block(pieces, 0, pieces.size(), out);
+        return out.toString();
     }
 
-    /** The text Jinja prints for an expression: strings bare, None as None, like Python's str(). */
-    private Optional<String> expression(String expr) {
-        Matcher call = VAR_CALL.matcher(expr);
-        if (call.matches()) {
-            String key = call.group(3).toLowerCase(Locale.ROOT);
-            boolean blueprint = call.group(1).equals("blueprint_var");
-            Object value = blueprint ? blueprintValue(key) : context.variables().get(key);
-            boolean present = blueprint ? context.blueprintVariables().containsKey(key)
-                    : context.variables().containsKey(key);
-            if (!present) {
-                return Optional.of(call.group(4) == null ? "None" : pythonLiteralText(call.group(4)));
+    /** One piece of the template: literal text, a {@code {{ }}} expression or a {@code {% %}} statement. */
+    record Piece(Kind kind, String body, int offset) {
+        enum Kind { TEXT, EXPR, STMT }
+
+        String keyword() {
+            String b = body.strip();
+            int end = 0;
+            while (end < b.length() && Character.isJavaIdentifierPart(b.charAt(end))) {
+                end++;
             }
-            return Optional.of(pythonStr(value));
+            return b.substring(0, end);
         }
-        if (NAME.matcher(expr).matches()) {
-            String key = expr.toLowerCase(Locale.ROOT);
+
+        String rest() {
+            return body.strip().substring(keyword().length()).strip();
+        }
+    }
+
+    private final class Renderer {
+        private final String text;
+        private final Location where;
+        private final Problems problems;
+        private final Deque<Map<String, Object>> scopes = new ArrayDeque<>();
+
+        Renderer(String text, Location where, Problems problems) {
+            this.text = text;
+            this.where = where;
+            this.problems = problems;
+            scopes.push(new HashMap<>());
+        }
+
+        /** Renders pieces[from, to) into out. */
+        void block(List<Piece> pieces, int from, int to, StringBuilder out) {
+            int i = from;
+            while (i < to) {
+                Piece p = pieces.get(i);
+                switch (p.kind()) {
+                    case TEXT -> out.append(p.body());
+                    case EXPR -> out.append(output(p));
+                    case STMT -> {
+                        i = statement(pieces, i, to, out);
+                        continue;
+                    }
+                }
+                i++;
+            }
+        }
+
+        /** Runs the statement at pieces[i]; returns the index after it (after its end tag for blocks). */
+        private int statement(List<Piece> pieces, int i, int to, StringBuilder out) {
+            Piece p = pieces.get(i);
+            String keyword = p.keyword();
+            switch (keyword) {
+                case "if" -> {
+                    return ifBlock(pieces, i, to, out);
+                }
+                case "for" -> {
+                    return forBlock(pieces, i, to, out);
+                }
+                case "set" -> {
+                    if (p.rest().indexOf('=') >= 0) {
+                        set(p);
+                        return i + 1;
+                    }
+                    // {% set name %}...{% endset %} captures what its body prints.
+                    int end = matching(pieces, i, to, "endset");
+                    StringBuilder captured = new StringBuilder();
+                    block(pieces, i + 1, end, captured);
+                    scopes.peek().put(p.rest().strip(), captured.toString());
+                    return end < to ? end + 1 : to;
+                }
+                case "macro", "call", "filter" -> {
+                    int end = matching(pieces, i, to, "end" + keyword);
+                    if (!keyword.equals("macro")) {
+                        warn(p, "{% " + p.body().strip() + " %} is not evaluated while reading the project; its "
+                                + "output is left out, so lineage may be incomplete");
+                    }
+                    return end < to ? end + 1 : to;
+                }
+                default -> {
+                    warn(p, "Jinja tag {% " + p.body().strip() + " %} is not evaluated while reading the project; it "
+                            + "is skipped, so lineage may be incomplete");
+                    return i + 1;
+                }
+            }
+        }
+
+        private int ifBlock(List<Piece> pieces, int start, int to, StringBuilder out) {
+            int end = matching(pieces, start, to, "endif");
+            List<Integer> branches = splits(pieces, start, end, List.of("elif", "else"));
+            boolean decided = false;
+            boolean unknownSeen = false;
+            for (int b = 0; b < branches.size(); b++) {
+                int head = branches.get(b);
+                int bodyEnd = b + 1 < branches.size() ? branches.get(b + 1) : end;
+                Piece tag = pieces.get(head);
+                Object cond = tag.keyword().equals("else") ? Boolean.TRUE : eval(tag.rest());
+                if (cond == UNKNOWN) {
+                    if (!unknownSeen) {
+                        warn(tag, "cannot decide the Jinja condition {% " + tag.body().strip() + " %} while reading "
+                                + "the project; every branch is kept, so lineage may list extra tables");
+                    }
+                    unknownSeen = true;
+                    block(pieces, head + 1, bodyEnd, out);
+                } else if (!decided && truthy(cond)) {
+                    block(pieces, head + 1, bodyEnd, out);
+                    decided = true;
+                    if (!unknownSeen) {
+                        break;
+                    }
+                }
+            }
+            return end < to ? end + 1 : to;
+        }
+
+        private int forBlock(List<Piece> pieces, int start, int to, StringBuilder out) {
+            int end = matching(pieces, start, to, "endfor");
+            List<Integer> parts = splits(pieces, start, end, List.of("else"));
+            int bodyEnd = parts.size() > 1 ? parts.get(1) : end;
+            Piece tag = pieces.get(start);
+            String header = tag.rest();
+            int in = indexOfWord(header, "in");
+            if (in < 0) {
+                warn(tag, "cannot read the Jinja loop {% " + tag.body().strip() + " %}; write {% for x in items %}");
+                return end < to ? end + 1 : to;
+            }
+            List<String> names = java.util.Arrays.stream(header.substring(0, in).split(","))
+                    .map(String::strip).toList();
+            Object iterable = eval(header.substring(in + 2));
+            List<Object> items = items(iterable);
+            if (items == null) {
+                warn(tag, "cannot evaluate the Jinja loop {% " + tag.body().strip() + " %} while reading the project; "
+                        + "its body is read once, so lineage may be incomplete");
+                items = List.of(UNKNOWN);
+            }
+            if (items.isEmpty() && parts.size() > 1) {
+                block(pieces, parts.get(1) + 1, end, out);
+            }
+            for (int k = 0; k < items.size(); k++) {
+                Map<String, Object> scope = new HashMap<>();
+                bind(names, items.get(k), scope);
+                Map<String, Object> loop = new LinkedHashMap<>();
+                loop.put("index", BigDecimal.valueOf(k + 1));
+                loop.put("index0", BigDecimal.valueOf(k));
+                loop.put("first", k == 0);
+                loop.put("last", k == items.size() - 1);
+                loop.put("length", BigDecimal.valueOf(items.size()));
+                loop.put("revindex", BigDecimal.valueOf(items.size() - k));
+                loop.put("revindex0", BigDecimal.valueOf(items.size() - k - 1));
+                scope.put("loop", loop);
+                scopes.push(scope);
+                try {
+                    block(pieces, start + 1, bodyEnd, out);
+                } finally {
+                    scopes.pop();
+                }
+            }
+            return end < to ? end + 1 : to;
+        }
+
+        private void bind(List<String> names, Object item, Map<String, Object> scope) {
+            if (names.size() == 1) {
+                scope.put(names.get(0), item);
+                return;
+            }
+            List<Object> values = item instanceof List<?> l ? new ArrayList<>(l) : null;
+            for (int n = 0; n < names.size(); n++) {
+                scope.put(names.get(n), values != null && n < values.size() ? values.get(n) : UNKNOWN);
+            }
+        }
+
+        private void set(Piece p) {
+            String rest = p.rest();
+            int eq = rest.indexOf('=');
+            scopes.peek().put(rest.substring(0, eq).strip(), eval(rest.substring(eq + 1)));
+        }
+
+        private String output(Piece p) {
+            Object value = eval(p.body());
+            if (value == UNKNOWN) {
+                warn(p, "cannot evaluate the Jinja expression {{ " + p.body().strip() + " }} while reading the "
+                        + "project; it is left out, so lineage may be incomplete. List the tables it reads in the "
+                        + "model's depends_on property");
+                return "NULL";
+            }
+            return str(value);
+        }
+
+        private Object eval(String expr) {
+            try {
+                return new JinjaExpression(expr, this::lookup, this::call).parse();
+            } catch (JinjaExpression.Unknown e) {
+                return UNKNOWN;
+            }
+        }
+
+        private Object lookup(String name) {
+            for (Map<String, Object> scope : scopes) {
+                if (scope.containsKey(name)) {
+                    return scope.get(name);
+                }
+            }
+            String key = name.toLowerCase(Locale.ROOT);
             if (loadTime.containsKey(key)) {
                 String sql = loadTime.get(key);
-                return Optional.of(key.equals("this_model") ? sql : SqlValues.templateText(sql));
+                return key.equals("this_model") ? sql : SqlValues.templateText(sql);
             }
-            if (context.variables().containsKey(key)) {
-                return Optional.of(pythonStr(context.variables().get(key)));
+            // Project variables are reachable through var() only: a bare {{ name }} is undefined at load time.
+            return RUNTIME_GLOBALS.contains(name) || context.userMacros().contains(key) ? UNKNOWN : UNDEFINED;
+        }
+
+        private Object call(String function, List<Object> args) {
+            if (function.equals("gateway") && args.isEmpty() && context.gateway() != null) {
+                return context.gateway();
+            }
+            boolean blueprint = function.equals("blueprint_var");
+            if (!blueprint && !function.equals("var") || args.isEmpty() || !(args.get(0) instanceof String)) {
+                return UNKNOWN;
+            }
+            String key = ((String) args.get(0)).toLowerCase(Locale.ROOT);
+            Object fallback = args.size() > 1 ? args.get(1) : null;
+            if (blueprint) {
+                PropertyValue v = context.blueprintVariables().get(key);
+                return v == null ? fallback : v instanceof PropertyValue.Scalar s ? s.value() : v.text();
+            }
+            return context.variables().containsKey(key) ? context.variables().get(key) : fallback;
+        }
+
+        private void warn(Piece p, String message) {
+            problems.warning(MacroEvaluator.at(text, p.offset(), where), message);
+        }
+    }
+
+    /** The index of the end tag closing the block opened at pieces[start], nesting respected; {@code to} if none. */
+    private static int matching(List<Piece> pieces, int start, int to, String endTag) {
+        String open = pieces.get(start).keyword();
+        int depth = 0;
+        for (int i = start + 1; i < to; i++) {
+            Piece p = pieces.get(i);
+            if (p.kind() != Piece.Kind.STMT) {
+                continue;
+            }
+            if (p.keyword().equals(open) && !(open.equals("set") && p.rest().indexOf('=') >= 0)) {
+                depth++;
+            } else if (p.keyword().equals(endTag)) {
+                if (depth == 0) {
+                    return i;
+                }
+                depth--;
             }
         }
-        return Optional.empty();
+        return to;
     }
 
-    private Object blueprintValue(String key) {
-        PropertyValue v = context.blueprintVariables().get(key);
-        return v instanceof PropertyValue.Scalar s ? s.value() : v.text();
-    }
+    private static final java.util.Set<String> BLOCK_TAGS = java.util.Set.of("if", "for", "macro", "call", "filter");
 
-    private static String pythonLiteralText(String literal) {
-        String s = literal.strip();
-        if (s.length() >= 2 && (s.charAt(0) == '\'' || s.charAt(0) == '"') && s.charAt(s.length() - 1) == s.charAt(0)) {
-            return s.substring(1, s.length() - 1);
+    /** The block's own head, then each tag among {@code separators} not nested in an inner block. */
+    private static List<Integer> splits(List<Piece> pieces, int start, int end, List<String> separators) {
+        List<Integer> out = new ArrayList<>(List.of(start));
+        int depth = 0;
+        for (int i = start + 1; i < end; i++) {
+            Piece p = pieces.get(i);
+            if (p.kind() != Piece.Kind.STMT) {
+                continue;
+            }
+            String k = p.keyword();
+            if (BLOCK_TAGS.contains(k)) {
+                depth++;
+            } else if (k.startsWith("end") && BLOCK_TAGS.contains(k.substring(3))) {
+                depth--;
+            } else if (depth == 0 && separators.contains(k)) {
+                out.add(i);
+            }
         }
-        return s;
+        return out;
     }
 
-    private static String pythonStr(Object value) {
+    private static int indexOfWord(String text, String word) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + word + "\\b").matcher(text);
+        return m.find() ? m.start() : -1;
+    }
+
+    /** What a for loop walks: list items, map keys, string characters; null when unknown. */
+    private static List<Object> items(Object value) {
+        if (value == UNDEFINED) {
+            return List.of();
+        }
+        if (value instanceof List<?> l) {
+            return new ArrayList<>(l);
+        }
+        if (value instanceof Map<?, ?> m) {
+            return new ArrayList<>(m.keySet());
+        }
+        if (value instanceof String s) {
+            return s.codePoints().mapToObj(Character::toString).collect(Collectors.toList());
+        }
+        return null;
+    }
+
+    static boolean truthy(Object v) {
+        if (v == null || v == UNDEFINED) {
+            return false;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof Number n) {
+            return new BigDecimal(n.toString()).signum() != 0;
+        }
+        if (v instanceof String s) {
+            return !s.isEmpty();
+        }
+        if (v instanceof List<?> l) {
+            return !l.isEmpty();
+        }
+        if (v instanceof Map<?, ?> m) {
+            return !m.isEmpty();
+        }
+        return true;
+    }
+
+    /** Python's {@code str()}, which is what Jinja prints. */
+    static String str(Object value) {
+        if (value == UNDEFINED) {
+            return "";
+        }
         if (value == null) {
             return "None";
         }
         if (value instanceof Boolean b) {
             return b ? "True" : "False";
         }
+        if (value instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
         if (value instanceof List<?> list) {
-            return list.stream().map(v -> v instanceof String s ? "'" + s + "'" : pythonStr(v))
-                    .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+            return list.stream().map(JinjaRenderer::repr).collect(Collectors.joining(", ", "[", "]"));
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.entrySet().stream().map(e -> repr(e.getKey()) + ": " + repr(e.getValue()))
+                    .collect(Collectors.joining(", ", "{", "}"));
         }
         return value.toString();
+    }
+
+    private static String repr(Object value) {
+        return value instanceof String s ? "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'" : str(value);
+    }
+
+    static boolean equal(Object a, Object b) {
+        if (a == UNDEFINED || b == UNDEFINED) {
+            return a == b;
+        }
+        if (a instanceof Number || b instanceof Number || a instanceof Boolean && b instanceof Number
+                || a instanceof Number && b instanceof Boolean) {
+            BigDecimal x = JinjaExpression.number(a);
+            BigDecimal y = JinjaExpression.number(b);
+            return x != null && y != null && x.compareTo(y) == 0;
+        }
+        return Objects.equals(a, b);
+    }
+
+    static Object unknown() {
+        return UNKNOWN;
     }
 }

@@ -347,6 +347,10 @@ final class MacroEvaluator {
             Map<String, String> lambdaVars) {
         boolean known = context.userMacros().contains(name.toLowerCase(Locale.ROOT));
         List<String> rendered = args.stream().map(a -> sub(a, lambdaVars).strip()).toList();
+        Optional<String> evaluated = staticMacro(name, rendered, relation);
+        if (evaluated.isPresent()) {
+            return evaluated.get();
+        }
         if (!known) {
             problems.warning(loc, "@" + name + " is neither a SQLMesh built-in nor a macro defined under macros/, "
                     + "so SQLMesh will fail to load this model unless it is defined; the engine cannot evaluate it "
@@ -361,6 +365,18 @@ final class MacroEvaluator {
         }
         List<String> subqueries = rendered.stream().filter(r -> containsSelect(r)).map(r -> "(" + r + ")").toList();
         return subqueries.isEmpty() ? "NULL" : "COALESCE(" + String.join(", ", subqueries) + ", NULL)";
+    }
+
+    /** What a project macro returns, when its text says so unambiguously (see {@link StaticMacros}). */
+    private Optional<String> staticMacro(String name, List<String> args, boolean relation) {
+        StaticMacros.Macro macro = context.staticMacros() == null ? null
+                : context.staticMacros().get(name.toLowerCase(Locale.ROOT));
+        if (macro == null) {
+            return Optional.empty();
+        }
+        // In a FROM position only a table name is certain to read as SQLMesh reads it.
+        return StaticMacros.apply(macro, args)
+                .filter(sql -> !relation || StaticMacros.isName(sql));
     }
 
     private String applyLambda(Lambda fn, List<String> values, Map<String, String> outer) {

@@ -15,6 +15,7 @@ import java.util.Set;
  * @param userMacros         the project's own Python macro names, lower case
  * @param defaultKind        {@code model_defaults.kind} when set, else null (SQLMesh then uses VIEW); it decides
  *                           whether {@code @start_ds} and friends exist for a model without its own kind
+ * @param staticMacros       the project macros simple enough to evaluate from their text, by lower-case name
  */
 public record RenderContext(
         String dialect,
@@ -23,7 +24,14 @@ public record RenderContext(
         String thisModel,
         String gateway,
         Set<String> userMacros,
-        String defaultKind) {
+        String defaultKind,
+        Map<String, StaticMacros.Macro> staticMacros) {
+
+    /** Without project macros evaluated from their text. */
+    public RenderContext(String dialect, Map<String, Object> variables, Map<String, PropertyValue> blueprintVariables,
+            String thisModel, String gateway, Set<String> userMacros, String defaultKind) {
+        this(dialect, variables, blueprintVariables, thisModel, gateway, userMacros, defaultKind, Map.of());
+    }
 
     /** Without a default kind: models that name no kind are VIEWs, as in SQLMesh. */
     public RenderContext(String dialect, Map<String, Object> variables, Map<String, PropertyValue> blueprintVariables,

@@ -1,6 +1,5 @@
 package dev.sqlmeshdag.spec;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlmeshdag.core.Model;
 import dev.sqlmeshdag.graph.ModelGraph;
 import java.util.List;
@@ -23,21 +22,23 @@ public final class GraphFormats {
         };
     }
 
-    /** {@code {"models": {fqn: {depends_on, cron, interval_unit, kind, tags}}}}, keys in sorted fqn order. */
+    /**
+     * {@code {"models": {fqn: {cron, depends_on, interval_unit, kind, tags}}}}, written as Python's
+     * {@code json.dumps(graph, indent=2, sort_keys=True)} does, so it diffs cleanly against SQLMesh's own graph.
+     */
     static String json(ModelGraph graph, List<String> fqns) {
-        ObjectNode root = SpecBuilder.JSON.createObjectNode();
-        ObjectNode models = root.putObject("models");
-        Map<String, Model> sorted = new TreeMap<>();
-        fqns.forEach(f -> sorted.put(f, graph.model(f)));
-        sorted.forEach((fqn, m) -> {
-            ObjectNode node = models.putObject(fqn);
-            m.dependsOn().stream().sorted().forEach(node.putArray("depends_on")::add);
+        Map<String, Object> models = new TreeMap<>();
+        for (String fqn : fqns) {
+            Model m = graph.model(fqn);
+            Map<String, Object> node = new TreeMap<>();
+            node.put("depends_on", m.dependsOn().stream().sorted().toList());
             node.put("cron", m.cron());
             node.put("interval_unit", m.intervalUnit());
             node.put("kind", m.kind());
-            m.tags().forEach(node.putArray("tags")::add);
-        });
-        return SpecBuilder.toJson(root) + "\n";
+            node.put("tags", m.tags());
+            models.put(fqn, node);
+        }
+        return PythonJson.write(Map.of("models", models)) + "\n";
     }
 
     /** Models as boxes, tables that are no model as grey ellipses; edges point downstream. */

@@ -116,7 +116,7 @@ class EngineTest {
     }
 
     @Test
-    void nonUtf8AndBinaryFilesAreErrorsAtLineOne() throws IOException {
+    void binaryFileIsAnErrorAtLineOneAndNonUtf8AtTheBadByte() throws IOException {
         write("config.yaml", CONFIG);
         Files.createDirectories(root.resolve("models"));
         Files.write(root.resolve("models/latin1.sql"),
@@ -126,7 +126,8 @@ class EngineTest {
         assertEquals(List.of(
                 "models/blob.sql:1:1: this is a binary file, not a model; move it out of models/ or add it to "
                         + "ignore_patterns",
-                "models/latin1.sql:1:1: this file is not valid UTF-8 text; save it as UTF-8"),
+                "models/latin1.sql:2:12: this file is not valid UTF-8 text (the byte here cannot be decoded); save "
+                        + "the file as UTF-8"),
                 p.problems().errors().stream().map(Problem::toString).toList());
     }
 

@@ -97,6 +97,65 @@ class ModelAssemblerTest {
         assertEquals("FULL", m.kind());
     }
 
+    /** Checked against SQLMesh 0.236.4: model_defaults.kind FULL leaves a kind-less SQL model a VIEW. */
+    @Test
+    void defaultKindAppliesToPythonModelsButNotToSqlModels() {
+        Problems problems = new Problems();
+        ModelAssembler assembler = new ModelAssembler(config(Map.of("kind", "INCREMENTAL_UNMANAGED"), false), NOW);
+        Model py = assembler.assemble(python("models/p.py", Map.of("name", s("s.p")), List.of()), problems)
+                .orElseThrow();
+        ModelSource sqlSource = new ModelSource("models/a.sql", Location.of("models/a.sql", 1), false,
+                Map.of("name", new Property("name", s("s.a"), Location.of("models/a.sql", 1))), List.of(),
+                "SELECT 1 AS x FROM raw.t", Location.of("models/a.sql", 2), List.of(), Map.of(), List.of(), false);
+        Model sql = assembler.assemble(sqlSource, problems).orElseThrow();
+        assertEquals("INCREMENTAL_UNMANAGED", py.kind());
+        assertEquals("VIEW", sql.kind());
+        assertEquals(List.of("\"memory\".\"raw\".\"t\""), sql.dependsOn());
+    }
+
+    static ModelSource sqlWithEnabled(String name, PropertyValue enabled) {
+        Map<String, Property> props = new LinkedHashMap<>();
+        props.put("name", new Property("name", s(name), Location.of("models/m.sql", 1)));
+        props.put("enabled", new Property("enabled", enabled, Location.of("models/m.sql", 2)));
+        return new ModelSource("models/m.sql", Location.of("models/m.sql", 1), false, props, List.of(),
+                "SELECT 1 AS x", Location.of("models/m.sql", 3), List.of(), Map.of(), List.of(), false);
+    }
+
+    @Test
+    void enabledIsRenderedFromVariablesBeforeItDecides() {
+        Problems problems = new Problems();
+        ProjectConfig withVars = new ProjectConfig(Path.of("/p/proj"), "config.yaml", "", "local", List.of("local"),
+                "duckdb", null, "duckdb", "memory", Map.of(), Map.of("with_beta", false, "with_gamma", true), false,
+                List.of(), List.of(), Set.of(), List.of());
+        ModelAssembler assembler = new ModelAssembler(withVars, NOW);
+        PropertyValue beta = new PropertyValue.Scalar("@with_beta", false);
+        PropertyValue gamma = new PropertyValue.Scalar("@with_gamma", false);
+        assertTrue(assembler.assemble(sqlWithEnabled("s.beta", beta), problems).isEmpty(), "variable is false");
+        assertTrue(assembler.assemble(sqlWithEnabled("s.gamma", gamma), problems).isPresent(), "variable is true");
+        assertTrue(assembler.assemble(sqlWithEnabled("s.off", new PropertyValue.Scalar("false", false)), problems)
+                .isEmpty());
+        assertTrue(assembler.assemble(sqlWithEnabled("s.on", new PropertyValue.Scalar("yes", true)), problems)
+                .isPresent());
+        assertTrue(problems.all().isEmpty(), problems.all().toString());
+    }
+
+    /** Expected names are the ones SQLMesh 0.236.4 lists for the same blueprint (fidelity corpus 29). */
+    @Test
+    void pythonBlueprintVariablesAreSubstitutedInDependsOn() {
+        Problems problems = new Problems();
+        Map<String, Property> props = new LinkedHashMap<>();
+        props.put("name", new Property("name", s("@{shop}.stock"), Location.of("models/bp.py", 2)));
+        props.put("depends_on", new Property("depends_on", new PropertyValue.ListValue(List.of(
+                s("raw.@{shop}_stock"), s("@src"), s("@{shop}")), false), Location.of("models/bp.py", 3)));
+        ModelSource src = new ModelSource("models/bp.py", Location.of("models/bp.py", 1), true, props, List.of(),
+                null, null, List.of(), Map.of("shop", s("north"), "src", s("Ref.North_Prices")), List.of(), false);
+        Model m = new ModelAssembler(config(Map.of(), false), NOW).assemble(src, problems).orElseThrow();
+        assertEquals("\"memory\".\"north\".\"stock\"", m.fqn());
+        assertEquals(List.of("\"memory\".\"raw\".\"north_stock\"", "\"north\"", "\"ref.north_prices\""),
+                m.dependsOn());
+        assertTrue(problems.all().isEmpty(), problems.all().toString());
+    }
+
     @Test
     void missingNameWithoutInferenceIsAnError() {
         Problems problems = new Problems();

@@ -106,7 +106,8 @@ class SpecBuilderTest {
                 GraphFormats.Format.JSON));
         assertEquals(List.of(A, B), names(json.get("models")));
         JsonNode b = json.get("models").get(B);
-        assertEquals(List.of("depends_on", "cron", "interval_unit", "kind", "tags"), names(b));
+        assertEquals(List.of("cron", "depends_on", "interval_unit", "kind", "tags"), names(b), "sorted, as Python's "
+                + "json.dumps(sort_keys=True) prints SQLMesh's graph");
         assertEquals(List.of(RAW, A), texts(b.get("depends_on")), "sorted");
         assertEquals("hour", b.get("interval_unit").asText());
     }
