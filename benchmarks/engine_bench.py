@@ -4,7 +4,7 @@ Generates deterministic SQLMesh projects (100, 1,000 and 10,000 models by
 default: staging, intermediate and mart layers, joins, CTEs, @VAR, @IF and
 time macros) into a temporary folder, then measures in one run:
 
-  * the engine: `java -jar JAR graph PROJECT --format json` (JVM start included),
+  * the engine: `java <the shim's JVM options> -jar JAR graph PROJECT --format json` (JVM start included),
   * SQLMesh: a fresh Python process that imports SQLMesh and builds
     `Context(paths=PROJECT)` (cold: no .cache), timed around the Context alone
     and as a whole process.
@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "python-shim"))
+from sqlmesh_dag_generator.engine import JVM_OPTIONS  # noqa: E402  (a checkout needs no install)
 SEED = 20240101
 RAW_TABLES = 40
 
@@ -184,7 +186,8 @@ print(json.dumps({"load": time.perf_counter() - start, "models": len(context.mod
 
 
 def run_engine(jar: Path, project: Path, size: int) -> Run:
-    run = measure(["java", "-jar", str(jar), "graph", str(project), "--format", "json"])
+    # Launched the way the Airflow side and `sqlmesh-dag` launch it.
+    run = measure(["java", *JVM_OPTIONS, "-jar", str(jar), "graph", str(project), "--format", "json"])
     found = len(json.loads(run.stdout)["models"])
     if found != size:
         raise SystemExit(f"engine found {found} models in a project of {size}")

@@ -6,14 +6,14 @@ import os
 import subprocess
 import sys
 
-from sqlmesh_dag_generator.engine import find_engine_jar, java_executable
+from sqlmesh_dag_generator.engine import JVM_OPTIONS, find_engine_jar, java_executable
 from sqlmesh_dag_generator.errors import SQLMeshDagError
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     try:
-        command = [java_executable(), "-jar", str(find_engine_jar()), *args]
+        command = [java_executable(), *JVM_OPTIONS, "-jar", str(find_engine_jar()), *args]
     except SQLMeshDagError as exc:
         print(f"sqlmesh-dag: {exc}", file=sys.stderr)
         return 2
