@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvFileSource;
 
 /**
- * Every expectation here was printed by SQLMesh 0.236.4 in /tmp/venv1, with
+ * Every expectation here was printed by SQLMesh 0.236.4 (the pinned virtualenv), with
  * {@code sqlmesh.core.dialect.normalize_model_name(name, default_catalog, dialect)} (the function behind
  * {@code Model.fqn} and {@code Model.depends_on}); the table file holds the full matrix.
  */

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Rendering, table extraction and normalisation together must give the depends_on SQLMesh itself computes.
  * The cases file was written by SQLMesh 0.236.4 ({@code generate_depends_on_cases.py} next to it, run with
- * /tmp/venv1/bin/python), which loads every case with {@code load_sql_based_model} and records
+ * the pinned virtualenv's Python, .venv/bin/python), which loads every case with {@code load_sql_based_model} and records
  * {@code depends_on} and {@code depends_on_self}.
  */
 class SqlmeshDependsOnTest {

@@ -10,7 +10,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Expected dependencies were printed by SQLMesh 0.236.4 in /tmp/venv1: each query was loaded as a model with
+ * Expected dependencies were printed by SQLMesh 0.236.4 (the pinned virtualenv): each query was loaded as a model with
  * {@code load_sql_based_model(...)} and its {@code depends_on} listed (projects under /tmp/lineage-norm).
  */
 class TableExtractorTest {

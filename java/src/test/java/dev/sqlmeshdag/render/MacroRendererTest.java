@@ -21,7 +21,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Expected values come from SQLMesh 0.236.4 in /tmp/venv1: each query was loaded with the same variables, either
+ * Expected values come from SQLMesh 0.236.4 (the pinned virtualenv): each query was loaded with the same variables, either
  * through {@code load_sql_based_model(...).render_query()} (/tmp/lineage-norm/check.py) or a real
  * {@code Context(paths=...)} project (/tmp/lineage-ctx, /tmp/lineage-bp), and its rendered SQL / depends_on read.
  */
