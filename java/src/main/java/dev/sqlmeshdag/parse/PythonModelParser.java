@@ -326,7 +326,7 @@ public final class PythonModelParser {
                 return new Raw(sql);
             }
             return new ModelBlockReader(sql, index, new Problems()).readValue(tokens);
-        } catch (SqlLexer.LexException | ParseException e) {
+        } catch (ParseException e) {
             throw new ParseException(near == null ? 0 : near.start(), "cannot read blueprints \"" + sql + "\": "
                     + e.getMessage());
         }

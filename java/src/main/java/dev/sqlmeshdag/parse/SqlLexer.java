@@ -10,16 +10,6 @@ import java.util.List;
  */
 final class SqlLexer {
 
-    /** Raised for text that cannot be tokenized; carries the offset where the user should look. */
-    static final class LexException extends Exception {
-        final int offset;
-
-        LexException(int offset, String message) {
-            super(message);
-            this.offset = offset;
-        }
-    }
-
     private final String text;
     private final SqlLexRules rules;
     private final LineIndex lines;
@@ -33,13 +23,13 @@ final class SqlLexer {
         this.lines = lines;
     }
 
-    static List<SqlToken> tokenize(String text, SqlLexRules rules, LineIndex lines) throws LexException {
+    static List<SqlToken> tokenize(String text, SqlLexRules rules, LineIndex lines) throws ParseException {
         SqlLexer lexer = new SqlLexer(text, rules, lines);
         lexer.run();
         return lexer.tokens;
     }
 
-    private void run() throws LexException {
+    private void run() throws ParseException {
         while (true) {
             skipSpaceAndComments();
             if (pos >= text.length()) {
@@ -49,7 +39,7 @@ final class SqlLexer {
         }
     }
 
-    private void skipSpaceAndComments() throws LexException {
+    private void skipSpaceAndComments() throws ParseException {
         while (pos < text.length()) {
             char c = text.charAt(pos);
             if (Character.isWhitespace(c)) {
@@ -70,7 +60,7 @@ final class SqlLexer {
         }
     }
 
-    private void blockComment(String open, String close, boolean nests) throws LexException {
+    private void blockComment(String open, String close, boolean nests) throws ParseException {
         int start = pos;
         int depth = 0;
         while (pos < text.length()) {
@@ -88,10 +78,10 @@ final class SqlLexer {
                 pos++;
             }
         }
-        throw new LexException(start, "comment '" + open + "' is never closed; add '" + close + "'");
+        throw new ParseException(start, "comment '" + open + "' is never closed; add '" + close + "'");
     }
 
-    private void readToken() throws LexException {
+    private void readToken() throws ParseException {
         int start = pos;
         char c = text.charAt(pos);
         Character idClose = rules.identifierQuotes().get(c);
@@ -123,7 +113,7 @@ final class SqlLexer {
         return next == '\'' || (next == '"' && rules.doubleQuotedStrings());
     }
 
-    private void readString(int start, char quote) throws LexException {
+    private void readString(int start, char quote) throws ParseException {
         boolean triple = rules.tripleQuoted() && text.startsWith(String.valueOf(quote).repeat(3), pos);
         String close = triple ? String.valueOf(quote).repeat(3) : String.valueOf(quote);
         pos += close.length();
@@ -145,10 +135,10 @@ final class SqlLexer {
                 pos++;
             }
         }
-        throw new LexException(start, "string starting here is never closed; add the closing " + close);
+        throw new ParseException(start, "string starting here is never closed; add the closing " + close);
     }
 
-    private void readQuotedIdentifier(int start, char close) throws LexException {
+    private void readQuotedIdentifier(int start, char close) throws ParseException {
         pos++;
         StringBuilder value = new StringBuilder();
         while (pos < text.length()) {
@@ -165,7 +155,7 @@ final class SqlLexer {
                 pos++;
             }
         }
-        throw new LexException(start, "quoted identifier starting here is never closed; add the closing " + close);
+        throw new ParseException(start, "quoted identifier starting here is never closed; add the closing " + close);
     }
 
     /** The {@code $tag$} opening at pos, or null when the dollar sign is something else ({@code $1}). */
@@ -177,10 +167,10 @@ final class SqlLexer {
         return i < text.length() && text.charAt(i) == '$' ? text.substring(pos, i + 1) : null;
     }
 
-    private void readDollarString(int start, String tag) throws LexException {
+    private void readDollarString(int start, String tag) throws ParseException {
         int close = text.indexOf(tag, pos + tag.length());
         if (close < 0) {
-            throw new LexException(start, "string starting with " + tag + " is never closed; add the closing " + tag);
+            throw new ParseException(start, "string starting with " + tag + " is never closed; add the closing " + tag);
         }
         pos = close + tag.length();
         add(Kind.STRING, start, text.substring(start + tag.length(), close));
@@ -203,13 +193,13 @@ final class SqlLexer {
      * Words include macro references: {@code @var}, {@code @func} and {@code @{var}} interpolations glued to
      * ordinary identifier characters ({@code customer_@{id}}) so a templated name stays one unit.
      */
-    private void readWord(int start) throws LexException {
+    private void readWord(int start) throws ParseException {
         while (pos < text.length()) {
             char c = text.charAt(pos);
             if (c == '@' && pos + 1 < text.length() && text.charAt(pos + 1) == '{') {
                 int close = text.indexOf('}', pos);
                 if (close < 0) {
-                    throw new LexException(pos, "'@{' is never closed; add '}'");
+                    throw new ParseException(pos, "'@{' is never closed; add '}'");
                 }
                 pos = close + 1;
             } else if (c == '@' && pos == start) {

@@ -96,13 +96,7 @@ public final class SqlModelParser {
     }
 
     private List<SqlStatement> statements(SqlLexRules rules) throws ParseException {
-        try {
-            return StatementSplitter.split(text, SqlLexer.tokenize(text, rules, lines));
-        } catch (SqlLexer.LexException e) {
-            throw new ParseException(e.offset, e.getMessage());
-        } catch (StatementSplitter.SplitException e) {
-            throw new ParseException(e.token, e.getMessage());
-        }
+        return StatementSplitter.split(text, SqlLexer.tokenize(text, rules, lines));
     }
 
     /** {@code MODEL (...)} / {@code AUDIT (...)}: the keyword, then one parenthesised block and nothing else. */

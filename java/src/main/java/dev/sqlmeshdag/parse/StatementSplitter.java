@@ -20,16 +20,6 @@ final class StatementSplitter {
     static final String VIRTUAL_BEGIN = "ON_VIRTUAL_UPDATE_BEGIN";
     static final String VIRTUAL_END = "ON_VIRTUAL_UPDATE_END";
 
-    /** A statement boundary problem, at the token the user should look at. */
-    static final class SplitException extends Exception {
-        final SqlToken token;
-
-        SplitException(SqlToken token, String message) {
-            super(message);
-            this.token = token;
-        }
-    }
-
     private final String text;
     private final List<SqlToken> tokens;
     private int pos;
@@ -40,13 +30,13 @@ final class StatementSplitter {
         this.tokens = tokens;
     }
 
-    static List<SqlStatement> split(String text, List<SqlToken> tokens) throws SplitException {
+    static List<SqlStatement> split(String text, List<SqlToken> tokens) throws ParseException {
         StatementSplitter splitter = new StatementSplitter(text, tokens);
         return splitter.statements(false);
     }
 
     /** Reads statements until the end of the file, or until {@code ON_VIRTUAL_UPDATE_END;} when inside that block. */
-    private List<SqlStatement> statements(boolean insideVirtualUpdate) throws SplitException {
+    private List<SqlStatement> statements(boolean insideVirtualUpdate) throws ParseException {
         List<SqlStatement> out = new ArrayList<>();
         List<SqlToken> current = new ArrayList<>();
         Deque<SqlToken> open = new ArrayDeque<>();
@@ -60,7 +50,7 @@ final class StatementSplitter {
             }
             if (open.isEmpty() && isCommand(VIRTUAL_END)) {
                 if (!insideVirtualUpdate) {
-                    throw new SplitException(t, VIRTUAL_END + " without a matching " + VIRTUAL_BEGIN
+                    throw new ParseException(t, VIRTUAL_END + " without a matching " + VIRTUAL_BEGIN
                             + "; add '" + VIRTUAL_BEGIN + ";' before the statements it closes, or remove it");
                 }
                 flush(out, current);
@@ -84,7 +74,7 @@ final class StatementSplitter {
         }
         if (!open.isEmpty()) {
             SqlToken unclosed = open.peek();
-            throw new SplitException(unclosed, "'" + unclosed.text() + "' is never closed; add the missing '"
+            throw new ParseException(unclosed, "'" + unclosed.text() + "' is never closed; add the missing '"
                     + (unclosed.is(Kind.LPAREN) ? ")" : "]") + "'" + (semicolonInside == null ? ""
                     : " (the ';' at line " + semicolonInside.line() + ", column " + semicolonInside.col()
                     + " is inside it)"));
@@ -93,25 +83,25 @@ final class StatementSplitter {
         return out;
     }
 
-    private static void track(Deque<SqlToken> open, SqlToken t) throws SplitException {
+    private static void track(Deque<SqlToken> open, SqlToken t) throws ParseException {
         if (t.opens()) {
             open.push(t);
         } else if (t.closes()) {
             if (open.isEmpty()) {
-                throw new SplitException(t, "'" + t.text() + "' has no matching '" + (t.is(Kind.RPAREN) ? "(" : "[")
+                throw new ParseException(t, "'" + t.text() + "' has no matching '" + (t.is(Kind.RPAREN) ? "(" : "[")
                         + "'; remove it or add the missing opening bracket");
             }
             SqlToken opener = open.pop();
             boolean matches = opener.is(Kind.LPAREN) == t.is(Kind.RPAREN);
             if (!matches) {
-                throw new SplitException(t, "'" + t.text() + "' closes the '" + opener.text() + "' opened at line "
+                throw new ParseException(t, "'" + t.text() + "' closes the '" + opener.text() + "' opened at line "
                         + opener.line() + ", column " + opener.col() + "; use '"
                         + (opener.is(Kind.LPAREN) ? ")" : "]") + "' there");
             }
         }
     }
 
-    private SqlStatement jinjaBlock(Type type) throws SplitException {
+    private SqlStatement jinjaBlock(Type type) throws ParseException {
         int beginIndex = pos;
         SqlToken begin = tokens.get(pos);
         int bodyStart = tokens.get(pos + 1).end();
@@ -120,7 +110,7 @@ final class StatementSplitter {
             i++;
         }
         if (i >= tokens.size()) {
-            throw new SplitException(begin, begin.text() + " has no matching " + JINJA_END
+            throw new ParseException(begin, begin.text() + " has no matching " + JINJA_END
                     + "; add '" + JINJA_END + ";' after the Jinja block");
         }
         SqlToken end = tokens.get(i);
@@ -132,14 +122,14 @@ final class StatementSplitter {
                 type == Type.JINJA_QUERY ? body : whole);
     }
 
-    private SqlStatement virtualUpdate() throws SplitException {
+    private SqlStatement virtualUpdate() throws ParseException {
         SqlToken begin = tokens.get(pos);
         pos += 2;
         int firstToken = pos - 2;
         closedVirtualUpdate = false;
         statements(true);
         if (!closedVirtualUpdate) {
-            throw new SplitException(begin, VIRTUAL_BEGIN + " has no matching " + VIRTUAL_END
+            throw new ParseException(begin, VIRTUAL_BEGIN + " has no matching " + VIRTUAL_END
                     + "; add '" + VIRTUAL_END + ";' after its statements");
         }
         closedVirtualUpdate = false;
