@@ -5,6 +5,7 @@ from sqlmesh_dag_generator.errors import (
     EngineError,
     EnvironmentNotPlannedError,
     ModelRunError,
+    OptionError,
     ProjectError,
     SQLMeshDagError,
 )
@@ -19,5 +20,6 @@ __all__ = [
     "EngineError",
     "ConnectionMappingError",
     "ModelRunError",
+    "OptionError",
     "EnvironmentNotPlannedError",
 ]

@@ -88,12 +88,16 @@ def read(path: Path, key: str) -> dict | None:
 
 
 def write(path: Path, key: str, spec: dict) -> None:
-    """Write atomically so that concurrent parsers never read half a file."""
+    write_json_atomically(path, {"key": key, "spec": spec})
+
+
+def write_json_atomically(path: Path, document: Any) -> None:
+    """Write to a temporary file and rename it, so that concurrent readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"key": key, "spec": spec}, f, separators=(",", ":"))
+            json.dump(document, f, separators=(",", ":"))
         os.replace(tmp, path)
     except BaseException:
         try:

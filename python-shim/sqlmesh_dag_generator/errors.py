@@ -5,6 +5,14 @@ class SQLMeshDagError(Exception):
     """Base class of everything this package raises on purpose."""
 
 
+class OptionError(SQLMeshDagError, ValueError):
+    """An option of SQLMeshDAGGenerator (or of its config file) is unknown, removed or of the wrong kind.
+
+    Not a TypeError: Airflow's DAG importer lets TypeErrors escape instead of
+    reporting them as the DAG file's import error.
+    """
+
+
 class EngineError(SQLMeshDagError):
     """The engine could not be started or did not answer."""
 
@@ -40,3 +48,11 @@ def format_problem(problem: dict) -> str:
         if problem.get("col") is not None:
             where += f":{problem['col']}"
     return f"{where}: {problem.get('message', '(no message)')}"
+
+
+class HealthCheckError(SQLMeshDagError):
+    """The health check could not run SELECT 1 on the gateway's warehouse."""
+
+
+class GatewayNotEnvironmentError(EnvironmentNotPlannedError):
+    """The missing environment is named like one of the project's gateways (a gateway was meant)."""

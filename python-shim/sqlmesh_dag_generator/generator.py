@@ -8,26 +8,38 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import textwrap
-from datetime import datetime, timezone
+import warnings
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
-from sqlmesh_dag_generator import cache, engine
-from sqlmesh_dag_generator.errors import ProjectError, SQLMeshDagError, format_problem
-from sqlmesh_dag_generator.runtime import normalize_environment, plan_environment, run_model
+from sqlmesh_dag_generator import cache, engine, operators, spec_file, tasks
+from sqlmesh_dag_generator.errors import OptionError, ProjectError, SQLMeshDagError, format_problem
+from sqlmesh_dag_generator.operators import OperatorOptions
+from sqlmesh_dag_generator.settings import DEFAULT_VARIABLES, normalize_environment
+from sqlmesh_dag_generator.tasks import TaskSpec
 
 log = logging.getLogger(__name__)
 
 SPEC_VERSION = 1
-PLAN_TASK_ID = "sqlmesh_plan"
 DAG_TAG = "sqlmesh"
-# Options of the earlier pure-Python generator that this one accepts but has no use for.
-IGNORED_LEGACY_OPTIONS = {
-    "auto_schedule", "operator_type", "output_dir", "include_tests", "parallel_tasks", "credential_resolver",
-    "replan_timeout_hours", "enable_health_check", "log_plan_details", "config_overrides", "default_catalog",
-    "recovery_mode", "recovery_max_intervals", "recovery_fail_on_excess_gap", "include_source_tables",
+LOAD_MODES = ("auto", "engine", "spec_file")
+OPERATOR_TYPES = ("python", "bash", "kubernetes")
+# Options of the earlier pure-Python generator that have no meaning here: what to use instead.
+REMOVED_OPTIONS = {
+    "include_tests": "run SQLMesh's unit tests with `sqlmesh test` in CI, before deploying the DAG",
+    "parallel_tasks": "use max_parallel_tasks (the DAG's max_active_tasks)",
+    "credential_resolver": "use connection= / state_connection= (Airflow conn ids) and connection_mapping=",
+    "recovery_mode": "SQLMesh's own run fills every missing interval of a model; no recovery mode is needed",
+    "recovery_max_intervals": "SQLMesh's own run fills every missing interval of a model; no recovery mode is needed",
+    "recovery_fail_on_excess_gap": "SQLMesh's own run fills every missing interval of a model",
+    "config_overrides": "put settings in the project's config.yaml (gateways select per-deployment settings)",
 }
+# Earlier names of options that exist under another name.
+RENAMED_OPTIONS = {"include_source_tables": "source_placeholders", "schedule": "schedule_interval",
+                   "max_parallel_tasks": "max_active_tasks"}
 
 
 class SQLMeshDAGGenerator:
@@ -35,7 +47,8 @@ class SQLMeshDAGGenerator:
 
     ``environment=""`` (or None) means SQLMesh's default environment, ``prod``.
     ``connection`` / ``state_connection`` are Airflow connection ids that replace
-    the gateway's warehouse / state connections when tasks run.
+    the gateway's warehouse / state connections when tasks run. The README's
+    options table describes every option.
     """
 
     def __init__(
@@ -53,35 +66,78 @@ class SQLMeshDAGGenerator:
         catchup: bool = False,
         max_active_runs: int = 1,
         max_active_tasks: int | None = None,
-        cache_dir: str | os.PathLike | None = None,
-        auto_replan_on_change: bool = False,
-        return_value: bool = True,
+        description: str | None = None,
+        auto_schedule: bool = True,
+        # which models
         include_models: Sequence[str] | None = None,
         exclude_models: Sequence[str] | None = None,
+        model_pattern: str | None = None,
         include_tags: Sequence[str] | None = None,
         exclude_tags: Sequence[str] | None = None,
         source_placeholders: bool = False,
+        # what the tasks do
+        auto_replan_on_change: bool = False,
+        skip_backfill: bool = False,
+        plan_only: bool = False,
+        log_plan_details: bool = False,
+        replan_timeout_hours: float | None = None,
+        enable_health_check: bool = False,
+        skip_audits: bool = False,
+        return_value: bool = True,
+        default_catalog: str | None = None,
+        # how the tasks run
         pool: str | None = None,
         pool_slots: int = 1,
-        description: str | None = None,
         on_failure_callback: Any = None,
         on_success_callback: Any = None,
-        **legacy_options: Any,
+        on_retry_callback: Any = None,
+        sla_miss_callback: Any = None,
+        trigger_dag_id: str | None = None,
+        trigger_dag_conf: dict | None = None,
+        operator_class: Any = None,
+        operator_kwargs: dict | None = None,
+        connection_mapping: Any = None,
+        airflow_variables: Mapping[str, str] | None = None,
+        # where the spec comes from
+        load_mode: str = "auto",
+        spec_file: str | os.PathLike | None = None,
+        cache_dir: str | os.PathLike | None = None,
+        # static mode (generate_dag)
+        operator_type: str = "python",
+        output_dir: str | os.PathLike | None = None,
+        docker_image: str | None = None,
+        namespace: str = "default",
+        env_vars: Mapping[str, str] | None = None,
+        **renamed: Any,
     ):
-        unknown = sorted(set(legacy_options) - IGNORED_LEGACY_OPTIONS - {"schedule"})
+        for name in sorted(set(renamed) & set(REMOVED_OPTIONS)):
+            raise OptionError(f"SQLMeshDAGGenerator: option {name!r} was removed: {REMOVED_OPTIONS[name]}.")
+        unknown = sorted(set(renamed) - set(RENAMED_OPTIONS))
         if unknown:
-            raise TypeError(f"SQLMeshDAGGenerator got unknown option(s): {', '.join(unknown)}")
-        for name in sorted(set(legacy_options) & IGNORED_LEGACY_OPTIONS):
-            log.warning("SQLMeshDAGGenerator: option %r is not needed any more and is ignored", name)
+            raise OptionError(f"SQLMeshDAGGenerator got unknown option(s): {', '.join(unknown)}")
+        for old, new in RENAMED_OPTIONS.items():
+            if old in renamed:
+                log.warning("SQLMeshDAGGenerator: option %r is now called %r", old, new)
+        schedule_interval = schedule_interval if schedule_interval is not None else renamed.get("schedule")
+        max_active_tasks = max_active_tasks if max_active_tasks is not None else renamed.get("max_parallel_tasks")
+        source_placeholders = source_placeholders or bool(renamed.get("include_source_tables"))
         if connection is not None and not isinstance(connection, str):
-            raise TypeError("connection must be an Airflow connection id (a string); credentials are looked up "
+            raise OptionError("connection must be an Airflow connection id (a string); credentials are looked up "
                             "from Airflow when tasks run, never passed in the DAG file")
         if state_connection is not None and not isinstance(state_connection, str):
-            raise TypeError("state_connection must be an Airflow connection id (a string)")
+            raise OptionError("state_connection must be an Airflow connection id (a string)")
+        _check_choice("load_mode", load_mode, LOAD_MODES)
+        _check_choice("operator_type", operator_type, OPERATOR_TYPES)
+        if load_mode == "spec_file" and not spec_file:
+            raise OptionError("load_mode='spec_file' needs spec_file= (the file `sqlmesh-dag spec PROJECT -o FILE` wrote)")
+        if sla_miss_callback is not None:
+            warnings.warn("sla_miss_callback is ignored: Airflow 3 removed SLAs. Use Airflow's deadline alerts "
+                          "(DAG(deadline=DeadlineAlert(...))) to be told about late runs.", UserWarning, stacklevel=2)
 
         self.project_path = Path(sqlmesh_project_path).expanduser().resolve()
         self.dag_id = dag_id or f"sqlmesh_{self.project_path.name}"
-        self.schedule_interval = schedule_interval if schedule_interval is not None else legacy_options.get("schedule")
+        self.schedule_interval = schedule_interval
+        self.auto_schedule = auto_schedule
         self.gateway = gateway or None
         self.environment = normalize_environment(environment)
         self.connection = connection
@@ -92,44 +148,67 @@ class SQLMeshDAGGenerator:
         self.catchup = catchup
         self.max_active_runs = max_active_runs
         self.max_active_tasks = max_active_tasks
-        self.cache_dir = Path(cache_dir).expanduser() if cache_dir else cache.default_cache_dir()
-        self.auto_replan_on_change = auto_replan_on_change
-        self.return_value = return_value
+        self.description = description
         self.include_models = list(include_models or [])
         self.exclude_models = list(exclude_models or [])
+        self.model_pattern = _compile_pattern(model_pattern)
         self.include_tags = set(include_tags or [])
         self.exclude_tags = set(exclude_tags or [])
         self.source_placeholders = source_placeholders
+        self.auto_replan_on_change = auto_replan_on_change
+        self.skip_backfill = skip_backfill
+        self.plan_only = plan_only
+        self.log_plan_details = log_plan_details
+        self.replan_timeout_hours = replan_timeout_hours
+        self.enable_health_check = enable_health_check
+        self.skip_audits = skip_audits
+        self.return_value = return_value
+        self.default_catalog = default_catalog or None
         self.pool = pool
         self.pool_slots = pool_slots
-        self.description = description
-        self.on_failure_callback = on_failure_callback
-        self.on_success_callback = on_success_callback
+        self.callbacks = {"on_failure_callback": on_failure_callback, "on_success_callback": on_success_callback,
+                          "on_retry_callback": on_retry_callback}
+        self.trigger_dag_id = trigger_dag_id
+        self.trigger_dag_conf = dict(trigger_dag_conf or {})
+        self.operator_class = operator_class
+        self.operator_kwargs = dict(operator_kwargs or {})
+        self.connection_mapping = _dotted_path(connection_mapping, "connection_mapping")
+        self.airflow_variables = dict(DEFAULT_VARIABLES if airflow_variables is None else airflow_variables)
+        self.load_mode = load_mode
+        self.spec_file = Path(spec_file).expanduser() if spec_file else None
+        self.cache_dir = Path(cache_dir).expanduser() if cache_dir else cache.default_cache_dir()
+        self.operator_type = operator_type
+        self.output_dir = Path(output_dir).expanduser() if output_dir else None
+        self.docker_image = docker_image
+        self.namespace = namespace
+        self.env_vars = dict(env_vars or {})
         self._spec: dict | None = None
+
+    @classmethod
+    def from_config(cls, path: str | os.PathLike) -> "SQLMeshDAGGenerator":
+        """A generator from a ``dag_generator_config.yaml`` file (see the README)."""
+        from sqlmesh_dag_generator.config import load_config
+
+        return cls(**load_config(path))
 
     # ----------------------------------------------------------------- spec
 
     @property
     def engine_options(self) -> dict:
-        return {"gateway": self.gateway, "select": self.include_models, "exclude": self.exclude_models}
+        options = {"gateway": self.gateway, "select": self.include_models, "exclude": self.exclude_models}
+        if self.default_catalog:
+            options["default_catalog"] = self.default_catalog
+        return options
 
     def load_spec(self) -> dict:
-        """The project's spec: from the cache when the project is unchanged, else from the engine."""
+        """The project's spec, from the spec file, the cache or the engine (see ``load_mode``)."""
         if self._spec is None:
             if not self.project_path.is_dir():
                 raise SQLMeshDagError(f"SQLMesh project folder {self.project_path} does not exist "
                                       f"(check sqlmesh_project_path).")
-            jar = engine.find_engine_jar()
-            options = self.engine_options
-            key = cache.cache_key(self.project_path, options, jar)
-            entry = cache.cache_file(self.cache_dir, self.project_path, options)
-            spec = cache.read(entry, key)
+            spec = self._spec_from_file() if self.load_mode != "engine" else None
             if spec is None:
-                spec = engine.request_spec(self.project_path, options, jar)
-                _check_spec_version(spec)
-                # Broken projects are cached too: the DAG processor re-parses every few seconds and the
-                # key changes as soon as the user edits a file.
-                self._write_cache(entry, key, spec)
+                spec = self._spec_from_cache_or_engine()
             for warning in spec.get("warnings") or []:
                 log.warning("%s", format_problem(warning))
             if spec.get("errors"):
@@ -137,23 +216,96 @@ class SQLMeshDAGGenerator:
             self._spec = spec
         return self._spec
 
-    def _write_cache(self, entry: Path, key: str, spec: dict) -> None:
+    def _spec_from_file(self) -> dict | None:
+        """The spec file's spec when it matches the project; None to fall back (auto mode only)."""
+        if self.spec_file is None:
+            return None
         try:
-            cache.write(entry, key, spec)
-        except OSError as exc:
-            log.warning("could not write the spec cache %s (%s); the next parse will start the engine again",
-                        entry, exc)
+            spec = spec_file.read(self.spec_file, self.project_path, self.engine_options)
+            check_spec_version(spec)
+            return spec
+        except spec_file.StaleSpecFile as exc:
+            if self.load_mode == "spec_file":
+                raise
+            warnings.warn(f"{exc} Reading the project with the engine instead.", spec_file.StaleSpecFileWarning,
+                          stacklevel=3)
+            return None
+
+    def _spec_from_cache_or_engine(self) -> dict:
+        jar = engine.find_engine_jar()
+        options = self.engine_options
+        key = cache.cache_key(self.project_path, options, jar)
+        entry = cache.cache_file(self.cache_dir, self.project_path, options)
+        spec = cache.read(entry, key)
+        if spec is None:
+            spec = engine.request_spec(self.project_path, options, jar)
+            check_spec_version(spec)
+            # Broken projects are cached too: the DAG processor re-parses every few seconds and the
+            # key changes as soon as the user edits a file.
+            try:
+                cache.write(entry, key, spec)
+            except OSError as exc:
+                log.warning("could not write the spec cache %s (%s); the next parse will start the engine again",
+                            entry, exc)
+        return spec
 
     def get_recommended_schedule(self) -> Any:
         """The schedule SQLMesh's crons call for (the engine's inference), unless one was given."""
         if self.schedule_interval is not None:
             return self.schedule_interval
+        if not self.auto_schedule:
+            return None
         return self.load_spec().get("schedule")
+
+    # ------------------------------------------------------------- the tasks
+
+    def task_plan(self, models: Iterable[str] | None = None) -> list[TaskSpec]:
+        """Every task of the DAG as plain data, in dependency order of creation."""
+        spec = self.load_spec()
+        chosen = self._chosen_models(spec, models)
+        common = self._common_kwargs()
+        plan: list[TaskSpec] = []
+        roots: tuple[str, ...] = ()
+        if self.enable_health_check:
+            plan.append(tasks.health_check_task(common))
+            roots = (tasks.HEALTH_CHECK_TASK_ID,)
+        if self.auto_replan_on_change:
+            plan.append(tasks.plan_task(self.environment, {
+                **common, "skip_backfill": self.skip_backfill, "plan_only": self.plan_only,
+                "log_plan_details": self.log_plan_details}, roots))
+            roots = (tasks.PLAN_TASK_ID,)
+        index = {m["fqn"]: m for m in spec.get("models") or []}
+        by_fqn = {m["fqn"]: m for m in chosen}
+        sources = self._source_plan(chosen, roots) if self.source_placeholders else {}
+        for model in chosen:
+            upstream = tuple(by_fqn[fqn]["task_id"] for fqn in tasks.nearest_chosen(model["fqn"], index, by_fqn))
+            upstream += tuple(sources[t].task_id for t in model.get("external") or [] if t in sources)
+            kwargs = {"model_fqn": model["fqn"], "model_name": model["name"], "cron": model.get("cron"),
+                      "cron_tz": model.get("cron_tz"), **common, "skip_audits": self.skip_audits}
+            owner = model.get("owner") or self.default_args.get("owner")
+            plan.append(tasks.model_task(model, kwargs, upstream or roots, owner))
+        plan.extend(sources.values())
+        if self.trigger_dag_id:
+            leaves = _leaves(plan)
+            plan.append(tasks.trigger_task(self.trigger_dag_id, self.trigger_dag_conf, leaves))
+        return plan
+
+    def _source_plan(self, chosen: list[dict], roots: tuple[str, ...]) -> dict[str, TaskSpec]:
+        sources: dict[str, TaskSpec] = {}
+        for model in chosen:
+            for table in model.get("external") or []:
+                sources.setdefault(table, tasks.source_task(table, roots))
+        return sources
 
     # ------------------------------------------------------------- airflow
 
     def build_dag(self):
-        """A new ``airflow.sdk.DAG`` holding every model task."""
+        """A new ``airflow.sdk.DAG`` holding every model task.
+
+        On a worker (Airflow's parsing context names this DAG and one task) only that
+        task is built: the worker runs one task, and 1,000 operators cost a few
+        hundred milliseconds of Airflow's own time on every task start.
+        """
         from airflow.sdk import DAG
 
         spec = self.load_spec()
@@ -168,50 +320,23 @@ class SQLMeshDAGGenerator:
             tags=list(dict.fromkeys([*self.tags, DAG_TAG])),
             description=self.description or f"SQLMesh project {spec.get('project') or self.project_path.name}",
             doc_md=self._dag_doc(spec),
-            on_failure_callback=self.on_failure_callback,
-            on_success_callback=self.on_success_callback,
         )
-        self.create_tasks_in_dag(dag)
+        plan = self.task_plan()
+        wanted = _task_this_worker_runs(self.dag_id)
+        if wanted is not None and any(t.task_id == wanted for t in plan):
+            plan = [t for t in plan if t.task_id == wanted]
+        operators.add_tasks(dag, plan, self._operator_options())
         return dag
 
     def create_tasks_in_dag(self, dag, models: Iterable[str] | None = None) -> list:
         """Add the model tasks (and the plan / source tasks when enabled) to ``dag``; returns them."""
-        from airflow.providers.standard.operators.python import PythonOperator
+        return operators.add_tasks(dag, self.task_plan(models), self._operator_options())
 
-        spec = self.load_spec()
-        chosen = self._chosen_models(spec, models)
-        by_fqn = {m["fqn"]: m for m in chosen}
-        tasks: dict[str, Any] = {}
-        created: list = []
-        plan_task = None
-        if self.auto_replan_on_change:
-            plan_task = PythonOperator(
-                task_id=PLAN_TASK_ID, dag=dag, python_callable=plan_environment,
-                op_kwargs=self._common_kwargs(), task_display_name=f"plan {self.environment}",
-                doc_md="Plans and applies the SQLMesh environment as of this run's interval start, "
-                       "so the model tasks compute exactly this run's interval.",
-                pool=self.pool or "default_pool", pool_slots=self.pool_slots,
-            )
-            created.append(plan_task)
-        for model in chosen:
-            task = PythonOperator(
-                task_id=model["task_id"], dag=dag, python_callable=run_model,
-                op_kwargs=self._model_kwargs(model), task_display_name=model["name"],
-                doc_md=_model_doc(model), owner=model.get("owner") or self.default_args.get("owner", "airflow"),
-                pool=self.pool or "default_pool", pool_slots=self.pool_slots,
-            )
-            tasks[model["fqn"]] = task
-            created.append(task)
-        index = {m["fqn"]: m for m in spec.get("models") or []}
-        for model in chosen:
-            upstream = [tasks[fqn] for fqn in _nearest_chosen(model["fqn"], index, by_fqn)]
-            if plan_task is not None and not upstream:
-                upstream = [plan_task]
-            if upstream:
-                tasks[model["fqn"]].set_upstream(upstream)
-        if self.source_placeholders:
-            created.extend(self._source_tasks(dag, chosen, tasks, plan_task))
-        return created
+    def generate_dag(self, output_dir: str | os.PathLike | None = None) -> Path:
+        """Static mode: write a standalone DAG file (no JVM at parse time); returns its path."""
+        from sqlmesh_dag_generator.static_dag import write_static_dag
+
+        return write_static_dag(self, Path(output_dir).expanduser() if output_dir else self.output_dir)
 
     def generate_dynamic_dag(self) -> str:
         """The source of a DAG file that builds this DAG at parse time."""
@@ -234,6 +359,13 @@ class SQLMeshDAGGenerator:
 
     # ------------------------------------------------------------ helpers
 
+    def _operator_options(self) -> OperatorOptions:
+        extra = dict(self.operator_kwargs)
+        return OperatorOptions(pool=self.pool, pool_slots=self.pool_slots, callbacks=self.callbacks,
+                               operator_class=self.operator_class, operator_kwargs=extra,
+                               plan_timeout=timedelta(hours=self.replan_timeout_hours)
+                               if self.replan_timeout_hours else None)
+
     def _chosen_models(self, spec: dict, models: Iterable[str] | None) -> list[dict]:
         chosen = spec.get("models") or []
         if models is not None:
@@ -243,6 +375,8 @@ class SQLMeshDAGGenerator:
             if missing:
                 raise SQLMeshDagError(f"create_tasks_in_dag: no model named {', '.join(sorted(missing))} "
                                       f"in the SQLMesh project at {self.project_path}")
+        if self.model_pattern is not None:
+            chosen = [m for m in chosen if self.model_pattern.search(m["name"])]
         if self.include_tags:
             chosen = [m for m in chosen if self.include_tags & set(m.get("tags") or [])]
         if self.exclude_tags:
@@ -252,18 +386,16 @@ class SQLMeshDAGGenerator:
     def _common_kwargs(self) -> dict:
         # Only ids and names: the credentials are looked up inside the task, so they never reach
         # op_kwargs, the rendered-fields table or the serialized DAG.
-        return {
+        settings = {
             "project_path": str(self.project_path),
             "gateway": self.gateway,
             "environment": self.environment,
             "connection_id": self.connection,
             "state_connection_id": self.state_connection,
-            "return_value": self.return_value,
+            "connection_mapping": self.connection_mapping,
+            "airflow_variables": self.airflow_variables,
         }
-
-    def _model_kwargs(self, model: dict) -> dict:
-        return {"model_fqn": model["fqn"], "model_name": model["name"], "cron": model.get("cron"),
-                "cron_tz": model.get("cron_tz"), **self._common_kwargs()}
+        return {"settings": settings, "return_value": self.return_value}
 
     def _uses_duckdb(self, spec: dict) -> bool:
         warehouse = None if self.connection else spec.get("connection_type")
@@ -290,28 +422,55 @@ class SQLMeshDAGGenerator:
             lines += ["", "**DuckDB:** a DuckDB database can be written by one process at a time, so this DAG "
                           "runs its model tasks one at a time (`max_active_tasks=1`)."]
         if self.auto_replan_on_change:
-            lines += ["", f"The `{PLAN_TASK_ID}` task plans and applies environment `{self.environment}` "
+            lines += ["", f"The `{tasks.PLAN_TASK_ID}` task plans and applies environment `{self.environment}` "
                           "before the models run."]
-        warnings = spec.get("warnings") or []
-        if warnings:
+        warnings_ = spec.get("warnings") or []
+        if warnings_:
             lines += ["", "## Warnings from reading the project", ""]
-            lines += [f"* `{format_problem(w)}`" for w in warnings]
+            lines += [f"* `{format_problem(w)}`" for w in warnings_]
         return "\n".join(lines)
 
-    def _source_tasks(self, dag, chosen: list[dict], tasks: dict, plan_task) -> list:
-        from airflow.providers.standard.operators.empty import EmptyOperator
 
-        sources: dict[str, Any] = {}
-        for model in chosen:
-            for table in model.get("external") or []:
-                if table not in sources:
-                    sources[table] = EmptyOperator(task_id=_source_task_id(table), dag=dag,
-                                                   task_display_name=f"source {table}",
-                                                   doc_md=f"External table `{table}` (not a SQLMesh model).")
-                    if plan_task is not None:
-                        sources[table].set_upstream(plan_task)
-                tasks[model["fqn"]].set_upstream(sources[table])
-        return list(sources.values())
+def _check_choice(option: str, value: Any, choices: Sequence[str]) -> None:
+    if value not in choices:
+        raise OptionError(f"{option} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+
+
+def _compile_pattern(pattern: str | None) -> re.Pattern | None:
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise OptionError(f"model_pattern {pattern!r} is not a valid regular expression: {exc}") from None
+
+
+def _leaves(plan: list[TaskSpec]) -> tuple[str, ...]:
+    """Model tasks no other model task waits for."""
+    upstream_of_others = {u for t in plan for u in t.upstream}
+    return tuple(t.task_id for t in plan if t.role == "model" and t.task_id not in upstream_of_others)
+
+
+def _task_this_worker_runs(dag_id: str) -> str | None:
+    """The task id when this parse is a worker's parse of this DAG for one task, else None."""
+    from airflow.sdk import get_parsing_context
+
+    context = get_parsing_context()
+    return context.task_id if context.dag_id == dag_id and context.task_id else None
+
+
+def _dotted_path(value: Any, option: str) -> str | None:
+    """A function given to a DAG file as the dotted path workers import it by.
+
+    Task arguments must survive serialization, so functions travel as "module.name".
+    """
+    if value is None or isinstance(value, str):
+        return value or None
+    module, name = getattr(value, "__module__", None), getattr(value, "__qualname__", "")
+    if not module or not name or "<" in name or module == "__main__":
+        raise OptionError(f"{option} must be a module-level function (or its dotted path 'package.module.function') "
+                        f"that Airflow workers can import; got {value!r}")
+    return f"{module}.{name}"
 
 
 def _interval_timetable(schedule: Any) -> Any:
@@ -322,8 +481,6 @@ def _interval_timetable(schedule: Any) -> Any:
     into a trigger timetable whose runs have an empty interval, so the timetable is
     spelled out here. Timetable objects and None are the user's choice and kept.
     """
-    from datetime import timedelta
-
     if isinstance(schedule, str) and schedule not in ("@once", "@continuous"):
         from airflow.sdk import CronDataIntervalTimetable
 
@@ -335,30 +492,13 @@ def _interval_timetable(schedule: Any) -> Any:
     return schedule
 
 
-def _check_spec_version(spec: Any) -> None:
+def check_spec_version(spec: Any) -> None:
     if not isinstance(spec, dict):
         raise SQLMeshDagError("The engine returned a spec that is not a JSON object.")
     version = spec.get("spec_version")
     if version != SPEC_VERSION:
         raise SQLMeshDagError(f"The engine speaks spec version {version!r}, this package reads version "
                               f"{SPEC_VERSION}: install matching versions of the engine jar and sqlmesh-dag-generator.")
-
-
-def _nearest_chosen(fqn: str, index: dict[str, dict], chosen: dict[str, dict]) -> list[str]:
-    """Upstream models of `fqn` among the chosen ones, looking through models that were left out."""
-    found: list[str] = []
-    seen: set[str] = set()
-    stack = list(index[fqn].get("depends_on") or [])
-    while stack:
-        parent = stack.pop()
-        if parent in seen:
-            continue
-        seen.add(parent)
-        if parent in chosen:
-            found.append(parent)
-        elif parent in index:
-            stack.extend(index[parent].get("depends_on") or [])
-    return sorted(found)
 
 
 def _earliest_start(spec: dict) -> datetime:
@@ -381,24 +521,3 @@ def _parse_date(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def _source_task_id(table_fqn: str) -> str:
-    cleaned = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in table_fqn.replace('"', "").replace(".", "__"))
-    return f"source__{cleaned}"[:250]
-
-
-def _model_doc(model: dict) -> str:
-    lines = [f"### {model['name']}", ""]
-    if model.get("description"):
-        lines += [model["description"], ""]
-    lines += [f"* kind: `{model.get('kind')}`",
-              f"* cron: `{model.get('cron')}`" + (f" ({model['cron_tz']})" if model.get("cron_tz") else ""),
-              f"* file: `{model.get('file')}`" + (f" line {model['line']}" if model.get("line") else "")]
-    if model.get("start"):
-        lines.append(f"* start: `{model['start']}`")
-    if model.get("tags"):
-        lines.append(f"* tags: {', '.join(f'`{t}`' for t in model['tags'])}")
-    if model.get("audits"):
-        lines.append(f"* audits: {', '.join(f'`{a}`' for a in model['audits'])}")
-    if model.get("external"):
-        lines.append(f"* reads external tables: {', '.join(f'`{t}`' for t in model['external'])}")
-    return "\n".join(lines)

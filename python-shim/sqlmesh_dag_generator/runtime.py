@@ -1,4 +1,4 @@
-"""Task callables: what an Airflow worker runs for a model task and for the plan task.
+"""Task callables: what an Airflow worker runs for a model task, the plan task and the health check.
 
 This module is imported at parse time (the DAG references its functions), so it
 must not import SQLMesh at module level: SQLMesh is loaded only once a task has
@@ -8,35 +8,34 @@ travels through operator arguments, rendered fields or the serialized DAG.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
+import time
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sqlmesh_dag_generator.errors import (
     EnvironmentNotPlannedError,
+    GatewayNotEnvironmentError,
+    HealthCheckError,
     ModelRunError,
     SQLMeshDagError,
 )
 from sqlmesh_dag_generator.schedule import is_due
+from sqlmesh_dag_generator.session import sqlmesh_context
+from sqlmesh_dag_generator.settings import DEFAULT_ENVIRONMENT, runtime_settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ENVIRONMENT = "prod"
-
-
-def normalize_environment(environment: str | None) -> str:
-    """SQLMesh's default target environment is prod; "" and None mean that."""
-    return (environment or "").strip() or DEFAULT_ENVIRONMENT
-
 
 def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str | None,
-              project_path: str, gateway: str | None, environment: str | None,
-              connection_id: str | None = None, state_connection_id: str | None = None,
-              return_value: bool = True, **context: Any) -> dict | None:
-    """Run one model with SQLMesh for this DAG run's interval."""
+              settings: dict, return_value: bool = True, skip_audits: bool = False,
+              **context: Any) -> dict | None:
+    """Run one model with SQLMesh for this DAG run's interval.
+
+    ``settings`` holds the ``runtime_settings`` arguments (project, gateway, environment,
+    connection ids): ids and names only, resolved against Airflow when the task runs.
+    The model's audits run after it, as with `sqlmesh run`, unless ``skip_audits``.
+    """
     interval_start = context.get("data_interval_start")
     interval_end = context.get("data_interval_end")
     if not is_due(cron, cron_tz, interval_start, interval_end):
@@ -44,17 +43,23 @@ def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str
                  interval_start, interval_end, cron, f", {cron_tz}" if cron_tz else "")
         return _result(model_name, "not_due", return_value)
 
-    environment = normalize_environment(environment)
+    target = runtime_settings(**settings)
+    environment = target.environment
     execution_time = interval_end or _run_moment(context)
     log.info("running %s (%s) in environment %s as of %s", model_name, model_fqn, environment, execution_time)
-    with sqlmesh_context(project_path, gateway, connection_id, state_connection_id) as (ctx, console):
+    with sqlmesh_context(target) as (ctx, console):
+        if skip_audits:
+            log.info("skip_audits=True: the audits of %s are not run", model_name)
+            _skip_audits(ctx)
         try:
             # Selected by name, not fqn: the spec's catalog is the project gateway's, and an Airflow
             # connection to another database gives the models another default catalog.
             status = ctx.run(environment, select_models=[model_name], no_auto_upstream=True,
                              skip_janitor=True, execution_time=execution_time)
         except Exception as exc:
-            _raise_for_missing_environment(exc, environment)
+            if _is_missing_environment(exc):
+                _raise_for_gateway_named_environment(ctx, environment, exc)
+                _raise_for_missing_environment(exc, environment)
             raise
     if status.is_failure:
         details = console.failure_text() or "SQLMesh reported a failure; see the log above."
@@ -62,9 +67,9 @@ def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str
     return _result(model_name, "nothing_to_do" if status.is_nothing_to_do else "success", return_value)
 
 
-def plan_environment(*, project_path: str, gateway: str | None, environment: str | None,
-                     connection_id: str | None = None, state_connection_id: str | None = None,
-                     return_value: bool = True, **context: Any) -> dict | None:
+def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill: bool = False,
+                     plan_only: bool = False, log_plan_details: bool = False, skip_audits: bool = False,
+                     **context: Any) -> dict | None:
     """Plan and apply the environment so that the model tasks have one to run in.
 
     The plan is made as of the run's data_interval_start, so whatever it backfills
@@ -79,29 +84,137 @@ def plan_environment(*, project_path: str, gateway: str | None, environment: str
     the model tasks compute them, each in its own task, in dependency order. This
     also avoids backfilling, as of the interval start, a fast-cron model whose
     slower-cron upstream view has no complete interval yet (and so does not exist).
+    ``skip_backfill`` applies changed models the same way, leaving their intervals
+    to the model tasks.
 
     When the project matches the environment nothing is applied: intervals that are
     merely missing are the model tasks' job, at their cron, as `sqlmesh run` does.
+    ``plan_only`` builds the plan and logs it, and applies nothing.
     """
-    environment = normalize_environment(environment)
+    target = runtime_settings(**settings)
+    environment = target.environment
     as_of = context.get("data_interval_start") or _run_moment(context)
-    options = {"execution_time": as_of, "skip_tests": True, "skip_linter": True}
-    with sqlmesh_context(project_path, gateway, connection_id, state_connection_id) as (ctx, console):
-        if ctx.state_reader.get_environment(environment) is None:
-            log.info("creating environment %s as of %s; the model tasks fill it", environment, as_of)
-            ctx.plan(environment, no_prompts=True, auto_apply=True, skip_backfill=True, no_gaps=True, **options)
-            status = "created"
-        elif ctx.plan_builder(environment, **options).build().has_changes:
-            log.info("the project changed: planning environment %s as of %s", environment, as_of)
-            ctx.plan(environment, no_prompts=True, auto_apply=True, **options)
-            status = "applied"
-        else:
+    started = time.monotonic()
+    with sqlmesh_context(target) as (ctx, console):
+        timings = {"load": time.monotonic() - started}
+        creating = ctx.state_reader.get_environment(environment) is None
+        if creating and environment != DEFAULT_ENVIRONMENT:
+            # prod is every DAG's default environment, so only a name the user chose is suspect.
+            _raise_for_gateway_named_environment(ctx, environment, None)
+        without_backfill = creating or skip_backfill
+        if skip_audits:
+            _skip_audits(ctx)
+        phase = time.monotonic()
+        plan = ctx.plan_builder(environment, execution_time=as_of, skip_tests=True, skip_linter=True,
+                                skip_backfill=without_backfill, no_gaps=creating).build()
+        timings["plan build"] = time.monotonic() - phase
+        if not creating and not plan.has_changes:
             log.info("environment %s already matches the project; nothing to plan", environment)
             status = "unchanged"
+        elif plan_only:
+            log.info("plan_only=True: the plan for environment %s as of %s is NOT applied:\n%s",
+                     environment, as_of, "\n".join(describe_plan(plan)))
+            status = "planned"
+        else:
+            if creating:
+                log.info("creating environment %s as of %s; the model tasks fill it", environment, as_of)
+            elif skip_backfill:
+                log.info("the project changed: applying the plan for environment %s as of %s without backfill; "
+                         "the model tasks fill the missing intervals", environment, as_of)
+            else:
+                log.info("the project changed: planning environment %s as of %s", environment, as_of)
+            if log_plan_details:
+                log.info("plan for environment %s:\n%s", environment, "\n".join(describe_plan(plan)))
+            phase = time.monotonic()
+            ctx.apply(plan)
+            timings["apply"] = time.monotonic() - phase
+            status = "created" if creating else "applied_without_backfill" if skip_backfill else "applied"
+    if log_plan_details:
+        log.info("plan phase timings: %s", ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))
     errors = console.failure_text()
     if errors:
         raise ModelRunError(f"SQLMesh failed to apply the plan for environment {environment}:\n{errors}")
     return {"environment": environment, "status": status} if return_value else None
+
+
+def health_check(*, settings: dict, return_value: bool = True, **context: Any) -> dict | None:
+    """Run `SELECT 1` on the gateway's warehouse through SQLMesh's engine adapter.
+
+    The connection is made exactly as a model task makes it (the project's config
+    with the Airflow connection swapped in), so a pass means the model tasks can reach it.
+    """
+    target = runtime_settings(**settings)
+    gateway = target.gateway
+    try:
+        with sqlmesh_context(target) as (ctx, _console):
+            gateway = ctx.selected_gateway
+            ctx.engine_adapter.fetchone("SELECT 1")
+    except SQLMeshDagError:
+        raise  # already names the setting to fix
+    except Exception as exc:
+        raise HealthCheckError(
+            f"Health check failed: SQLMesh could not run SELECT 1 on {_where(gateway, target.connection_id)}: "
+            f"{type(exc).__name__}: {exc}\nCheck that the database is running and reachable from the Airflow "
+            f"workers, and that the connection's host, port, database and credentials are right."
+        ) from exc
+    log.info("health check: SELECT 1 succeeded on gateway %s", gateway)
+    return {"gateway": gateway, "status": "ok"} if return_value else None
+
+
+def describe_plan(plan: Any) -> list[str]:
+    """What a SQLMesh plan changes, one line per kind of change, for the task log."""
+    diff = plan.context_diff
+    names = {sid: snapshot.node.name for sid, snapshot in diff.snapshots.items()}
+
+    def listed(ids) -> str:
+        return ", ".join(sorted(names.get(sid, sid.name) for sid in ids)) or "none"
+
+    indirectly = {sid for downstream in plan.indirectly_modified.values() for sid in downstream}
+    lines = [f"environment {diff.environment}: {'new' if diff.is_new_environment else 'existing'}",
+             f"added models: {listed(diff.added)}",
+             f"removed models: {listed(diff.removed_snapshots)}",
+             f"directly modified models: {listed(plan.directly_modified)}",
+             f"indirectly modified models: {listed(indirectly)}",
+             f"metadata-only changes: {listed(plan.metadata_updated)}"]
+    missing = plan.missing_intervals
+    verb = "backfills" if plan.requires_backfill else "would backfill (skipped; the model tasks fill them)"
+    lines.append(f"intervals the plan {verb}:" + ("" if missing else " none"))
+    for intervals in missing:
+        snapshot = diff.snapshots[intervals.snapshot_id]
+        lines.append(f"  {snapshot.node.name}: {intervals.format_intervals(snapshot.node.interval_unit)}")
+    return lines
+
+
+def _skip_audits(ctx: Any) -> None:
+    """Mark every audit `skip` in the snapshots this context schedules, for this context only.
+
+    `skip` is SQLMesh's own per-audit switch (the scheduler then reports the audit as
+    skipped); `Context.run` has no option for it. Every scheduler, for runs and for
+    plan backfills, is made by `Context.create_scheduler`, so the marked copies are
+    what gets evaluated, while the snapshots in SQLMesh's state and the project's
+    files stay as they are.
+    """
+    create_scheduler = ctx.create_scheduler
+
+    def create_scheduler_without_audits(snapshots, snapshot_evaluator):
+        return create_scheduler([_without_audits(s) for s in snapshots], snapshot_evaluator)
+
+    ctx.create_scheduler = create_scheduler_without_audits
+
+
+def _without_audits(snapshot: Any) -> Any:
+    if not snapshot.is_model or not snapshot.node.audits_with_args:
+        return snapshot
+    # audits_with_args resolves names against the model's own definitions first, so skipped copies
+    # stored there also stand in for SQLMesh's built-in audits (not_null, unique_values, ...).
+    skipped = {audit.name: audit.model_copy(update={"skip": True}) for audit, _ in snapshot.node.audits_with_args}
+    node = snapshot.node.model_copy(update={"audit_definitions": skipped})
+    return snapshot.model_copy(update={"node": node})
+
+
+def _where(gateway: str | None, connection_id: str | None) -> str:
+    where = f"gateway '{gateway}'" if gateway else "the project's default gateway"
+    return f"{where} (Airflow connection '{connection_id}')" if connection_id else where
 
 
 def _result(model_name: str, status: str, return_value: bool) -> dict | None:
@@ -118,128 +231,39 @@ def _run_moment(context: dict) -> datetime:
     return moment or datetime.now(timezone.utc)
 
 
+def _is_missing_environment(exc: Exception) -> bool:
+    return "was not found" in str(exc) and "nvironment" in str(exc)
+
+
 def _raise_for_missing_environment(exc: Exception, environment: str) -> None:
-    if "was not found" in str(exc) and "nvironment" in str(exc):
+    if _is_missing_environment(exc):
         raise EnvironmentNotPlannedError(
             f"SQLMesh environment '{environment}' does not exist yet, so there is nothing to run. "
-            f"Either create the DAG with SQLMeshDAGGenerator(..., auto_replan_on_change=True), which adds a "
-            f"'sqlmesh_plan' task that plans and applies it, or run `sqlmesh plan {environment}` in the project once."
+            f"{_how_to_create(environment)}"
         ) from exc
 
 
-@contextlib.contextmanager
-def sqlmesh_context(project_path: str, gateway: str | None, connection_id: str | None,
-                    state_connection_id: str | None) -> Iterator[tuple[Any, "Any"]]:
-    """A SQLMesh Context on the project's own config, with the Airflow connections swapped in.
+def _how_to_create(environment: str) -> str:
+    return (f"Either create the DAG with SQLMeshDAGGenerator(..., auto_replan_on_change=True), which adds a "
+            f"'sqlmesh_plan' task that plans and applies it, or run `sqlmesh plan {environment}` in the project once.")
 
-    The working directory is the project while SQLMesh runs: projects are written
-    to be run from their root (relative DuckDB paths, seeds), as `sqlmesh` users do.
+
+def _raise_for_gateway_named_environment(ctx: Any, environment: str, cause: Exception | None) -> None:
+    """The environment does not exist; fail with an explanation when its name is one of the project's gateways.
+
+    Users often write environment="prod" meaning "the prod warehouse": that is a gateway.
     """
-    from sqlmesh import Context
-    from sqlmesh.core import console as sqlmesh_console
-
-    project = Path(project_path).resolve()
-    configs = project_config(project, gateway, connection_id, state_connection_id)
-    console = _make_capturing_console()
-    previous_console = sqlmesh_console.get_console()
-    previous_cwd = os.getcwd()
-    sqlmesh_console.set_console(console)
-    ctx = None
-    try:
-        os.chdir(project)
-        ctx = Context(paths=str(project), config=configs, gateway=gateway or None)
-        yield ctx, console
-    finally:
-        if ctx is not None:
-            try:
-                ctx.close()
-            except Exception:
-                log.debug("closing the SQLMesh context failed", exc_info=True)
-        os.chdir(previous_cwd)
-        sqlmesh_console.set_console(previous_console)
-
-
-def project_config(project: Path, gateway: str | None, connection_id: str | None,
-                   state_connection_id: str | None) -> dict:
-    """The project's configs (as SQLMesh's loader returns them) with the gateway's connections replaced."""
-    from sqlmesh.core.config import Config
-    from sqlmesh.core.config.loader import load_configs
-
-    configs = load_configs("config", Config, [project])
-    if not connection_id and not state_connection_id:
-        return configs
-    replacements: dict[str, Any] = {}
-    if connection_id:
-        replacements["connection"] = sqlmesh_connection(connection_id)
-    if state_connection_id:
-        replacements["state_connection"] = sqlmesh_connection(state_connection_id)
-    updated = {}
-    for path, config in configs.items():
-        name = (gateway or config.default_gateway_name).lower()
-        gateways = dict(config.gateways)
-        if name not in gateways:
-            known = ", ".join(repr(g) for g in gateways) or "(none)"
-            raise SQLMeshDagError(f"Gateway '{name}' is not defined in the project's config at {project}; "
-                                  f"defined gateways: {known}.")
-        gateways[name] = gateways[name].model_copy(update=replacements)
-        updated[path] = config.model_copy(update={"gateways": gateways})
-    return updated
-
-
-def sqlmesh_connection(conn_id: str) -> Any:
-    """A SQLMesh ConnectionConfig built from the Airflow Connection `conn_id`."""
-    from airflow.sdk import Connection
-    from sqlmesh.core.config.connection import CONNECTION_CONFIG_TO_TYPE, parse_connection_config
-
-    from sqlmesh_dag_generator.connections import describe, sqlmesh_connection_dict
-
-    conn = Connection.get(conn_id)
-    settings = sqlmesh_connection_dict(conn, conn_id)
-    config_class = CONNECTION_CONFIG_TO_TYPE[settings["type"]]
-    accepted = set(config_class.model_fields) | {f.alias for f in config_class.model_fields.values() if f.alias}
-    ignored = sorted(k for k in settings if k not in accepted)
-    if ignored:
-        # Airflow connection extras often hold hook-only options; SQLMesh would reject them.
-        log.info("connection %s: ignoring extra keys SQLMesh's %s connection does not know: %s",
-                 conn_id, settings["type"], ", ".join(ignored))
-    settings = {k: v for k, v in settings.items() if k in accepted}
-    log.info("connection %s -> SQLMesh %s", conn_id, describe(settings))
-    try:
-        return parse_connection_config(settings)
-    except Exception as exc:
-        raise SQLMeshDagError(f"Airflow connection '{conn_id}' does not make a valid SQLMesh "
-                              f"{settings['type']} connection: {_without_secrets(str(exc), settings)}") from None
-
-
-def _without_secrets(text: str, settings: dict) -> str:
-    for key, value in settings.items():
-        if "password" in key.lower() and value:
-            text = text.replace(str(value), "***")
-    return text
-
-
-def _make_capturing_console() -> Any:
-    """SQLMesh's terminal console (its output goes to the task log) that also keeps failure texts."""
-    from sqlmesh.core.console import TerminalConsole
-
-    class CapturingConsole(TerminalConsole):
-        def __init__(self) -> None:
-            super().__init__()
-            self.failures: list[str] = []
-
-        def log_failed_models(self, errors: list) -> None:
-            for error in errors:
-                cause = error.__cause__ or error
-                node = getattr(error, "node", None)
-                name = getattr(node, "name", None) or str(node or "")
-                self.failures.append(f"{name}: {type(cause).__name__}: {cause}" if name else str(cause))
-            super().log_failed_models(errors)
-
-        def log_error(self, message: str, *args: Any, **kwargs: Any) -> None:
-            self.failures.append(str(message))
-            super().log_error(message, *args, **kwargs)
-
-        def failure_text(self) -> str:
-            return "\n".join(dict.fromkeys(self.failures))
-
-    return CapturingConsole()
+    gateways = ctx.config.gateways if isinstance(ctx.config.gateways, dict) else {}
+    name = environment.lower()
+    if name not in {g.lower() for g in gateways} or name == ctx.selected_gateway:
+        return
+    raise GatewayNotEnvironmentError(
+        f"SQLMesh environment '{environment}' does not exist, and '{environment}' is the name of a gateway in the "
+        f"project's config.yaml, while this DAG runs on gateway '{ctx.selected_gateway}'. These are two settings: "
+        f"`gateway` chooses the warehouse connection from config.yaml (its `gateways:` section); `environment` "
+        f"chooses the SQLMesh virtual environment inside that warehouse (prod is SQLMesh's default). "
+        f"To run against the '{environment}' warehouse, use SQLMeshDAGGenerator(..., gateway=\"{environment}\") "
+        f"and leave environment unset. If you do mean a SQLMesh environment called '{environment}' "
+        f"on gateway '{ctx.selected_gateway}', create it first: run `sqlmesh --gateway {ctx.selected_gateway} "
+        f"plan {environment}` in the project once."
+    ) from cause

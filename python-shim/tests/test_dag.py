@@ -149,7 +149,7 @@ def test_no_secret_or_sqlmesh_import_at_parse_time(engine_jar, shop_project, cac
         dag = SQLMeshDAGGenerator({str(shop_project)!r}, cache_dir={str(cache_dir)!r}, connection="wh").build_dag()
         assert "sqlmesh" not in sys.modules, "SQLMesh was imported at parse time"
         kwargs = dag.get_task("raw__orders").op_kwargs
-        assert kwargs["connection_id"] == "wh" and "password" not in str(kwargs)
+        assert kwargs["settings"]["connection_id"] == "wh" and "password" not in str(kwargs)
         print("ok")
         """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

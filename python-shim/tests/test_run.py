@@ -195,8 +195,9 @@ def test_not_due_model_returns_without_importing_sqlmesh(engine_jar, shop_projec
         from datetime import datetime, timezone
         from sqlmesh_dag_generator.runtime import run_model
         result = run_model(model_fqn='"corner_shop"."marts"."weekly_summary"', model_name="marts.weekly_summary",
-                           cron="@weekly", cron_tz=None, project_path={str(shop_project)!r}, gateway=None,
-                           environment="", data_interval_start=datetime(2024, 1, 1, tzinfo=timezone.utc),
+                           cron="@weekly", cron_tz=None,
+                           settings={{"project_path": {str(shop_project)!r}, "gateway": None, "environment": ""}},
+                           data_interval_start=datetime(2024, 1, 1, tzinfo=timezone.utc),
                            data_interval_end=datetime(2024, 1, 2, tzinfo=timezone.utc))
         print(json.dumps({{"result": result, "sqlmesh_loaded": any(m.split(".")[0] == "sqlmesh" for m in sys.modules)}}))
         """)

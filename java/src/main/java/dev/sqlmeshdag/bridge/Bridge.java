@@ -72,8 +72,13 @@ public final class Bridge {
         if (gateway != null && !gateway.isNull() && !gateway.isTextual()) {
             throw new IllegalArgumentException("options.gateway must be a string or null");
         }
+        JsonNode catalog = node.get("default_catalog");
+        if (catalog != null && !catalog.isNull() && !catalog.isTextual()) {
+            throw new IllegalArgumentException("options.default_catalog must be a string or null");
+        }
         return new Options(gateway == null || gateway.isNull() ? null : gateway.asText(),
-                strings(node, "select"), strings(node, "exclude"), null);
+                strings(node, "select"), strings(node, "exclude"), null,
+                catalog == null || catalog.isNull() ? null : catalog.asText());
     }
 
     private static List<String> strings(JsonNode node, String field) {

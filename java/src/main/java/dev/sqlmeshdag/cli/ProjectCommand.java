@@ -30,7 +30,7 @@ abstract class ProjectCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     LoadedProject load(List<String> select, List<String> exclude) {
-        return Engine.load(project, new Options(common.gateway, select, exclude, null));
+        return Engine.load(project, new Options(common.gateway, select, exclude, null, common.defaultCatalog));
     }
 
     PrintWriter out() {
@@ -78,6 +78,10 @@ abstract class ProjectCommand implements Callable<Integer> {
         @CommandLine.Option(names = "--gateway", paramLabel = "G", description = "Gateway to read the project "
                 + "for (default: the project's default_gateway, else its first).")
         String gateway;
+
+        @CommandLine.Option(names = "--default-catalog", paramLabel = "CATALOG", description = "Catalog that "
+                + "unqualified model names resolve to, instead of the one the gateway's connection implies.")
+        String defaultCatalog;
 
         @CommandLine.Option(names = "--debug", description = "On an internal error, print its stack trace.")
         boolean debug;

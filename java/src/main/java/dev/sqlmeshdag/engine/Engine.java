@@ -45,7 +45,7 @@ public final class Engine {
         }
         ProjectConfig config;
         try {
-            config = ProjectLoader.load(projectRoot, opts.gateway(), problems);
+            config = ProjectLoader.load(projectRoot, opts.gateway(), opts.defaultCatalog(), problems);
         } catch (ProjectException e) {
             e.problems().forEach(problems::add);
             return empty(null, problems, "");

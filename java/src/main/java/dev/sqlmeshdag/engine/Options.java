@@ -10,12 +10,19 @@ import java.util.List;
  * @param select  SQLMesh {@code --select-model} expressions; empty selects every model
  * @param exclude expressions whose models are left out after selecting
  * @param now     the moment crons are sampled from (SQLMesh samples from the current time), null for now
+ * @param defaultCatalog the catalog unqualified names resolve to, instead of the one derived from the gateway's
+ *                connection (for warehouses whose catalog only the live connection knows), or null
  */
-public record Options(String gateway, List<String> select, List<String> exclude, Instant now) {
+public record Options(String gateway, List<String> select, List<String> exclude, Instant now, String defaultCatalog) {
 
     public Options {
         select = select == null ? List.of() : List.copyOf(select);
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
+        defaultCatalog = defaultCatalog == null || defaultCatalog.isBlank() ? null : defaultCatalog;
+    }
+
+    public Options(String gateway, List<String> select, List<String> exclude, Instant now) {
+        this(gateway, select, exclude, now, null);
     }
 
     public static Options defaults() {
@@ -23,7 +30,7 @@ public record Options(String gateway, List<String> select, List<String> exclude,
     }
 
     public Options withGateway(String g) {
-        return new Options(g, select, exclude, now);
+        return new Options(g, select, exclude, now, defaultCatalog);
     }
 
     public Instant nowOrCurrent() {

@@ -43,20 +43,30 @@ public final class ProjectLoader {
      * @param problems where every problem found is recorded (with file and line)
      */
     public static ProjectConfig load(Path root, String gateway, Problems problems) {
-        return load(root, gateway, problems, Environment.system());
+        return load(root, gateway, null, problems);
+    }
+
+    /** @param defaultCatalog the catalog to use instead of the one the gateway's connection implies, or null */
+    public static ProjectConfig load(Path root, String gateway, String defaultCatalog, Problems problems) {
+        return load(root, gateway, defaultCatalog, problems, Environment.system());
     }
 
     static ProjectConfig load(Path root, String gateway, Problems problems, Environment environment) {
+        return load(root, gateway, null, problems, environment);
+    }
+
+    static ProjectConfig load(Path root, String gateway, String defaultCatalog, Problems problems,
+            Environment environment) {
         Path absolute = root.toAbsolutePath().normalize();
         if (!Files.isDirectory(absolute)) {
             problems.error(new Location(root.toString(), 1, 1), "project folder does not exist; pass the folder"
                     + " that holds config.yaml and models/");
             problems.throwIfErrors();
         }
-        return new ProjectLoader(absolute, environment, problems).load(gateway);
+        return new ProjectLoader(absolute, environment, problems).load(gateway, defaultCatalog);
     }
 
-    private ProjectConfig load(String requestedGateway) {
+    private ProjectConfig load(String requestedGateway, String catalogOverride) {
         Environment env = baseEnvironment.withDotenv(root);
         Path personalFile = single(env.sqlmeshHome(), CONFIG_FILES.subList(1, CONFIG_FILES.size()), false);
         Node.MapNode personal = personalFile == null ? null : readYaml(personalFile, env);
@@ -69,12 +79,13 @@ public final class ProjectLoader {
         problems.throwIfErrors();
         config = merge(merge(config, personal), EnvOverrides.read(env.variables(), problems));
         ConfigSchema.checkRoot(config, problems);
-        ProjectConfig result = resolve(config, configPath, requestedGateway);
+        ProjectConfig result = resolve(config, configPath, requestedGateway, catalogOverride);
         problems.throwIfErrors();
         return result;
     }
 
-    private ProjectConfig resolve(Node.MapNode config, Path configPath, String requestedGateway) {
+    private ProjectConfig resolve(Node.MapNode config, Path configPath, String requestedGateway,
+            String catalogOverride) {
         Gateways gateways = Gateways.read(config, problems);
         Node.MapNode rootDefaults = mapOrEmpty(config.get("model_defaults"));
         String rootDialect = scalarText(rootDefaults.get("dialect"), "model_defaults.dialect");
@@ -97,8 +108,9 @@ public final class ProjectLoader {
         Map<String, Object> modelDefaults = overlay(rootDefaults, gateway.get("model_defaults"));
         Connection connection = gateways.connection(gatewayName, config.get("default_connection"), configStart, problems);
         String stateType = gateways.stateConnectionType(gatewayName);
-        String catalog = connection == null ? null : defaultCatalog(gateways, gatewayName, connection,
-                config.get("default_connection"));
+        String catalog = catalogOverride != null ? catalogOverride
+                : connection == null ? null : defaultCatalog(gateways, gatewayName, connection,
+                        config.get("default_connection"));
         List<String> patterns = ignorePatterns(config.get("ignore_patterns"));
         IgnorePatterns ignore = new IgnorePatterns(patterns);
         Object dialect = modelDefaults.get("dialect");

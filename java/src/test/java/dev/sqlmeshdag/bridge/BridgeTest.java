@@ -41,6 +41,19 @@ class BridgeTest {
     }
 
     @Test
+    void defaultCatalogOptionReplacesTheConnectionsCatalog() throws IOException {
+        project();
+        JsonNode derived = JSON.readTree(Bridge.spec(root.toString(), null));
+        assertTrue(derived.get("models").get(0).get("fqn").asText().startsWith("\"memory\"."),
+                derived.get("models").get(0).toString());
+        JsonNode given = JSON.readTree(Bridge.spec(root.toString(), "{\"default_catalog\": \"analytics\"}"));
+        assertEquals("\"analytics\".\"s\".\"a\"", given.get("models").get(0).get("fqn").asText());
+        assertEquals("[\"\\\"analytics\\\".\\\"s\\\".\\\"a\\\"\"]",
+                given.get("models").get(1).get("depends_on").toString());
+        assertEquals("analytics", given.get("default_catalog").asText());
+    }
+
+    @Test
     void projectErrorsComeBackInTheDocument() throws IOException {
         project();
         Files.writeString(root.resolve("models/c.sql"), "MODEL (name s.c, kind NOPE);\nSELECT 1 AS x\n");

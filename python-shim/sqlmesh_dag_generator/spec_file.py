@@ -1,0 +1,87 @@
+"""Spec files: the project's spec written ahead of time, so parsing needs no JVM.
+
+``sqlmesh-dag spec PROJECT -o FILE`` (typically in CI) writes the spec together
+with a content hash of every project file. A DAG reading the spec file compares
+those hashes with the project it is given: contents, not modification times,
+because the file is made on another machine than the one that reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlmesh_dag_generator.cache import project_files, write_json_atomically
+from sqlmesh_dag_generator.errors import SQLMeshDagError
+
+FORMAT = "sqlmesh-dag-spec-file"
+VERSION = 1
+# How many changed files a staleness message names before "and N more".
+NAMED_CHANGES = 5
+
+
+class StaleSpecFile(SQLMeshDagError):
+    """The spec file is missing, unreadable, or was made from other project files or options."""
+
+
+class StaleSpecFileWarning(UserWarning):
+    """A spec file was not used because it no longer matches the project."""
+
+
+def file_hashes(project: Path, spec_path: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of the contents, for every project source file.
+
+    A spec file kept inside the project is not one of its sources.
+    """
+    skip = Path(spec_path).resolve()
+    hashes = {}
+    for rel, _size, _mtime in project_files(project):
+        source = project / rel
+        if source.resolve() != skip:
+            hashes[rel] = hashlib.sha256(source.read_bytes()).hexdigest()
+    return hashes
+
+
+def write(path: Path, project: Path, options: dict[str, Any], spec: dict) -> None:
+    write_json_atomically(path, {"format": FORMAT, "version": VERSION, "options": options,
+                                 "files": file_hashes(project, path), "spec": spec})
+
+
+def read(path: Path, project: Path, options: dict[str, Any]) -> dict:
+    """The spec in `path` if it was made from exactly these project files and options."""
+    document = _load(path)
+    if document.get("options") != options:
+        raise StaleSpecFile(f"The spec file {path} was written with options {document.get('options')}, "
+                            f"but the DAG asks for {options}; write it again with the same options.")
+    changes = _changes(document.get("files") or {}, file_hashes(project, path))
+    if changes:
+        shown = ", ".join(changes[:NAMED_CHANGES]) + (f" and {len(changes) - NAMED_CHANGES} more"
+                                                        if len(changes) > NAMED_CHANGES else "")
+        raise StaleSpecFile(f"The spec file {path} no longer matches the SQLMesh project at {project} "
+                            f"({shown}); write it again with `sqlmesh-dag spec {project} -o {path}`.")
+    return document["spec"]
+
+
+def _load(path: Path) -> dict:
+    try:
+        document = json.loads(Path(path).read_bytes())
+    except FileNotFoundError:
+        raise StaleSpecFile(f"The spec file {path} does not exist; write it with "
+                            f"`sqlmesh-dag spec PROJECT -o {path}`.") from None
+    except (OSError, ValueError) as exc:
+        raise StaleSpecFile(f"The spec file {path} cannot be read ({exc}); write it again.") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT or not isinstance(document.get("spec"), dict):
+        raise StaleSpecFile(f"{path} is not a spec file written by `sqlmesh-dag spec ... -o FILE`.")
+    if document.get("version") != VERSION:
+        raise StaleSpecFile(f"The spec file {path} has format version {document.get('version')!r}, this package "
+                            f"reads version {VERSION}; write it again with this version's `sqlmesh-dag spec`.")
+    return document
+
+
+def _changes(recorded: dict[str, str], current: dict[str, str]) -> list[str]:
+    changed = [f"{rel} changed" for rel in sorted(recorded.keys() & current.keys()) if recorded[rel] != current[rel]]
+    added = [f"{rel} added" for rel in sorted(current.keys() - recorded.keys())]
+    removed = [f"{rel} removed" for rel in sorted(recorded.keys() - current.keys())]
+    return changed + added + removed

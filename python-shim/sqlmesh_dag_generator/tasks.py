@@ -1,0 +1,105 @@
+"""The DAG's tasks as plain data, before any Airflow object exists.
+
+Both ways of making a DAG start here: dynamic mode turns each ``TaskSpec`` into
+an operator at parse time, static mode writes it out as Python source. Keeping
+the plan free of Airflow makes both modes build exactly the same tasks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+RUNTIME = "sqlmesh_dag_generator.runtime"
+HEALTH_CHECK_TASK_ID = "sqlmesh_health_check"
+PLAN_TASK_ID = "sqlmesh_plan"
+TRIGGER_TASK_ID = "trigger_downstream_dag"
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    task_id: str
+    # "health_check", "plan", "model", "source" or "trigger"
+    role: str
+    display_name: str
+    doc_md: str
+    # Dotted path of the callable a Python task runs; None for tasks that run nothing of ours.
+    callable: str | None = None
+    # The callable's keyword arguments: ids and names only, never credentials.
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    upstream: tuple[str, ...] = ()
+    owner: str | None = None
+    # The spec's entry for model tasks (name, fqn, cron, ...), for renderers that need more than kwargs.
+    model: dict[str, Any] | None = None
+
+
+def health_check_task(kwargs: dict) -> TaskSpec:
+    return TaskSpec(
+        task_id=HEALTH_CHECK_TASK_ID, role="health_check", display_name="health check",
+        doc_md="Runs `SELECT 1` on the gateway's warehouse through SQLMesh before anything else runs.",
+        callable=f"{RUNTIME}.health_check", kwargs=kwargs)
+
+
+def plan_task(environment: str, kwargs: dict, upstream: tuple[str, ...]) -> TaskSpec:
+    return TaskSpec(
+        task_id=PLAN_TASK_ID, role="plan", display_name=f"plan {environment}",
+        doc_md="Plans and applies the SQLMesh environment as of this run's interval start, "
+               "so the model tasks compute exactly this run's interval.",
+        callable=f"{RUNTIME}.plan_environment", kwargs=kwargs, upstream=upstream)
+
+
+def model_task(model: dict, kwargs: dict, upstream: tuple[str, ...], owner: str | None) -> TaskSpec:
+    return TaskSpec(
+        task_id=model["task_id"], role="model", display_name=model["name"], doc_md=model_doc(model),
+        callable=f"{RUNTIME}.run_model", kwargs=kwargs, upstream=upstream, owner=owner, model=model)
+
+
+def source_task(table_fqn: str, upstream: tuple[str, ...]) -> TaskSpec:
+    return TaskSpec(task_id=source_task_id(table_fqn), role="source", display_name=f"source {table_fqn}",
+                    doc_md=f"External table `{table_fqn}` (not a SQLMesh model).", upstream=upstream)
+
+
+def trigger_task(dag_id: str, conf: dict | None, upstream: tuple[str, ...]) -> TaskSpec:
+    return TaskSpec(task_id=TRIGGER_TASK_ID, role="trigger", display_name=f"trigger {dag_id}",
+                    doc_md=f"Triggers the DAG `{dag_id}` once every last model of this run succeeded.",
+                    kwargs={"trigger_dag_id": dag_id, "conf": conf or {}}, upstream=upstream)
+
+
+def nearest_chosen(fqn: str, index: dict[str, dict], chosen: dict[str, Any]) -> list[str]:
+    """Upstream models of `fqn` among the chosen ones, looking through models that were left out."""
+    found: list[str] = []
+    seen: set[str] = set()
+    stack = list(index[fqn].get("depends_on") or [])
+    while stack:
+        parent = stack.pop()
+        if parent in seen:
+            continue
+        seen.add(parent)
+        if parent in chosen:
+            found.append(parent)
+        elif parent in index:
+            stack.extend(index[parent].get("depends_on") or [])
+    return sorted(found)
+
+
+def source_task_id(table_fqn: str) -> str:
+    cleaned = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in table_fqn.replace('"', "").replace(".", "__"))
+    return f"source__{cleaned}"[:250]
+
+
+def model_doc(model: dict) -> str:
+    lines = [f"### {model['name']}", ""]
+    if model.get("description"):
+        lines += [model["description"], ""]
+    lines += [f"* kind: `{model.get('kind')}`",
+              f"* cron: `{model.get('cron')}`" + (f" ({model['cron_tz']})" if model.get("cron_tz") else ""),
+              f"* file: `{model.get('file')}`" + (f" line {model['line']}" if model.get("line") else "")]
+    if model.get("start"):
+        lines.append(f"* start: `{model['start']}`")
+    if model.get("tags"):
+        lines.append(f"* tags: {', '.join(f'`{t}`' for t in model['tags'])}")
+    if model.get("audits"):
+        lines.append(f"* audits: {', '.join(f'`{a}`' for a in model['audits'])}")
+    if model.get("external"):
+        lines.append(f"* reads external tables: {', '.join(f'`{t}`' for t in model['external'])}")
+    return "\n".join(lines)
