@@ -5,8 +5,11 @@ For the example project and for a generated 1,000-model project it prints the wa
 time of importing a stub in a fresh interpreter that already has Airflow imported
 (the DAG processor keeps it loaded):
 
-  * cold:   empty spec cache, so the engine JVM starts once;
-  * warm:   cache hit, no JVM;
+  * cold:    empty caches, so the engine JVM starts once;
+  * warm:    spec cache and DAG cache hit, no JVM, no operator built (the DAG processor's re-parse);
+  * warm, DAG built: spec cache hit but the DAG cache off (cache_dag=False), so every operator is built;
+  * worker:  a worker's parse for one task (Airflow's parsing context set), caches warm;
+  * Airflow alone: the same number of bare PythonOperators in an empty DAG, Airflow's own floor;
   * sqlmesh: a stub that loads SQLMesh's own Context at parse time instead.
 
 Each number is split into "spec" (getting the project graph) and "total" (also
@@ -32,18 +35,39 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # Runs inside a fresh interpreter; prints {"spec": s, "total": s, "tasks": n}.
+# argv: project, cache folder, variant ("dag-cache", "build" or "worker:<task id>").
 SHIM_STUB = textwrap.dedent("""\
-    import json, sys, time
+    import json, os, sys, time
+    variant = sys.argv[3]
+    if variant.startswith("worker:"):
+        os.environ["_AIRFLOW_PARSING_CONTEXT_DAG_ID"] = "bench"
+        os.environ["_AIRFLOW_PARSING_CONTEXT_TASK_ID"] = variant.split(":", 1)[1]
     import airflow.sdk  # already loaded in a real DAG processor: not part of the parse cost
     from airflow.providers.standard.operators.python import PythonOperator
     t0 = time.perf_counter()
     from sqlmesh_dag_generator import SQLMeshDAGGenerator
-    generator = SQLMeshDAGGenerator(sys.argv[1], dag_id="bench", cache_dir=sys.argv[2])
+    generator = SQLMeshDAGGenerator(sys.argv[1], dag_id="bench", cache_dir=sys.argv[2],
+                                    cache_dag=variant != "build")
     generator.load_spec()
     t1 = time.perf_counter()
     dag = generator.build_dag()
     t2 = time.perf_counter()
     print(json.dumps({"spec": t1 - t0, "total": t2 - t0, "tasks": len(dag.tasks)}))
+    """)
+
+# Airflow's own cost for the same number of tasks: bare PythonOperators, no edges, no project.
+AIRFLOW_STUB = textwrap.dedent("""\
+    import json, sys, time
+    import airflow.sdk
+    from airflow.sdk import DAG
+    from airflow.providers.standard.operators.python import PythonOperator
+    count = int(sys.argv[3])
+    t0 = time.perf_counter()
+    with DAG("bench", schedule=None) as dag:
+        for i in range(count):
+            PythonOperator(task_id=f"task_{i}", python_callable=print, op_kwargs={"model": i})
+    t1 = time.perf_counter()
+    print(json.dumps({"spec": 0.0, "total": t1 - t0, "tasks": len(dag.tasks)}))
     """)
 
 SQLMESH_STUB = textwrap.dedent("""\
@@ -91,8 +115,8 @@ def generate_project(folder: Path, count: int) -> Path:
     return folder
 
 
-def measure(stub: str, project: Path, cache_dir: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", stub, str(project), str(cache_dir)],
+def measure(stub: str, project: Path, cache_dir: Path, variant: str = "dag-cache") -> dict:
+    out = subprocess.run([sys.executable, "-c", stub, str(project), str(cache_dir), variant],
                          capture_output=True, text=True, check=False, env=os.environ.copy())
     if out.returncode != 0:
         raise SystemExit(f"stub failed on {project}:\n{out.stderr[-3000:]}")
@@ -106,8 +130,15 @@ def bench(label: str, project: Path, repeat: int, with_sqlmesh: bool, scratch: P
         cache_dir = scratch / f"cache-{label}-{n}"
         cold.append(measure(SHIM_STUB, project, cache_dir))
     rows.append(("cold (engine JVM)", cold))
-    warm = [measure(SHIM_STUB, project, scratch / f"cache-{label}-0") for _ in range(repeat)]
-    rows.append(("warm (cache hit)", warm))
+    warm_cache = scratch / f"cache-{label}-0"
+    warm = [measure(SHIM_STUB, project, warm_cache) for _ in range(repeat)]
+    rows.append(("warm", warm))
+    rows.append(("warm, DAG built", [measure(SHIM_STUB, project, warm_cache, "build") for _ in range(repeat)]))
+    task_id = json.loads((sorted(warm_cache.glob("*.json"))[0]).read_text())["spec"]["models"][-1]["task_id"]
+    rows.append(("worker (one task)", [measure(SHIM_STUB, project, warm_cache, f"worker:{task_id}")
+                                       for _ in range(repeat)]))
+    tasks = str(warm[0]["tasks"])
+    rows.append(("Airflow alone", [measure(AIRFLOW_STUB, project, scratch, tasks) for _ in range(repeat)]))
     if with_sqlmesh:
         rows.append(("SQLMesh Context", [measure(SQLMESH_STUB, project, scratch) for _ in range(repeat)]))
     print(f"\n{label}: {project}  ({warm[0]['tasks']} tasks)")
@@ -137,7 +168,8 @@ def main() -> None:
         bench("example", example, args.repeat, not args.skip_sqlmesh, scratch)
         generated = generate_project(scratch / f"generated_{args.models}", args.models)
         bench(f"{args.models} models", generated, args.repeat, not args.skip_sqlmesh, scratch)
-        print("\nspec = getting the project graph; total = spec + building the Airflow DAG (Airflow's per-operator cost).")
+        print("\nspec = getting the project graph; total = spec + building (or loading) the Airflow DAG.")
+        print("Airflow alone = Airflow's own cost of that many bare operators, without any project.")
         print("targets: warm < 100 ms at 1,000 models, cold < 2 s")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

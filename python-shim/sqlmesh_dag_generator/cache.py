@@ -91,13 +91,22 @@ def write(path: Path, key: str, spec: dict) -> None:
     write_json_atomically(path, {"key": key, "spec": spec})
 
 
-def write_json_atomically(path: Path, document: Any) -> None:
-    """Write to a temporary file and rename it, so that concurrent readers never see half a file."""
+def write_json_atomically(path: Path, document: Any, mode: int | None = None) -> None:
+    write_atomically(path, json.dumps(document, separators=(",", ":")).encode("utf-8"), mode)
+
+
+def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write to a temporary file and rename it, so that concurrent readers never see half a file.
+
+    Without `mode` the file is readable by its owner only (mkstemp's mode).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(document, f, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:

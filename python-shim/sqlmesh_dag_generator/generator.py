@@ -6,6 +6,7 @@ SQLMesh itself is not imported here.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlmesh_dag_generator import cache, engine, operators, spec_file, tasks
+from sqlmesh_dag_generator import cache, dag_cache, engine, operators, spec_file, tasks
 from sqlmesh_dag_generator.errors import OptionError, ProjectError, SQLMeshDagError, format_problem
 from sqlmesh_dag_generator.operators import OperatorOptions
 from sqlmesh_dag_generator.settings import DEFAULT_VARIABLES, normalize_environment
@@ -102,6 +103,7 @@ class SQLMeshDAGGenerator:
         load_mode: str = "auto",
         spec_file: str | os.PathLike | None = None,
         cache_dir: str | os.PathLike | None = None,
+        cache_dag: bool = True,
         # static mode (generate_dag)
         operator_type: str = "python",
         output_dir: str | os.PathLike | None = None,
@@ -182,7 +184,10 @@ class SQLMeshDAGGenerator:
         self.docker_image = docker_image
         self.namespace = namespace
         self.env_vars = dict(env_vars or {})
+        self.cache_dag = cache_dag
         self._spec: dict | None = None
+        # What the spec was read from (cache key or spec file digest): part of the DAG cache's key.
+        self._spec_key: str | None = None
 
     @classmethod
     def from_config(cls, path: str | os.PathLike) -> "SQLMeshDAGGenerator":
@@ -223,6 +228,7 @@ class SQLMeshDAGGenerator:
         try:
             spec = spec_file.read(self.spec_file, self.project_path, self.engine_options)
             check_spec_version(spec)
+            self._spec_key = "file:" + hashlib.sha256(self.spec_file.read_bytes()).hexdigest()
             return spec
         except spec_file.StaleSpecFile as exc:
             if self.load_mode == "spec_file":
@@ -247,6 +253,8 @@ class SQLMeshDAGGenerator:
             except OSError as exc:
                 log.warning("could not write the spec cache %s (%s); the next parse will start the engine again",
                             entry, exc)
+                return spec
+        self._spec_key = "cache:" + key
         return spec
 
     def get_recommended_schedule(self) -> Any:
@@ -304,29 +312,52 @@ class SQLMeshDAGGenerator:
 
         On a worker (Airflow's parsing context names this DAG and one task) only that
         task is built: the worker runs one task, and 1,000 operators cost a few
-        hundred milliseconds of Airflow's own time on every task start.
+        hundred milliseconds of Airflow's own time on every task start. Elsewhere a
+        warm parse loads the finished DAG from the DAG cache (see ``dag_cache``).
         """
+        spec = self.load_spec()
+        arguments = self._dag_arguments(spec)
+        wanted = _task_this_worker_runs(self.dag_id)
+        if wanted is not None:
+            plan = self.task_plan()
+            if any(t.task_id == wanted for t in plan):
+                return self._new_dag(arguments, [t for t in plan if t.task_id == wanted])
+        key = self._dag_cache_key(arguments)
+        entry = dag_cache.entry(self.cache_dir, self.project_path, self.dag_id)
+        dag = dag_cache.read(entry, key) if key else None
+        if dag is None:
+            dag = self._new_dag(arguments, self.task_plan())
+            if key:
+                dag_cache.write(entry, key, dag)
+        return dag
+
+    def _new_dag(self, arguments: dict, plan: list[TaskSpec]):
         from airflow.sdk import DAG
 
-        spec = self.load_spec()
-        dag = DAG(
-            dag_id=self.dag_id,
-            schedule=_interval_timetable(self.get_recommended_schedule()),
-            start_date=self.start_date or _earliest_start(spec),
-            catchup=self.catchup,
-            max_active_runs=self.max_active_runs,
-            max_active_tasks=self._max_active_tasks(spec),
-            default_args=self.default_args,
-            tags=list(dict.fromkeys([*self.tags, DAG_TAG])),
-            description=self.description or f"SQLMesh project {spec.get('project') or self.project_path.name}",
-            doc_md=self._dag_doc(spec),
-        )
-        plan = self.task_plan()
-        wanted = _task_this_worker_runs(self.dag_id)
-        if wanted is not None and any(t.task_id == wanted for t in plan):
-            plan = [t for t in plan if t.task_id == wanted]
+        dag = DAG(**{**arguments, "schedule": _interval_timetable(arguments["schedule"])})
         operators.add_tasks(dag, plan, self._operator_options())
         return dag
+
+    def _dag_arguments(self, spec: dict) -> dict:
+        return {
+            "dag_id": self.dag_id,
+            "schedule": self.get_recommended_schedule(),
+            "start_date": self.start_date or _earliest_start(spec),
+            "catchup": self.catchup,
+            "max_active_runs": self.max_active_runs,
+            "max_active_tasks": self._max_active_tasks(spec),
+            "default_args": self.default_args,
+            "tags": list(dict.fromkeys([*self.tags, DAG_TAG])),
+            "description": self.description or f"SQLMesh project {spec.get('project') or self.project_path.name}",
+            "doc_md": self._dag_doc(spec),
+        }
+
+    def _dag_cache_key(self, arguments: dict) -> str | None:
+        """Everything the DAG is made of, or None when the DAG must not be cached."""
+        if not self.cache_dag or self._spec_key is None:
+            return None
+        options = {name: value for name, value in vars(self).items() if not name.startswith("_")}
+        return dag_cache.key({"spec": self._spec_key, "dag": arguments, "options": options})
 
     def create_tasks_in_dag(self, dag, models: Iterable[str] | None = None) -> list:
         """Add the model tasks (and the plan / source tasks when enabled) to ``dag``; returns them."""

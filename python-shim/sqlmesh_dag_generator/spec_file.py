@@ -45,8 +45,9 @@ def file_hashes(project: Path, spec_path: Path) -> dict[str, str]:
 
 
 def write(path: Path, project: Path, options: dict[str, Any], spec: dict) -> None:
+    # Readable by all: CI writes it, and the Airflow user of an image or a worker reads it.
     write_json_atomically(path, {"format": FORMAT, "version": VERSION, "options": options,
-                                 "files": file_hashes(project, path), "spec": spec})
+                                 "files": file_hashes(project, path), "spec": spec}, mode=0o644)
 
 
 def read(path: Path, project: Path, options: dict[str, Any]) -> dict:
