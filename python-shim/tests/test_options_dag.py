@@ -204,3 +204,11 @@ def test_a_worker_builds_only_the_task_it_runs(engine_jar, shop_project, cache_d
     # another DAG's parse, or a task this DAG does not have, builds everything
     monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_TASK_ID", "not_ours")
     assert len(_dag(shop_project, cache_dir, auto_replan_on_change=True).task_ids) == len(full.task_ids)
+
+
+def test_default_catalog_names_the_catalog_model_names_resolve_to(engine_jar, shop_project, cache_dir):
+    derived = _dag(shop_project, cache_dir).get_task("raw__orders").op_kwargs["model_fqn"]
+    assert derived == '"corner_shop"."raw"."orders"'  # DuckDB: the database file's name
+    given = _dag(shop_project, cache_dir, default_catalog="warehouse").get_task("raw__orders")
+    assert given.op_kwargs["model_fqn"] == '"warehouse"."raw"."orders"'
+    assert given.task_id == "raw__orders"
