@@ -18,11 +18,15 @@ private as the dags folder itself.
 
 from __future__ import annotations
 
+import enum
 import hashlib
+import importlib
+import io
 import json
 import logging
 import pickle
 import sys
+import types
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,7 +35,7 @@ from sqlmesh_dag_generator.cache import write_atomically
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 
 
 class Unnameable(Exception):
@@ -80,13 +84,52 @@ def entry(cache_dir: Path, project: Path, dag_id: str) -> Path:
     return cache_dir / f"{project.name}-{slot}.dag.pickle"
 
 
+class _Pickler(pickle.Pickler):
+    """Writes Airflow's module-level objects (sentinels such as NOTSET) as references.
+
+    Airflow tests sentinels by identity (``value is NOTSET``); pickled as values they
+    would come back as new objects and every such test would go wrong.
+    """
+
+    def __init__(self, file: io.BytesIO, singletons: dict[int, tuple[str, str]]):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._singletons = singletons
+
+    def persistent_id(self, obj: Any) -> tuple[str, str] | None:
+        return self._singletons.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> Any:
+        module, name = pid
+        return getattr(importlib.import_module(module), name)
+
+
+def _module_singletons() -> dict[int, tuple[str, str]]:
+    """id -> (module, name) of every object that Airflow's modules hold at module level."""
+    found: dict[int, tuple[str, str]] = {}
+    for module_name, module in list(sys.modules.items()):
+        if module is None or not module_name.startswith(_SINGLETON_PACKAGES):
+            continue
+        for name, value in list(vars(module).items()):
+            if not isinstance(value, _BY_VALUE):
+                found.setdefault(id(value), (module_name, name))
+    return found
+
+
+# Objects whose identity does not matter, or that pickle already writes as references.
+_BY_VALUE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, enum.Enum,
+             str, bytes, int, float, complex, bool, type(None))
+_SINGLETON_PACKAGES = ("airflow", "sqlmesh_dag_generator")
+
+
 def read(path: Path, cache_key: str) -> Any | None:
     try:
         with open(path, "rb") as f:
             stored_key = f.readline().strip().decode("ascii", "replace")
             if stored_key != cache_key:
                 return None
-            return pickle.load(f)
+            return _Unpickler(f).load()
     except FileNotFoundError:
         return None
     except Exception as exc:  # a truncated or foreign file is a miss, and is rebuilt
@@ -95,8 +138,10 @@ def read(path: Path, cache_key: str) -> Any | None:
 
 
 def write(path: Path, cache_key: str, dag: Any) -> None:
+    buffer = io.BytesIO()
     try:
-        payload = pickle.dumps(dag, protocol=pickle.HIGHEST_PROTOCOL)
+        _Pickler(buffer, _module_singletons()).dump(dag)
+        payload = buffer.getvalue()
     except Exception as exc:  # e.g. a lambda in default_args: the DAG is simply not cached
         log.debug("not caching DAG %s: %s", getattr(dag, "dag_id", "?"), exc)
         return

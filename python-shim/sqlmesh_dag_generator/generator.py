@@ -280,7 +280,7 @@ class SQLMeshDAGGenerator:
         if self.auto_replan_on_change:
             plan.append(tasks.plan_task(self.environment, {
                 **common, "skip_backfill": self.skip_backfill, "plan_only": self.plan_only,
-                "log_plan_details": self.log_plan_details}, roots))
+                "log_plan_details": self.log_plan_details, "skip_audits": self.skip_audits}, roots))
             roots = (tasks.PLAN_TASK_ID,)
         index = {m["fqn"]: m for m in spec.get("models") or []}
         by_fqn = {m["fqn"]: m for m in chosen}

@@ -87,8 +87,9 @@ def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill
     ``skip_backfill`` applies changed models the same way, leaving their intervals
     to the model tasks.
 
-    When the project matches the environment nothing is applied: intervals that are
-    merely missing are the model tasks' job, at their cron, as `sqlmesh run` does.
+    When the project changed, the plan backfills the changed models only. When it
+    matches the environment nothing is applied. Either way, intervals that are merely
+    missing are the model tasks' job, at their cron, as `sqlmesh run` does.
     ``plan_only`` builds the plan and logs it, and applies nothing.
     """
     target = runtime_settings(**settings)
@@ -105,35 +106,25 @@ def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill
         if skip_audits:
             _skip_audits(ctx)
         phase = time.monotonic()
-        plan = ctx.plan_builder(environment, execution_time=as_of, skip_tests=True, skip_linter=True,
-                                skip_backfill=without_backfill, no_gaps=creating).build()
+        plan = _build_plan(ctx, environment, as_of, without_backfill=without_backfill, creating=creating)
         timings["plan build"] = time.monotonic() - phase
         if not creating and not plan.has_changes:
             log.info("environment %s already matches the project; nothing to plan", environment)
             status = "unchanged"
         elif plan_only:
             log.info("plan_only=True: the plan for environment %s as of %s is NOT applied:\n%s",
-                     environment, as_of, "\n".join(describe_plan(plan)))
+                     environment, as_of, "\n".join(describe_plan(plan, applied=False)))
             status = "planned"
         else:
-            if creating:
-                log.info("creating environment %s as of %s; the model tasks fill it", environment, as_of)
-            elif skip_backfill:
-                log.info("the project changed: applying the plan for environment %s as of %s without backfill; "
-                         "the model tasks fill the missing intervals", environment, as_of)
-            else:
-                log.info("the project changed: planning environment %s as of %s", environment, as_of)
-            if log_plan_details:
-                log.info("plan for environment %s:\n%s", environment, "\n".join(describe_plan(plan)))
             phase = time.monotonic()
-            ctx.apply(plan)
+            status = _apply_plan(ctx, console, plan, as_of, creating=creating, skip_backfill=skip_backfill,
+                                 log_plan_details=log_plan_details)
             timings["apply"] = time.monotonic() - phase
-            status = "created" if creating else "applied_without_backfill" if skip_backfill else "applied"
     if log_plan_details:
         log.info("plan phase timings: %s", ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))
     errors = console.failure_text()
     if errors:
-        raise ModelRunError(f"SQLMesh failed to apply the plan for environment {environment}:\n{errors}")
+        raise _plan_failed(environment, errors)
     return {"environment": environment, "status": status} if return_value else None
 
 
@@ -161,8 +152,51 @@ def health_check(*, settings: dict, return_value: bool = True, **context: Any) -
     return {"gateway": gateway, "status": "ok"} if return_value else None
 
 
-def describe_plan(plan: Any) -> list[str]:
-    """What a SQLMesh plan changes, one line per kind of change, for the task log."""
+def _apply_plan(ctx: Any, console: Any, plan: Any, as_of: Any, *, creating: bool, skip_backfill: bool,
+                log_plan_details: bool) -> str:
+    environment = plan.environment_naming_info.name
+    if creating:
+        log.info("creating environment %s as of %s; the model tasks fill it", environment, as_of)
+    elif skip_backfill:
+        log.info("the project changed: applying the plan for environment %s as of %s without backfill; "
+                 "the model tasks fill the missing intervals", environment, as_of)
+    else:
+        log.info("the project changed: planning environment %s as of %s", environment, as_of)
+    if log_plan_details:
+        log.info("plan for environment %s:\n%s", environment, "\n".join(describe_plan(plan, applied=True)))
+    try:
+        ctx.apply(plan)
+    except Exception as exc:
+        raise _plan_failed(environment, console.failure_text() or str(exc)) from exc
+    return "created" if creating else "applied_without_backfill" if skip_backfill else "applied"
+
+
+def _plan_failed(environment: str, details: str) -> ModelRunError:
+    return ModelRunError(f"SQLMesh failed to apply the plan for environment {environment}:\n{details}")
+
+
+def _build_plan(ctx: Any, environment: str, as_of: Any, *, without_backfill: bool, creating: bool) -> Any:
+    options = {"execution_time": as_of, "skip_tests": True, "skip_linter": True,
+               "skip_backfill": without_backfill, "no_gaps": creating}
+    plan = ctx.plan_builder(environment, **options).build()
+    changed = sorted(_changed_models(plan))
+    if without_backfill or not changed:
+        return plan
+    # The plan backfills the changed models (and what they read) only, as SQLMesh does for dev
+    # environments. Intervals an unchanged model merely lacks are its own task's job at its cron;
+    # backfilling them here, as of the interval start, would also run models that are not due
+    # (a weekly model before its first full week gets an empty, invalid interval).
+    return ctx.plan_builder(environment, backfill_models=changed, **options).build()
+
+
+def _changed_models(plan: Any) -> set[str]:
+    snapshots = plan.context_diff.snapshots
+    ids = set(plan.directly_modified) | {sid for down in plan.indirectly_modified.values() for sid in down}
+    return {snapshots[sid].node.name for sid in ids if sid in snapshots and snapshots[sid].is_model}
+
+
+def describe_plan(plan: Any, applied: bool) -> list[str]:
+    """What a SQLMesh plan changes (``applied``: is about to be applied), one line per kind of change."""
     diff = plan.context_diff
     names = {sid: snapshot.node.name for sid, snapshot in diff.snapshots.items()}
 
@@ -175,10 +209,13 @@ def describe_plan(plan: Any) -> list[str]:
              f"removed models: {listed(diff.removed_snapshots)}",
              f"directly modified models: {listed(plan.directly_modified)}",
              f"indirectly modified models: {listed(indirectly)}",
-             f"metadata-only changes: {listed(plan.metadata_updated)}"]
+             f"metadata-only changes: {listed(set(plan.metadata_updated) - set(plan.directly_modified))}"]
     missing = plan.missing_intervals
-    verb = "backfills" if plan.requires_backfill else "would backfill (skipped; the model tasks fill them)"
-    lines.append(f"intervals the plan {verb}:" + ("" if missing else " none"))
+    if not plan.requires_backfill and missing:
+        heading = "missing intervals, not backfilled by the plan (the model tasks fill them)"
+    else:
+        heading = f"intervals the plan {'backfills' if applied else 'would backfill'}"
+    lines.append(f"{heading}:" + ("" if missing else " none"))
     for intervals in missing:
         snapshot = diff.snapshots[intervals.snapshot_id]
         lines.append(f"  {snapshot.node.name}: {intervals.format_intervals(snapshot.node.interval_unit)}")

@@ -60,3 +60,18 @@ def test_a_dag_loaded_from_the_cache_runs(engine_jar, shop_project, dags_folder)
     run, tis = run_dag(dags_folder, "shop_cached", datetime(2024, 1, 3, tzinfo=timezone.utc))
     assert run.state == "success", {t: ti.state for t, ti in tis.items()}
     assert tis["marts__daily_revenue"].xcom_pull(task_ids="marts__daily_revenue")["status"] == "success"
+
+
+def test_airflow_sentinels_keep_their_identity_through_the_cache(engine_jar, shop_project, cache_dir):
+    from airflow.sdk.definitions._internal.types import ArgNotSet
+
+    options = dict(dag_id="s", cache_dir=cache_dir, trigger_dag_id="reporting")
+    SQLMeshDAGGenerator(shop_project, **options).build_dag()
+    warm = SQLMeshDAGGenerator(shop_project, **options).build_dag()
+    trigger = warm.get_task("trigger_downstream_dag")
+    sentinels = {name: value for name, value in vars(trigger).items() if isinstance(value, ArgNotSet)}
+    assert sentinels, "the trigger operator holds Airflow's NOTSET sentinel for its unset arguments"
+    import airflow.sdk.definitions._internal.types as types_module
+
+    assert all(value is types_module.NOTSET or value is types_module.SET_DURING_EXECUTION
+               for value in sentinels.values()), sentinels
