@@ -36,7 +36,9 @@ REMOVED_OPTIONS = {
     "recovery_mode": "SQLMesh's own run fills every missing interval of a model; no recovery mode is needed",
     "recovery_max_intervals": "SQLMesh's own run fills every missing interval of a model; no recovery mode is needed",
     "recovery_fail_on_excess_gap": "SQLMesh's own run fills every missing interval of a model",
-    "config_overrides": "put settings in the project's config.yaml (gateways select per-deployment settings)",
+    "config_overrides": "put settings in the project's config.yaml (gateways select per-deployment settings), or "
+                        "set SQLMesh's own SQLMESH__SECTION__KEY environment variables, which the engine and "
+                        "SQLMesh's run both apply",
 }
 # Earlier names of options that exist under another name.
 RENAMED_OPTIONS = {"include_source_tables": "source_placeholders", "schedule": "schedule_interval",
@@ -174,7 +176,7 @@ class SQLMeshDAGGenerator:
         self.trigger_dag_conf = dict(trigger_dag_conf or {})
         self.operator_class = operator_class
         self.operator_kwargs = dict(operator_kwargs or {})
-        self.connection_mapping = _dotted_path(connection_mapping, "connection_mapping")
+        self.connection_mapping = dotted_path(connection_mapping, "connection_mapping")
         self.airflow_variables = dict(DEFAULT_VARIABLES if airflow_variables is None else airflow_variables)
         self.load_mode = load_mode
         self.spec_file = Path(spec_file).expanduser() if spec_file else None
@@ -194,7 +196,10 @@ class SQLMeshDAGGenerator:
         """A generator from a ``dag_generator_config.yaml`` file (see the README)."""
         from sqlmesh_dag_generator.config import load_config
 
-        return cls(**load_config(path))
+        try:
+            return cls(**load_config(path))
+        except OptionError as exc:
+            raise OptionError(f"{path}: {exc}") from None
 
     # ----------------------------------------------------------------- spec
 
@@ -315,8 +320,11 @@ class SQLMeshDAGGenerator:
         hundred milliseconds of Airflow's own time on every task start. Elsewhere a
         warm parse loads the finished DAG from the DAG cache (see ``dag_cache``).
         """
+        if self.operator_type != "python" or self.docker_image or self.env_vars:
+            raise OptionError("operator_type, docker_image and env_vars choose what generate_dag() writes (static "
+                              "mode); build_dag() always builds PythonOperators. Call generate_dag(), or drop them.")
         spec = self.load_spec()
-        arguments = self._dag_arguments(spec)
+        arguments = self.dag_arguments(spec)
         wanted = _task_this_worker_runs(self.dag_id)
         if wanted is not None:
             plan = self.task_plan()
@@ -338,7 +346,8 @@ class SQLMeshDAGGenerator:
         operators.add_tasks(dag, plan, self._operator_options())
         return dag
 
-    def _dag_arguments(self, spec: dict) -> dict:
+    def dag_arguments(self, spec: dict) -> dict:
+        """The DAG's own arguments (the schedule as given or inferred, not yet a timetable)."""
         return {
             "dag_id": self.dag_id,
             "schedule": self.get_recommended_schedule(),
@@ -428,7 +437,8 @@ class SQLMeshDAGGenerator:
         }
         return {"settings": settings, "return_value": self.return_value}
 
-    def _uses_duckdb(self, spec: dict) -> bool:
+    def uses_duckdb(self, spec: dict) -> bool:
+        """Whether the warehouse or the state is DuckDB, which one process at a time may write."""
         warehouse = None if self.connection else spec.get("connection_type")
         state = None if self.state_connection else (spec.get("state_connection_type") or warehouse)
         return "duckdb" in (warehouse, state)
@@ -436,7 +446,7 @@ class SQLMeshDAGGenerator:
     def _max_active_tasks(self, spec: dict) -> int:
         if self.max_active_tasks is not None:
             return self.max_active_tasks
-        if self._uses_duckdb(spec):
+        if self.uses_duckdb(spec):
             return 1
         from airflow.configuration import conf
 
@@ -449,7 +459,7 @@ class SQLMeshDAGGenerator:
                  f"* models: {len(spec.get('models') or [])}",
                  f"* schedule: `{self.get_recommended_schedule()}`"
                  + (f" ({spec['schedule_reason']})" if self.schedule_interval is None and spec.get("schedule_reason") else "")]
-        if self.max_active_tasks is None and self._uses_duckdb(spec):
+        if self.max_active_tasks is None and self.uses_duckdb(spec):
             lines += ["", "**DuckDB:** a DuckDB database can be written by one process at a time, so this DAG "
                           "runs its model tasks one at a time (`max_active_tasks=1`)."]
         if self.auto_replan_on_change:
@@ -490,7 +500,7 @@ def _task_this_worker_runs(dag_id: str) -> str | None:
     return context.task_id if context.dag_id == dag_id and context.task_id else None
 
 
-def _dotted_path(value: Any, option: str) -> str | None:
+def dotted_path(value: Any, option: str) -> str | None:
     """A function given to a DAG file as the dotted path workers import it by.
 
     Task arguments must survive serialization, so functions travel as "module.name".

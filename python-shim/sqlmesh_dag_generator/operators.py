@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from sqlmesh_dag_generator.errors import SQLMeshDagError
-from sqlmesh_dag_generator.tasks import TaskSpec
+from sqlmesh_dag_generator.tasks import TaskSpec, jinja_safe
 
 CALLBACKS = ("on_failure_callback", "on_success_callback", "on_retry_callback")
 
@@ -55,13 +55,13 @@ def _operator(dag, spec: TaskSpec, options: OperatorOptions, callbacks: dict, mo
 
         operator_class = model_class or PythonOperator
         return operator_class(**common, python_callable=resolve_callable(spec.callable, spec.task_id),
-                              op_kwargs=spec.kwargs, **options.operator_kwargs)
+                              op_kwargs=jinja_safe(spec.kwargs), **options.operator_kwargs)
     from airflow.providers.standard.operators.python import PythonOperator
 
     if spec.role == "plan" and options.plan_timeout is not None:
         common["execution_timeout"] = options.plan_timeout
     return PythonOperator(**common, python_callable=resolve_callable(spec.callable, spec.task_id),
-                          op_kwargs=spec.kwargs)
+                          op_kwargs=jinja_safe(spec.kwargs))
 
 
 def _wire(dag, specs: Iterable[TaskSpec], created: dict) -> None:

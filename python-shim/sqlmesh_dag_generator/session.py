@@ -7,12 +7,14 @@ are parsed, and parsing must stay free of SQLMesh.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlmesh_dag_generator.errors import SQLMeshDagError
+from sqlmesh_dag_generator.errors import ConnectionMappingError, SQLMeshDagError
 from sqlmesh_dag_generator.settings import RuntimeSettings
 
 log = logging.getLogger(__name__)
@@ -24,22 +26,31 @@ def sqlmesh_context(settings: RuntimeSettings) -> Iterator[tuple[Any, Any]]:
 
     The working directory is the project while SQLMesh runs: projects are written
     to be run from their root (relative DuckDB paths, seeds), as `sqlmesh` users do.
+    An exception leaving the block is re-raised without the connections' secrets.
     """
     from sqlmesh import Context
     from sqlmesh.core import console as sqlmesh_console
 
     project = Path(settings.project_path).resolve()
     gateway = settings.gateway
-    configs = project_config(project, gateway, settings.connection_id, settings.state_connection_id)
-    console = _make_capturing_console()
     previous_console = sqlmesh_console.get_console()
     previous_cwd = os.getcwd()
-    sqlmesh_console.set_console(console)
+    shared_adapters = _duckdb_adapters()
+    known_adapters = dict(shared_adapters)
     ctx = None
+    replacement: BaseException | None = None
     try:
+        configs = project_config(project, gateway, settings.connection_id, settings.state_connection_id,
+                                 settings.connection_mapping)
+        console = _make_capturing_console()
+        sqlmesh_console.set_console(console)
         os.chdir(project)
         ctx = Context(paths=str(project), config=configs, gateway=gateway or None)
         yield ctx, console
+    except Exception as exc:
+        replacement = _redacted_exception(exc)
+        if replacement is None:
+            raise
     finally:
         if ctx is not None:
             try:
@@ -48,10 +59,37 @@ def sqlmesh_context(settings: RuntimeSettings) -> Iterator[tuple[Any, Any]]:
                 log.debug("closing the SQLMesh context failed", exc_info=True)
         os.chdir(previous_cwd)
         sqlmesh_console.set_console(previous_console)
+        _forget_new_adapters(shared_adapters, known_adapters)
+    if replacement is not None:
+        # "from None": tracebacks (Python's and Airflow's structured ones) then omit the original,
+        # secret-bearing exception that Python still records as the context.
+        raise replacement from None
+
+
+def _duckdb_adapters() -> dict:
+    """SQLMesh's process-wide DuckDB adapters, keyed by the database path as config.yaml writes it."""
+    from sqlmesh.core.config.connection import BaseDuckDBConnectionConfig
+
+    return BaseDuckDBConnectionConfig._data_file_to_adapter
+
+
+def _forget_new_adapters(shared: dict, before: dict) -> None:
+    """Drop the DuckDB adapters this context added to SQLMesh's process-wide table.
+
+    The table is keyed by the path as written (often relative, "shop.duckdb"), so a
+    later context for another project in the same process (dag.test() runs every
+    task in one) would otherwise be handed this project's open database.
+    """
+    for key in [k for k, adapter in shared.items() if before.get(k) is not adapter]:
+        adapter = shared.pop(key)
+        try:
+            adapter.close()
+        except Exception:
+            log.debug("closing the DuckDB adapter for %s failed", key, exc_info=True)
 
 
 def project_config(project: Path, gateway: str | None, connection_id: str | None,
-                   state_connection_id: str | None) -> dict:
+                   state_connection_id: str | None, connection_mapping: str | None = None) -> dict:
     """The project's configs (as SQLMesh's loader returns them) with the gateway's connections replaced."""
     from sqlmesh.core.config import Config
     from sqlmesh.core.config.loader import load_configs
@@ -61,9 +99,9 @@ def project_config(project: Path, gateway: str | None, connection_id: str | None
         return configs
     replacements: dict[str, Any] = {}
     if connection_id:
-        replacements["connection"] = sqlmesh_connection(connection_id)
+        replacements["connection"] = sqlmesh_connection(connection_id, connection_mapping)
     if state_connection_id:
-        replacements["state_connection"] = sqlmesh_connection(state_connection_id)
+        replacements["state_connection"] = sqlmesh_connection(state_connection_id, connection_mapping)
     updated = {}
     for path, config in configs.items():
         name = (gateway or config.default_gateway_name).lower()
@@ -77,45 +115,114 @@ def project_config(project: Path, gateway: str | None, connection_id: str | None
     return updated
 
 
-def sqlmesh_connection(conn_id: str) -> Any:
-    """A SQLMesh ConnectionConfig built from the Airflow Connection `conn_id`."""
-    from airflow.sdk import Connection
-    from sqlmesh.core.config.connection import CONNECTION_CONFIG_TO_TYPE, parse_connection_config
+def sqlmesh_connection(conn_id: str, connection_mapping: str | None = None) -> Any:
+    """A SQLMesh ConnectionConfig built from the Airflow Connection `conn_id` (read now, through Airflow).
 
-    from sqlmesh_dag_generator.connections import describe, sqlmesh_connection_dict
+    ``connection_mapping`` is the dotted path of the DAG's own mapping function, if any.
+    Every secret it holds is registered with Airflow's log masker before SQLMesh sees it.
+    """
+    from airflow.sdk import Connection
+    from sqlmesh.core.config.connection import parse_connection_config
+
+    from sqlmesh_dag_generator.connections import describe, resolve, secret_values, sqlmesh_fields
 
     conn = Connection.get(conn_id)
-    settings = sqlmesh_connection_dict(conn, conn_id)
-    config_class = CONNECTION_CONFIG_TO_TYPE[settings["type"]]
-    accepted = set(config_class.model_fields) | {f.alias for f in config_class.model_fields.values() if f.alias}
-    ignored = sorted(k for k in settings if k not in accepted)
+    _remember_secrets([conn.password, conn.extra])
+    settings = resolve(conn, conn_id, connection_mapping)
+    _remember_secrets(secret_values(settings))
+    settings, ignored = sqlmesh_fields(settings, conn_id)
     if ignored:
-        # Airflow connection extras often hold hook-only options; SQLMesh would reject them.
         log.info("connection %s: ignoring extra keys SQLMesh's %s connection does not know: %s",
                  conn_id, settings["type"], ", ".join(ignored))
-    settings = {k: v for k, v in settings.items() if k in accepted}
     log.info("connection %s -> SQLMesh %s", conn_id, describe(settings))
     try:
         return parse_connection_config(settings)
     except Exception as exc:
-        raise SQLMeshDagError(f"Airflow connection '{conn_id}' does not make a valid SQLMesh "
-                              f"{settings['type']} connection: {_without_secrets(str(exc), settings)}") from None
+        raise ConnectionMappingError(
+            f"Airflow connection '{conn_id}' (type '{conn.conn_type}') does not make a valid SQLMesh "
+            f"{settings['type']} connection: {redact(_exception_text(exc))}") from None
 
 
-def _without_secrets(text: str, settings: dict) -> str:
-    for key, value in settings.items():
-        if "password" in key.lower() and value:
-            text = text.replace(str(value), "***")
+# Secrets of the connections this process resolved; a worker process runs one task.
+_SECRETS: set[str] = set()
+
+
+def _remember_secrets(values: Any) -> None:
+    from airflow.sdk.log import mask_secret
+
+    for value in values:
+        if isinstance(value, str) and len(value) >= 5 and value not in _SECRETS:
+            _SECRETS.add(value)
+            mask_secret(value)
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret of the connections resolved so far replaced by ***."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, "***")
     return text
+
+
+def _redacted_exception(exc: BaseException) -> BaseException | None:
+    """A stand-in for ``exc`` when it, or an exception it was raised from, may show a secret; else None."""
+    from pydantic import ValidationError
+
+    chain, seen = [], set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append(current)
+        # Follow the chain as tracebacks print it: a context raised "from None" is not shown.
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    # Pydantic quotes a shortened input, so a secret can show cut in half, past any exact-match masking.
+    quotes_input = bool(_SECRETS) and any(isinstance(e, ValidationError) for e in chain)
+    shown = [f"{type(e).__name__}: {e}" for e in chain]
+    if not quotes_input and all(redact(text) == text for text in shown):
+        return None
+    text = "\ncaused by ".join(_exception_text(e) for e in chain)
+    return SQLMeshDagError(redact(text) + "\n(secrets of the Airflow connections are shown as ***)")
+
+
+def _exception_text(exc: BaseException) -> str:
+    """``exc`` as "Type: message"; pydantic's errors without the input values they quote."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        problems = "; ".join(": ".join([".".join(str(p) for p in error["loc"]), error["msg"]]).lstrip(": ")
+                             for error in exc.errors(include_input=False, include_url=False))
+        return f"{type(exc).__name__}: {exc.title}: {problems}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class _RedactingStdout(io.TextIOBase):
+    """sys.stdout, as it is at each write, with the connections' secrets taken out.
+
+    SQLMesh's console prints errors straight to stdout, past Airflow's log masking
+    when a task runs in-process (dag.test()).
+    """
+
+    def write(self, text: str) -> int:
+        sys.stdout.write(redact(text))
+        return len(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+    def isatty(self) -> bool:
+        return sys.stdout.isatty()
 
 
 def _make_capturing_console() -> Any:
     """SQLMesh's terminal console (its output goes to the task log) that also keeps failure texts."""
+    from rich.console import Console as RichConsole
     from sqlmesh.core.console import TerminalConsole
+    from sqlmesh.utils.rich import theme
 
     class CapturingConsole(TerminalConsole):
         def __init__(self) -> None:
-            super().__init__()
+            # soft_wrap: a secret wrapped over two lines would slip past the redaction.
+            super().__init__(console=RichConsole(file=_RedactingStdout(), theme=theme, soft_wrap=True))
             self.failures: list[str] = []
 
         def log_failed_models(self, errors: list) -> None:
@@ -131,6 +238,6 @@ def _make_capturing_console() -> Any:
             super().log_error(message, *args, **kwargs)
 
         def failure_text(self) -> str:
-            return "\n".join(dict.fromkeys(self.failures))
+            return redact("\n".join(dict.fromkeys(self.failures)))
 
     return CapturingConsole()

@@ -103,3 +103,23 @@ def model_doc(model: dict) -> str:
     if model.get("external"):
         lines.append(f"* reads external tables: {', '.join(f'`{t}`' for t in model['external'])}")
     return "\n".join(lines)
+
+
+def jinja_safe(value: Any) -> Any:
+    """`value` with every string made safe for a templated field (op_kwargs, env).
+
+    Airflow renders templated fields with Jinja before a task runs; a model named
+    ``"db"."s"."t {{x}}"`` would otherwise fail with "'x' is undefined" or change.
+    """
+    if isinstance(value, str):
+        return jinja_literal(value)
+    if isinstance(value, dict):
+        return {k: jinja_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(jinja_safe(v) for v in value)
+    return value
+
+
+def jinja_literal(text: str) -> str:
+    """`text` as a templated field's value that Jinja renders back to exactly `text`."""
+    return f"{{{{ {text!r} }}}}" if any(mark in text for mark in ("{{", "{%", "{#")) else text

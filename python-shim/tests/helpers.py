@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -57,3 +60,46 @@ def xcom(ti):
         row = session.query(XComModel).filter_by(dag_id=ti.dag_id, run_id=ti.run_id, task_id=ti.task_id,
                                                  key="return_value").one_or_none()
         return None if row is None else XComModel.deserialize_value(row)
+
+
+@contextlib.contextmanager
+def sqlmesh_context(project: Path):
+    """SQLMesh's own Context on a project, run from its folder (config.yaml's DuckDB paths are relative).
+
+    SQLMesh keeps DuckDB adapters in a process-wide table keyed by the path as written;
+    the ones this context opened are dropped afterwards, so that later runs in this
+    process (dag.test() runs tasks in it) open their own project's database.
+    """
+    from sqlmesh import Context
+
+    from sqlmesh_dag_generator.session import _duckdb_adapters, _forget_new_adapters
+
+    shared = _duckdb_adapters()
+    before = dict(shared)
+    cwd = os.getcwd()
+    os.chdir(project)
+    ctx = None
+    try:
+        ctx = Context(paths=str(project))
+        yield ctx
+    finally:
+        if ctx is not None:
+            ctx.close()
+        os.chdir(cwd)
+        _forget_new_adapters(shared, before)
+
+
+def stored_by_airflow(dag_id: str) -> str:
+    """Everything Airflow stored about the DAG's runs: XComs, rendered fields, the serialized DAG."""
+    from airflow.models.renderedtifields import RenderedTaskInstanceFields
+    from airflow.models.serialized_dag import SerializedDagModel
+    from airflow.models.xcom import XComModel
+    from airflow.settings import Session
+
+    with Session() as session:
+        xcoms = [str(x.value) for x in session.query(XComModel).filter_by(dag_id=dag_id)]
+        rendered = [json.dumps(r.rendered_fields, default=str)
+                    for r in session.query(RenderedTaskInstanceFields).filter_by(dag_id=dag_id)]
+        serialized = [json.dumps(s.data, default=str) for s in session.query(SerializedDagModel).filter_by(dag_id=dag_id)]
+    assert rendered and serialized, "nothing stored: a check for a secret would pass vacuously"
+    return "\n".join(xcoms + rendered + serialized)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_dag, write_stub
+from helpers import run_dag, stored_by_airflow, write_stub
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 pytestmark = pytest.mark.postgres
@@ -71,22 +71,6 @@ def postgres_server():
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _stored_text(dag_id: str) -> str:
-    """Everything Airflow stored about the DAG's runs: XComs, rendered fields, the serialized DAG."""
-    from airflow.models.renderedtifields import RenderedTaskInstanceFields
-    from airflow.models.serialized_dag import SerializedDagModel
-    from airflow.models.xcom import XComModel
-    from airflow.settings import Session
-
-    with Session() as session:
-        xcoms = [str(x.value) for x in session.query(XComModel).filter_by(dag_id=dag_id)]
-        rendered = [json.dumps(r.rendered_fields, default=str)
-                    for r in session.query(RenderedTaskInstanceFields).filter_by(dag_id=dag_id)]
-        serialized = [json.dumps(s.data, default=str) for s in session.query(SerializedDagModel).filter_by(dag_id=dag_id)]
-    assert xcoms and rendered and serialized
-    return "\n".join(xcoms + rendered + serialized)
-
-
 def test_example_on_postgres_through_an_airflow_connection(engine_jar, example_project, dags_folder,
                                                            postgres_server, monkeypatch, capfd):
     monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE", json.dumps({"conn_type": "postgres", **postgres_server}))
@@ -113,6 +97,6 @@ def test_example_on_postgres_through_an_airflow_connection(engine_jar, example_p
     assert not list(example_project.glob("*.duckdb")), "the DuckDB gateway was used instead of PostgreSQL"
 
     password = postgres_server["password"]
-    assert password not in _stored_text("example_pg")
+    assert password not in stored_by_airflow("example_pg")
     output = capfd.readouterr()
     assert password not in output.out + output.err

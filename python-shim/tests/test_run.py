@@ -52,7 +52,10 @@ class Oracle:
     def __init__(self, project):
         from sqlmesh import Context
 
+        from sqlmesh_dag_generator.session import _duckdb_adapters
+
         self.project = project
+        self._adapters_before = dict(_duckdb_adapters())
         self.context = Context(paths=str(project))
         self.models = self.context.models
 
@@ -88,7 +91,11 @@ class Oracle:
                 for t in self.tables() if t not in skip}
 
     def close(self):
+        from sqlmesh_dag_generator.session import _duckdb_adapters, _forget_new_adapters
+
         self.context.close()
+        # the DAG's tasks of later tests run in this process: they must not get this copy's database
+        _forget_new_adapters(_duckdb_adapters(), self._adapters_before)
 
 
 def _assert_not_run_by_dag(failed_in_sqlmesh, oracle, tis):

@@ -4,10 +4,8 @@ the gateway-versus-environment mistake."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import os
 import re
 import socket
 import textwrap
@@ -17,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import TEST_PROJECTS, copy_project, load_dagbag, run_dag, write_stub, xcom
+from helpers import TEST_PROJECTS, copy_project, load_dagbag, run_dag, sqlmesh_context, write_stub, xcom
 
 FIRST_END = datetime(2024, 1, 2, tzinfo=timezone.utc)
 SECOND_END = datetime(2024, 1, 3, tzinfo=timezone.utc)
@@ -71,24 +69,9 @@ def _files_digest(project: Path) -> dict[str, str]:
             for p in sorted(project.rglob("*")) if p.is_file() and p.suffix in (".sql", ".yaml", ".py", ".csv")}
 
 
-@contextlib.contextmanager
-def _sqlmesh(project: Path):
-    """SQLMesh itself on the project (from its folder: the DuckDB path in config.yaml is relative)."""
-    from sqlmesh import Context
-
-    cwd = os.getcwd()
-    os.chdir(project)
-    ctx = Context(paths=str(project))
-    try:
-        yield ctx
-    finally:
-        ctx.close()
-        os.chdir(cwd)
-
-
 def _environment_in_state(project: Path, name: str = "prod"):
     """(plan id, snapshot ids) of a SQLMesh environment as its state holds it, or None when there is none."""
-    with _sqlmesh(project) as ctx:
+    with sqlmesh_context(project) as ctx:
         env = ctx.state_reader.get_environment(name)
         return None if env is None else (env.plan_id, sorted(str(s.snapshot_id) for s in env.snapshots))
 
