@@ -272,8 +272,8 @@ class SQLMeshDAGGenerator:
 
     # ------------------------------------------------------------- the tasks
 
-    def task_plan(self, models: Iterable[str] | None = None) -> list[TaskSpec]:
-        """Every task of the DAG as plain data, in dependency order of creation."""
+    def task_plan(self, models: Iterable[str] | None = None, only: str | None = None) -> list[TaskSpec]:
+        """Every task of the DAG as plain data, in dependency order of creation (just task `only` if given)."""
         spec = self.load_spec()
         chosen = self._chosen_models(spec, models)
         common = self._common_kwargs()
@@ -290,7 +290,11 @@ class SQLMeshDAGGenerator:
         index = {m["fqn"]: m for m in spec.get("models") or []}
         by_fqn = {m["fqn"]: m for m in chosen}
         sources = self._source_plan(chosen, roots) if self.source_placeholders else {}
+        # A worker's parse needs one task; the trigger task alone needs every model's edges.
+        skip_others = only is not None and only != tasks.TRIGGER_TASK_ID
         for model in chosen:
+            if skip_others and model["task_id"] != only:
+                continue
             upstream = tuple(by_fqn[fqn]["task_id"] for fqn in tasks.nearest_chosen(model["fqn"], index, by_fqn))
             upstream += tuple(sources[t].task_id for t in model.get("external") or [] if t in sources)
             kwargs = {"model_fqn": model["fqn"], "model_name": model["name"], "cron": model.get("cron"),
@@ -301,7 +305,7 @@ class SQLMeshDAGGenerator:
         if self.trigger_dag_id:
             leaves = _leaves(plan)
             plan.append(tasks.trigger_task(self.trigger_dag_id, self.trigger_dag_conf, leaves))
-        return plan
+        return plan if only is None else [t for t in plan if t.task_id == only]
 
     def _source_plan(self, chosen: list[dict], roots: tuple[str, ...]) -> dict[str, TaskSpec]:
         sources: dict[str, TaskSpec] = {}
@@ -323,18 +327,16 @@ class SQLMeshDAGGenerator:
         if self.operator_type != "python" or self.docker_image or self.env_vars:
             raise OptionError("operator_type, docker_image and env_vars choose what generate_dag() writes (static "
                               "mode); build_dag() always builds PythonOperators. Call generate_dag(), or drop them.")
-        spec = self.load_spec()
-        arguments = self.dag_arguments(spec)
         wanted = _task_this_worker_runs(self.dag_id)
         if wanted is not None:
-            plan = self.task_plan()
-            if any(t.task_id == wanted for t in plan):
-                return self._new_dag(arguments, [t for t in plan if t.task_id == wanted])
-        key = self._dag_cache_key(arguments)
+            plan = self.task_plan(only=wanted)
+            if plan:
+                return self._new_dag(self.dag_arguments(self.load_spec()), plan)
+        key = self._dag_cache_key()
         entry = dag_cache.entry(self.cache_dir, self.project_path, self.dag_id)
         dag = dag_cache.read(entry, key) if key else None
         if dag is None:
-            dag = self._new_dag(arguments, self.task_plan())
+            dag = self._new_dag(self.dag_arguments(self.load_spec()), self.task_plan())
             if key:
                 dag_cache.write(entry, key, dag)
         return dag
@@ -361,12 +363,32 @@ class SQLMeshDAGGenerator:
             "doc_md": self._dag_doc(spec),
         }
 
-    def _dag_cache_key(self, arguments: dict) -> str | None:
-        """Everything the DAG is made of, or None when the DAG must not be cached."""
-        if not self.cache_dag or self._spec_key is None:
+    def _dag_cache_key(self) -> str | None:
+        """Everything the DAG is made of, or None when the DAG must not be cached.
+
+        On the spec cache's route the spec's key is known from a walk of the project, so
+        a hit reads neither the spec nor the project. A spec file has to be checked
+        against the project first, which reads the spec anyway.
+        """
+        if not self.cache_dag:
             return None
+        if self.spec_file is None or self.load_mode == "engine":
+            spec_key = "cache:" + cache.cache_key(self.project_path, self.engine_options, engine.find_engine_jar())
+        else:
+            self.load_spec()
+            spec_key = self._spec_key
+            if spec_key is None:
+                return None
+        from airflow.configuration import conf
+
         options = {name: value for name, value in vars(self).items() if not name.startswith("_")}
-        return dag_cache.key({"spec": self._spec_key, "dag": arguments, "options": options})
+        return dag_cache.key({
+            "spec": spec_key, "options": options,
+            # The DAG's other inputs: Airflow's default task concurrency, and today's date, which
+            # anchors the start date of a project whose models set no start.
+            "max_active_tasks_per_dag": conf.getint("core", "max_active_tasks_per_dag", fallback=16),
+            "today": datetime.now(timezone.utc).date().isoformat(),
+        })
 
     def create_tasks_in_dag(self, dag, models: Iterable[str] | None = None) -> list:
         """Add the model tasks (and the plan / source tasks when enabled) to ``dag``; returns them."""
