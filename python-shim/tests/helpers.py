@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import shutil
+import socket
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -103,3 +104,10 @@ def stored_by_airflow(dag_id: str) -> str:
         serialized = [json.dumps(s.data, default=str) for s in session.query(SerializedDagModel).filter_by(dag_id=dag_id)]
     assert rendered and serialized, "nothing stored: a check for a secret would pass vacuously"
     return "\n".join(xcoms + rendered + serialized)
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -17,17 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_dag, write_stub
+from helpers import free_port, run_dag, write_stub
 
 MARIADBD = Path("/usr/sbin/mariadbd")
 INSTALL_DB = shutil.which("mariadb-install-db") or "/usr/bin/mariadb-install-db"
 pytestmark = pytest.mark.mysql
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _connect(**kwargs):
@@ -53,7 +47,7 @@ def mariadb_server():
     pytest.importorskip("pymysql", reason="needs pymysql, the driver of SQLMesh's mysql connection")
     base = Path(tempfile.mkdtemp(prefix="sqlmesh-dag-mariadb-"))
     shutil.chown(base, "mysql")
-    data, sock, port = base / "data", base / "mysqld.sock", _free_port()
+    data, sock, port = base / "data", base / "mysqld.sock", free_port()
     subprocess.run([INSTALL_DB, "--no-defaults", "--user=mysql", f"--datadir={data}", "--skip-test-db",
                     "--auth-root-authentication-method=socket"], check=True, capture_output=True, timeout=300)
     server = subprocess.Popen(

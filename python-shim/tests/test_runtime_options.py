@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import TEST_PROJECTS, copy_project, load_dagbag, run_dag, sqlmesh_context, write_stub, xcom
+from helpers import TEST_PROJECTS, copy_project, free_port, load_dagbag, run_dag, sqlmesh_context, write_stub, xcom
 
 FIRST_END = datetime(2024, 1, 2, tzinfo=timezone.utc)
 SECOND_END = datetime(2024, 1, 3, tzinfo=timezone.utc)
@@ -121,15 +121,9 @@ def test_skip_audits_lets_the_model_pass_for_that_dag_only(engine_jar, audited_p
     assert "Audits failed: not_null" in output()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_health_check_fails_the_run_when_the_database_is_unreachable(
         engine_jar, audited_project, dags_folder, output, monkeypatch):
-    port, secret = _free_port(), "n0t-for-the-logs-7781"
+    port, secret = free_port(), "n0t-for-the-logs-7781"
     monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE", f"postgres://shopper:{secret}@127.0.0.1:{port}/shop")
     _stub(dags_folder, audited_project, "audited_down", connection="warehouse", enable_health_check=True,
           auto_replan_on_change=True)

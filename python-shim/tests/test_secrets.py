@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from helpers import run_dag, stored_by_airflow, write_stub
-from test_postgres import postgres_server  # noqa: F401  (a module-scoped fixture: one server for this module)
 
 from sqlmesh_dag_generator.errors import SQLMeshDagError
 from sqlmesh_dag_generator.session import sqlmesh_context

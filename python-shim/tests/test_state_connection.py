@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 import pytest
 
 from helpers import run_dag, write_stub
-from test_postgres import postgres_server  # noqa: F401  (a module-scoped fixture: one server for this module)
 
 pytestmark = pytest.mark.postgres
 
