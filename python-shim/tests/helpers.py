@@ -111,3 +111,11 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def run_on_connection(dags_folder: Path, project: Path, dag_id: str, connection: str = "warehouse"):
+    """The project's DAG with its warehouse replaced by an Airflow Connection, run once (2024-01-01's interval)."""
+    write_stub(dags_folder, dag_id, "from sqlmesh_dag_generator import SQLMeshDAGGenerator\n"
+               f"dag = SQLMeshDAGGenerator({str(project)!r}, dag_id={dag_id!r}, connection={connection!r}, "
+               "auto_replan_on_change=True).build_dag()\n")
+    return run_dag(dags_folder, dag_id, datetime(2024, 1, 2, tzinfo=timezone.utc))

@@ -7,17 +7,14 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
-import textwrap
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from helpers import free_port, run_dag, write_stub
+from helpers import free_port, run_on_connection
 
 MARIADBD = Path("/usr/sbin/mariadbd")
 INSTALL_DB = shutil.which("mariadb-install-db") or "/usr/bin/mariadb-install-db"
@@ -90,12 +87,7 @@ def test_example_on_mariadb_through_an_airflow_connection(engine_jar, example_pr
                                                           mariadb_server, monkeypatch, capfd):
     airflow_fields = {k: v for k, v in mariadb_server.items() if k != "socket"}
     monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE", json.dumps({"conn_type": "mysql", **airflow_fields}))
-    write_stub(dags_folder, "example_mysql", textwrap.dedent(f"""\
-        from sqlmesh_dag_generator import SQLMeshDAGGenerator
-        dag = SQLMeshDAGGenerator({str(example_project)!r}, dag_id="example_mysql", connection="warehouse",
-                                  auto_replan_on_change=True).build_dag()
-        """))
-    run, tis = run_dag(dags_folder, "example_mysql", datetime(2024, 1, 2, tzinfo=timezone.utc))
+    run, tis = run_on_connection(dags_folder, example_project, "example_mysql")
     assert run.state == "success", {t: ti.state for t, ti in tis.items()}
 
     # Seeds: 6 customers, 20 orders, 5 products (examples/shop/seeds); the first day has 3 orders.

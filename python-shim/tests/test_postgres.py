@@ -4,12 +4,10 @@ given as AIRFLOW_CONN_* JSON; its password must not leak anywhere Airflow stores
 from __future__ import annotations
 
 import json
-import textwrap
-from datetime import datetime, timezone
 
 import pytest
 
-from helpers import run_dag, stored_by_airflow, write_stub
+from helpers import run_on_connection, stored_by_airflow
 
 pytestmark = pytest.mark.postgres
 
@@ -17,12 +15,7 @@ pytestmark = pytest.mark.postgres
 def test_example_on_postgres_through_an_airflow_connection(engine_jar, example_project, dags_folder,
                                                            postgres_server, monkeypatch, capfd):
     monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE", json.dumps({"conn_type": "postgres", **postgres_server}))
-    write_stub(dags_folder, "example_pg", textwrap.dedent(f"""\
-        from sqlmesh_dag_generator import SQLMeshDAGGenerator
-        dag = SQLMeshDAGGenerator({str(example_project)!r}, dag_id="example_pg", connection="warehouse",
-                                  auto_replan_on_change=True).build_dag()
-        """))
-    run, tis = run_dag(dags_folder, "example_pg", datetime(2024, 1, 2, tzinfo=timezone.utc))
+    run, tis = run_on_connection(dags_folder, example_project, "example_pg")
     assert run.state == "success", {t: ti.state for t, ti in tis.items()}
 
     import psycopg2
