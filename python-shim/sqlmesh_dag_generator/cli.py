@@ -51,9 +51,8 @@ def write_spec_file(argv: list[str]) -> int:
     project = ns.project.expanduser().resolve()
     if not project.is_dir():
         raise SQLMeshDagError(f"SQLMesh project folder {project} does not exist.")
-    options = {"gateway": ns.gateway, "select": ns.select, "exclude": ns.exclude}
-    if ns.default_catalog:
-        options["default_catalog"] = ns.default_catalog
+    # The same options a stub asks for, or its spec file would never match.
+    options = engine.engine_options(ns.gateway, ns.select, ns.exclude, ns.default_catalog)
     spec = engine.request_spec(project, options)
     check_spec_version(spec)
     for problem in spec.get("warnings") or []:

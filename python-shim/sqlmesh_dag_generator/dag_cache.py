@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlmesh_dag_generator.cache import write_atomically
+from sqlmesh_dag_generator.operators import import_path
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +59,10 @@ def describe(value: Any) -> Any:
         return sorted(map(str, value))
     if hasattr(value, "pattern") and hasattr(value, "flags"):  # a compiled regular expression
         return ["re", value.pattern, value.flags]
-    qualname = getattr(value, "__qualname__", None)
-    module = getattr(value, "__module__", None)
-    if qualname and module and "<" not in qualname and module != "__main__":
-        return ["ref", module, qualname]
-    raise Unnameable(repr(value))
+    path = import_path(value)
+    if path is None:
+        raise Unnameable(repr(value))
+    return ["ref", path]
 
 
 def key(parts: dict[str, Any]) -> str | None:

@@ -205,10 +205,7 @@ class SQLMeshDAGGenerator:
 
     @property
     def engine_options(self) -> dict:
-        options = {"gateway": self.gateway, "select": self.include_models, "exclude": self.exclude_models}
-        if self.default_catalog:
-            options["default_catalog"] = self.default_catalog
-        return options
+        return engine.engine_options(self.gateway, self.include_models, self.exclude_models, self.default_catalog)
 
     def load_spec(self) -> dict:
         """The project's spec, from the spec file, the cache or the engine (see ``load_mode``)."""
@@ -529,11 +526,11 @@ def dotted_path(value: Any, option: str) -> str | None:
     """
     if value is None or isinstance(value, str):
         return value or None
-    module, name = getattr(value, "__module__", None), getattr(value, "__qualname__", "")
-    if not module or not name or "<" in name or module == "__main__":
+    path = operators.import_path(value)
+    if path is None:
         raise OptionError(f"{option} must be a module-level function (or its dotted path 'package.module.function') "
-                        f"that Airflow workers can import; got {value!r}")
-    return f"{module}.{name}"
+                          f"that Airflow workers can import; got {value!r}")
+    return path
 
 
 def _interval_timetable(schedule: Any) -> Any:

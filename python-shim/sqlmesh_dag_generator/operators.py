@@ -82,6 +82,14 @@ def _wire(dag, specs: Iterable[TaskSpec], created: dict) -> None:
             upstream.downstream_task_ids.add(spec.task_id)
 
 
+def import_path(value: Any) -> str | None:
+    """The "module.qualname" another process imports `value` by, or None (a lambda, a local or __main__ name)."""
+    module, name = getattr(value, "__module__", None), getattr(value, "__qualname__", "")
+    if not module or not name or "<" in name or module == "__main__":
+        return None
+    return f"{module}.{name}"
+
+
 def resolve_callable(value: Any, option: str) -> Callable:
     """A callable given as itself or as its dotted import path ("package.module.function")."""
     if callable(value):

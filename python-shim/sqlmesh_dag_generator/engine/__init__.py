@@ -30,6 +30,15 @@ JVM_OPTIONS = ("-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare
 SHUTDOWN_GRACE_SECONDS = 5.0
 
 
+def engine_options(gateway: str | None, select: list[str], exclude: list[str],
+                   default_catalog: str | None = None) -> dict[str, Any]:
+    """What the engine is asked for, in the one shape the caches and spec files compare."""
+    options: dict[str, Any] = {"gateway": gateway, "select": list(select), "exclude": list(exclude)}
+    if default_catalog:
+        options["default_catalog"] = default_catalog
+    return options
+
+
 def find_engine_jar() -> Path:
     """The engine jar: $SQLMESH_DAG_ENGINE_JAR, else the packaged one, else a checkout's build."""
     override = os.environ.get(JAR_ENV_VAR)
