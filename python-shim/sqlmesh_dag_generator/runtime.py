@@ -8,9 +8,11 @@ travels through operator arguments, rendered fields or the serialized DAG.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from sqlmesh_dag_generator.errors import (
@@ -20,6 +22,7 @@ from sqlmesh_dag_generator.errors import (
     ModelRunError,
     SQLMeshDagError,
 )
+from sqlmesh_dag_generator import plan_record, state_run
 from sqlmesh_dag_generator.schedule import is_due
 from sqlmesh_dag_generator.session import sqlmesh_context
 from sqlmesh_dag_generator.settings import DEFAULT_ENVIRONMENT, runtime_settings
@@ -47,20 +50,24 @@ def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str
     environment = target.environment
     execution_time = interval_end or _run_moment(context)
     log.info("running %s (%s) in environment %s as of %s", model_name, model_fqn, environment, execution_time)
-    with sqlmesh_context(target) as (ctx, console):
+    started = time.monotonic()
+    # load=False: the model runs from the environment's stored snapshots (state_run), never the project's files.
+    with sqlmesh_context(target, load=False) as (ctx, console):
+        snapshot_filter = None
         if skip_audits:
             log.info("skip_audits=True: the audits of %s are not run", model_name)
-            _skip_audits(ctx)
+            snapshot_filter = _snapshots_without_audits
         try:
             # Selected by name, not fqn: the spec's catalog is the project gateway's, and an Airflow
             # connection to another database gives the models another default catalog.
-            status = ctx.run(environment, select_models=[model_name], no_auto_upstream=True,
-                             skip_janitor=True, execution_time=execution_time)
+            status = state_run.run_model(ctx, environment, model_name, execution_time=execution_time,
+                                         snapshot_filter=snapshot_filter)
         except Exception as exc:
             if _is_missing_environment(exc):
                 _raise_for_gateway_named_environment(ctx, environment, exc)
                 _raise_for_missing_environment(exc, environment)
             raise
+    log.info("SQLMesh session for %s: %.2f s", model_name, time.monotonic() - started)
     if status.is_failure:
         details = console.failure_text() or "SQLMesh reported a failure; see the log above."
         raise ModelRunError(f"SQLMesh failed to run {model_name}:\n{details}")
@@ -96,8 +103,20 @@ def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill
     environment = target.environment
     as_of = context.get("data_interval_start") or _run_moment(context)
     started = time.monotonic()
+    # Read before SQLMesh loads the project: an edit made while it plans then shows in the next run's digest.
+    digest = None if plan_only else plan_record.inputs_digest(
+        Path(target.project_path).resolve(), dataclasses.asdict(target), {"skip_backfill": skip_backfill})
+    record = plan_record.previous_record(context) if digest else None
+    if record is not None:
+        unchanged = _unchanged_since_record(target, record, digest, context)
+        if unchanged:
+            log.info("environment %s is at plan %s, which this DAG applied for the same project, config and "
+                     "versions; nothing to plan (%.2f s, project not loaded)", environment, record["plan_id"],
+                     time.monotonic() - started)
+            return {"environment": environment, "status": "unchanged"} if return_value else None
     with sqlmesh_context(target) as (ctx, console):
         timings = {"load": time.monotonic() - started}
+        digest = plan_record.with_catalogs(digest, ctx.default_catalog_per_gateway)
         creating = ctx.state_reader.get_environment(environment) is None
         if creating and environment != DEFAULT_ENVIRONMENT:
             # prod is every DAG's default environment, so only a name the user chose is suspect.
@@ -120,12 +139,28 @@ def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill
             status = _apply_plan(ctx, console, plan, as_of, creating=creating, skip_backfill=skip_backfill,
                                  log_plan_details=log_plan_details)
             timings["apply"] = time.monotonic() - phase
+        if status != "planned" and not console.failure_text():
+            applied = ctx.state_reader.get_environment(environment)
+            plan_record.save_record(context, digest, environment, applied.plan_id if applied else None)
     if log_plan_details:
         log.info("plan phase timings: %s", ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))
     errors = console.failure_text()
     if errors:
         raise _plan_failed(environment, errors)
     return {"environment": environment, "status": status} if return_value else None
+
+
+def _unchanged_since_record(target: Any, record: dict, digest: str, context: dict) -> bool:
+    """Whether the environment is still at the plan the record names, for the same inputs (state only)."""
+    with sqlmesh_context(target, load=False) as (ctx, _console):
+        digest = plan_record.with_catalogs(digest, ctx.default_catalog_per_gateway)
+        stored = ctx.state_reader.get_environment(target.environment)
+        if not plan_record.matches(record, digest, stored):
+            log.info("the project, its config or environment %s changed since this DAG's last plan; planning",
+                     target.environment)
+            return False
+    plan_record.save_record(context, digest, target.environment, stored.plan_id)
+    return True
 
 
 def health_check(*, settings: dict, return_value: bool = True, **context: Any) -> dict | None:
@@ -234,9 +269,13 @@ def _skip_audits(ctx: Any) -> None:
     create_scheduler = ctx.create_scheduler
 
     def create_scheduler_without_audits(snapshots, snapshot_evaluator):
-        return create_scheduler([_without_audits(s) for s in snapshots], snapshot_evaluator)
+        return create_scheduler(_snapshots_without_audits(snapshots), snapshot_evaluator)
 
     ctx.create_scheduler = create_scheduler_without_audits
+
+
+def _snapshots_without_audits(snapshots) -> list:
+    return [_without_audits(s) for s in snapshots]
 
 
 def _without_audits(snapshot: Any) -> Any:

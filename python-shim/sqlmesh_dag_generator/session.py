@@ -21,8 +21,11 @@ log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
-def sqlmesh_context(settings: RuntimeSettings) -> Iterator[tuple[Any, Any]]:
+def sqlmesh_context(settings: RuntimeSettings, load: bool = True) -> Iterator[tuple[Any, Any]]:
     """A SQLMesh Context on the project's own config, with the Airflow connections swapped in.
+
+    ``load=False`` reads the config only, not the project's models: for work done from
+    SQLMesh's state (a model run, the plan task's unchanged check).
 
     The working directory is the project while SQLMesh runs: projects are written
     to be run from their root (relative DuckDB paths, seeds), as `sqlmesh` users do.
@@ -45,7 +48,7 @@ def sqlmesh_context(settings: RuntimeSettings) -> Iterator[tuple[Any, Any]]:
         console = _make_capturing_console()
         sqlmesh_console.set_console(console)
         os.chdir(project)
-        ctx = Context(paths=str(project), config=configs, gateway=gateway or None)
+        ctx = Context(paths=str(project), config=configs, gateway=gateway or None, load=load)
         yield ctx, console
     except Exception as exc:
         replacement = _redacted_exception(exc)

@@ -64,8 +64,10 @@ def xcom(ti):
 
 
 @contextlib.contextmanager
-def sqlmesh_context(project: Path):
+def sqlmesh_context(project: Path, load: bool = True):
     """SQLMesh's own Context on a project, run from its folder (config.yaml's DuckDB paths are relative).
+
+    ``load=False`` reads the config only, as a model task's run from state does.
 
     SQLMesh keeps DuckDB adapters in a process-wide table keyed by the path as written;
     the ones this context opened are dropped afterwards, so that later runs in this
@@ -81,7 +83,7 @@ def sqlmesh_context(project: Path):
     os.chdir(project)
     ctx = None
     try:
-        ctx = Context(paths=str(project))
+        ctx = Context(paths=str(project), load=load)
         yield ctx
     finally:
         if ctx is not None:

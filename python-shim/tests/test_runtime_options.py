@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import socket
 import textwrap
@@ -185,6 +186,40 @@ def test_unchanged_project_plans_nothing_and_plan_only_applies_nothing(engine_ja
     columns, days = _daily_revenue(shop_project)
     assert "largest_order" not in columns
     assert days == ["2024-01-01", "2024-01-02", "2024-01-03"]
+
+
+def test_plan_task_loads_no_unchanged_project_and_plans_after_any_change(engine_jar, shop_project, dags_folder,
+                                                                          output):
+    _stub(dags_folder, shop_project, "shop_record", auto_replan_on_change=True)
+    fast = "nothing to plan"
+    for end, expected in ((FIRST_END, "created"), (SECOND_END, "unchanged")):
+        run, tis = run_dag(dags_folder, "shop_record", end)
+        assert run.state == "success", _states(tis)
+        assert xcom(tis["sqlmesh_plan"]) == {"environment": "prod", "status": expected}
+    assert re.search(r"which this DAG applied for the same project, config and versions; "
+                     r"nothing to plan \(\d+\.\d\d s, project not loaded\)", output())
+
+    # someone else plans the environment (another DAG, a person): this DAG's record no longer holds
+    model = shop_project / "models" / "marts" / "daily_revenue.sql"
+    original = model.read_text()
+    _change_daily_revenue(shop_project)
+    with sqlmesh_context(shop_project) as ctx:
+        ctx.plan("prod", no_prompts=True, auto_apply=True, execution_time=SECOND_END, skip_backfill=True)
+    model.write_text(original)
+    run, tis = run_dag(dags_folder, "shop_record", THIRD_END)
+    assert xcom(tis["sqlmesh_plan"]) == {"environment": "prod", "status": "applied"}
+    assert "largest_order" not in _daily_revenue(shop_project)[0]
+    assert "project not loaded" not in output()
+
+    # an edit that keeps the file's size and modification time is still an edit: the task plans
+    # (SQLMesh's own loader cache keys model files on their modification time, so what it then finds is its own)
+    stat = model.stat()
+    model.write_text(original.replace("SUM(o.amount) AS revenue", "MAX(o.amount) AS revenue"))
+    os.utime(model, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    run, tis = run_dag(dags_folder, "shop_record", datetime(2024, 1, 5, tzinfo=timezone.utc))
+    text = output()
+    assert run.state == "success", _states(tis)
+    assert "changed since this DAG's last plan; planning" in text and "project not loaded" not in text
 
 
 @pytest.mark.parametrize("skip_backfill", [True, False])

@@ -1,0 +1,244 @@
+"""Run one model from SQLMesh's state, scoped to the snapshots its evaluation needs.
+
+`Context.run(environment, select_models=[m], no_auto_upstream=True)` loads every model
+file of the project and then every snapshot of the environment, to run one model. Its
+cost grows with the project. This module does what it does for one model, from a
+`Context(load=False)`: the environment's stored snapshot of the model and of its
+parents, scheduled with SQLMesh's own `Scheduler.run` and the same arguments
+`Context._run` passes. It is the same semantics (Context.run also runs the
+environment's stored snapshots, never the local files), proven equal by differential
+tests (tests/test_state_run.py).
+
+Where SQLMesh's run reads more than the model and its parents, the scope widens
+instead of guessing (see `_Scope.widen_reasons`):
+
+* a non-prod environment: deployability is decided along every ancestor;
+* a model without `start`: its start is inherited from its ancestors;
+* a start inherited from a start-less root (it follows the cron and "now"), environment
+  statements (`before_all`/`after_all` render against every snapshot), a model with
+  signals (their context resolves any model), and an environment with an
+  `auto_restatement_cron` model (the first run restates its descendants everywhere):
+  every snapshot of the environment, still without loading the project.
+
+Pinned to SQLMesh 0.236.4: `Context.run`/`Context._run` are mirrored here, and the
+auto-restatement probe reads the state's snapshots table. tests/test_state_run.py
+covers each use and fails when an upgrade changes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+log = logging.getLogger(__name__)
+
+# The SQLMesh release whose Context.run this module mirrors (checked by the tests).
+MIRRORED_SQLMESH_VERSION = "0.236.4"
+
+
+@dataclass
+class _Scope:
+    """The snapshots one model's run is scheduled with, and why it is wider than model + parents."""
+
+    fqn: str
+    snapshots: dict = field(default_factory=dict)  # SnapshotId -> Snapshot
+    widen_reasons: list[str] = field(default_factory=list)
+
+
+def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: Any,
+              snapshot_filter: Callable[[Iterable[Any]], list] | None = None) -> Any:
+    """Run ``model_name`` in ``environment`` as `Context.run(select_models=[model_name],
+    no_auto_upstream=True, skip_janitor=True)` would, from state; returns SQLMesh's CompletionStatus.
+
+    ``ctx`` is a `Context(load=False)`; ``snapshot_filter`` may replace the scheduled
+    snapshots with modified copies (skip_audits), as `Context.create_scheduler` would.
+    """
+    from sqlmesh.core.environment import Environment
+    from sqlmesh.core.notification_target import NotificationEvent
+    from sqlmesh.core.scheduler import CompletionStatus
+    from sqlmesh.utils.concurrency import NodeExecutionFailedError  # noqa: F401  (pinned API surface)
+    from sqlmesh.utils.errors import CircuitBreakerError
+
+    environment = Environment.sanitize_name(environment)
+    ctx.notification_target_manager.notify(NotificationEvent.RUN_START, environment=environment)
+    ctx._load_materializations()  # a CUSTOM kind's materialization lives in the project's files
+
+    while True:
+        stored = _block_until_finalized(ctx, environment)
+        plan_id_at_start = stored.plan_id
+
+        def environment_changed() -> bool:
+            current = ctx.state_sync.get_environment(environment)
+            return not current or current.plan_id != plan_id_at_start or not current.finalized_ts
+
+        fqn = _model_fqn(ctx, model_name)
+        if fqn is None or fqn not in {s.name for s in stored.snapshots}:
+            # Context.run selects nothing then, and its scheduler has nothing to do.
+            log.info("%s is not in environment %s; nothing to run", model_name, environment)
+            ctx.console.log_status_update(f"Model {model_name} is not in environment '{environment}'.")
+            return CompletionStatus.NOTHING_TO_DO
+        try:
+            scope = scope_for(ctx, stored, fqn)
+            if scope.widen_reasons:
+                log.info("scheduling %s with every snapshot of environment %s: %s", model_name, environment,
+                         "; ".join(scope.widen_reasons))
+            snapshots = list(scope.snapshots.values())
+            if snapshot_filter is not None:
+                snapshots = snapshot_filter(snapshots)
+            scheduler = ctx.create_scheduler(snapshots, ctx.snapshot_evaluator)
+            status = scheduler.run(
+                environment,
+                execution_time=execution_time,
+                circuit_breaker=environment_changed,
+                selected_snapshots={fqn},
+                auto_restatement_enabled=environment.lower() == "prod",
+                run_environment_statements=True,
+            )
+        except CircuitBreakerError:
+            ctx.console.log_warning(f"Environment '{environment}' modified while running. Restarting the run...")
+            continue
+        except Exception:
+            import traceback
+
+            ctx.notification_target_manager.notify(NotificationEvent.RUN_FAILURE, traceback.format_exc())
+            raise
+        break
+
+    if status.is_success:
+        ctx.notification_target_manager.notify(NotificationEvent.RUN_END, environment=environment)
+        ctx.console.log_success(f"Run finished for environment '{environment}'")
+    elif status.is_failure:
+        ctx.notification_target_manager.notify(NotificationEvent.RUN_FAILURE, "See console logs for details.")
+    else:
+        ctx.console.log_status_update(
+            "No models are ready to run. Please wait until a model `cron` interval has elapsed.")
+    return status
+
+
+def _block_until_finalized(ctx: Any, environment: str) -> Any:
+    """The environment once no plan is updating it, as Context.run waits for it (same settings, same errors)."""
+    from sqlmesh.utils.errors import SQLMeshError
+
+    run_config = ctx.config.run
+    attempts = max(1, run_config.environment_check_max_wait // run_config.environment_check_interval)
+    for _ in range(attempts):
+        stored = ctx.state_sync.get_environment(environment)
+        if not stored:
+            raise SQLMeshError(f"Environment '{environment}' was not found.")
+        if stored.finalized_ts:
+            return stored
+        ctx.console.log_warning(
+            f"Environment '{environment}' is being updated by plan '{stored.plan_id}'. "
+            f"Retrying in {run_config.environment_check_interval} seconds...")
+        time.sleep(run_config.environment_check_interval)
+    raise SQLMeshError(
+        f"Exceeded the maximum wait time for environment '{environment}' to be ready. "
+        "This means that the environment either failed to update or the update is taking longer than expected. "
+        "See https://sqlmesh.readthedocs.io/en/stable/reference/configuration/#run to adjust the timeout settings.")
+
+
+def _model_fqn(ctx: Any, model_name: str) -> str | None:
+    """The fqn SQLMesh's selector gives ``model_name`` (a plain name: no wildcard, tag or graph operator)."""
+    from sqlglot import exp
+    from sqlmesh.core.dialect import normalize_model_name
+    from sqlmesh.core.selector import parse
+
+    node = parse(f"({model_name})")
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if not isinstance(node, exp.Var) or "*" in node.this:
+        return None
+    return normalize_model_name(node.this, ctx.default_catalog, ctx.default_dialect)
+
+
+def scope_for(ctx: Any, environment: Any, fqn: str) -> _Scope:
+    """The snapshots SQLMesh's run of ``fqn`` in ``environment`` reads, fetched from state."""
+    state = ctx.state_sync
+    infos = {info.snapshot_id: info for info in environment.snapshots}
+    model_info = next(info for info in environment.snapshots if info.name == fqn)
+    scope = _Scope(fqn=fqn)
+
+    if state.get_environment_statements(environment.name):
+        scope.widen_reasons.append("the environment has before_all/after_all statements")
+    elif _has_auto_restatement(state, environment.snapshots):
+        scope.widen_reasons.append("a model of the environment has auto_restatement_cron")
+    if scope.widen_reasons:
+        scope.snapshots = dict(state.get_snapshots(environment.snapshots))
+        return scope
+
+    wanted = {model_info.snapshot_id, *(p for p in model_info.parents if p in infos)}
+    if environment.name.lower() != "prod":
+        wanted |= _ancestors(model_info.snapshot_id, infos)
+    scope.snapshots = dict(state.get_snapshots(list(wanted)))
+
+    model = scope.snapshots[model_info.snapshot_id]
+    if model.is_model and model.model.signals:
+        scope.widen_reasons.append(f"{fqn} has signals")
+    elif not _start_settled(model_info.snapshot_id, scope.snapshots, infos, state):
+        scope.widen_reasons.append(f"{fqn} inherits its start from a model without one (cron and time decide it)")
+    if scope.widen_reasons:
+        scope.snapshots = dict(state.get_snapshots(environment.snapshots))
+    return scope
+
+
+def _ancestors(snapshot_id: Any, infos: dict) -> set:
+    seen: set = set()
+    stack = [snapshot_id]
+    while stack:
+        for parent in infos[stack.pop()].parents:
+            if parent in infos and parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+def _start_settled(snapshot_id: Any, fetched: dict, infos: dict, state: Any) -> bool:
+    """Whether the model's start (SQLMesh's `start_date`) is fixed by `start` properties, fetching ancestors
+    into ``fetched`` as far as the inheritance goes.
+
+    A model without `start` takes the earliest start of its parents; a start-less root takes one from
+    its cron and the current time, and the run then also compares it with every snapshot's start.
+    """
+    pending = [snapshot_id]
+    while pending:
+        missing = [p for sid in pending for p in infos[sid].parents if p in infos and p not in fetched]
+        if missing:
+            fetched.update(state.get_snapshots(missing))
+        next_pending = []
+        for sid in pending:
+            snapshot = fetched[sid]
+            if snapshot.node.start:
+                continue
+            parents = [p for p in snapshot.parents if p in infos]
+            if not parents:
+                return False
+            next_pending.extend(p for p in parents if not fetched[p].node.start)
+        pending = list(dict.fromkeys(next_pending))
+    return True
+
+
+def _has_auto_restatement(state: Any, infos: Iterable[Any]) -> bool:
+    """Whether a model of the environment has `auto_restatement_cron`, without parsing every snapshot.
+
+    The state's snapshots table holds each snapshot as JSON, without the fields that are
+    unset: a text probe finds the candidates, and only those are parsed to decide. When
+    the state is not laid out as expected the answer is yes, which widens the scope.
+    """
+    from sqlglot import exp
+
+    try:
+        snapshot_state = state.state_sync.snapshot_state
+        adapter = snapshot_state.engine_adapter
+        table = snapshot_state.snapshots_table
+    except AttributeError:
+        log.info("SQLMesh's state is not a database state; assuming auto-restatement may apply")
+        return True
+    query = (exp.select("name", "identifier").from_(table)
+             .where(exp.column("snapshot").like(exp.Literal.string('%"auto_restatement_cron"%'))))
+    candidates = {(name, identifier) for name, identifier in adapter.fetchall(query)}
+    ids = [info.snapshot_id for info in infos if (info.name, info.identifier) in candidates]
+    if not ids:
+        return False
+    return any(s.is_model and s.model.auto_restatement_cron for s in state.get_snapshots(ids).values())
