@@ -3,6 +3,7 @@ package dev.sqlmeshdag.render;
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.PropertyValue;
+import dev.sqlmeshdag.lineage.UnsettledNames;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  * literals, {@code var()}, {@code blueprint_var()}, the load-time names ({@code start_ds}, {@code this_model} ...),
  * comparisons, {@code and}/{@code or}/{@code not}, {@code ~}, {@code +} and a few filters. Anything else (project
  * Jinja macros, Python calls) is unknown: an unknown condition keeps every branch, an unknown loop renders its body
- * once, an unknown expression prints NULL, each with a warning at its line, so lineage errs towards extra tables.
+ * once, an unknown expression prints {@link UnsettledNames#MARKER} (so a table named with it is left out), each with
+ * a warning at its line.
  */
 final class JinjaRenderer {
 
@@ -248,7 +250,8 @@ final class JinjaRenderer {
                 warn(p, "cannot evaluate the Jinja expression {{ " + p.body().strip() + " }} while reading the "
                         + "project; it is left out, so lineage may be incomplete. List the tables it reads in the "
                         + "model's depends_on property");
-                return "NULL";
+                // not NULL: in FROM a NULL would read as a table named "null"; the marker is refused as a name
+                return UnsettledNames.MARKER;
             }
             return str(value);
         }

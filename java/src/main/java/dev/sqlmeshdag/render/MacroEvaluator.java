@@ -6,6 +6,7 @@ import dev.sqlmeshdag.core.PropertyValue;
 import dev.sqlmeshdag.lineage.Dialect;
 import dev.sqlmeshdag.lineage.SqlLexer;
 import dev.sqlmeshdag.lineage.SqlLexer.Token;
+import dev.sqlmeshdag.lineage.UnsettledNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -69,7 +70,7 @@ final class MacroEvaluator {
             if (t.type() == SqlLexer.Type.MACRO && t.text().equalsIgnoreCase("@DEF") && tokens.get(k + 1).is("(")) {
                 int close = matching(tokens, k + 1);
                 call("DEF", args(statement, tokens, k + 1, close, where), at(statement, t.start(), where), false,
-                        Map.of());
+                        false, Map.of());
                 k = close;
             }
         }
@@ -102,10 +103,11 @@ final class MacroEvaluator {
             if (call) {
                 int close = matching(tokens, k + 1);
                 List<Arg> args = args(text, tokens, k + 1, close, where);
-                String result = call(t.text().substring(1), args, loc, inRelationPosition(tokens, k), lambdaVars);
                 boolean afterDot = k > 0 && tokens.get(k - 1).is(".") && !t.spaceBefore();
                 boolean beforeDot = close + 1 < tokens.size() && tokens.get(close + 1).is(".")
                         && !tokens.get(close + 1).spaceBefore();
+                String result = call(t.text().substring(1), args, loc, inRelationPosition(tokens, k),
+                        afterDot || beforeDot, lambdaVars);
                 out.append(afterDot || beforeDot ? SqlValues.identifierText(result) : result);
                 copied = close < tokens.size() ? tokens.get(close).end() : text.length();
                 k = close + 1;
@@ -185,7 +187,12 @@ final class MacroEvaluator {
 
     // ---- macro functions ----
 
-    private String call(String name, List<Arg> args, Location loc, boolean relation, Map<String, String> lambdaVars) {
+    /**
+     * @param relation whether the call stands where a table is read ({@code FROM @m(...)})
+     * @param namePart whether it is glued by a dot into a name ({@code raw.@m(...)})
+     */
+    private String call(String name, List<Arg> args, Location loc, boolean relation, boolean namePart,
+            Map<String, String> lambdaVars) {
         String upper = name.toUpperCase(Locale.ROOT);
         switch (upper) {
             case "VAR":
@@ -223,7 +230,7 @@ final class MacroEvaluator {
         if (defined != null) {
             return applyLambda(defined, args.stream().map(a -> sub(a, lambdaVars)).toList(), lambdaVars);
         }
-        return pythonMacro(name, args, loc, relation, lambdaVars);
+        return pythonMacro(name, args, loc, relation, namePart, lambdaVars);
     }
 
     private String var(List<Arg> args, Location loc, Map<String, String> lambdaVars, boolean blueprint) {
@@ -343,13 +350,21 @@ final class MacroEvaluator {
      * A Python macro (the project's own, or one the engine does not know) cannot run here. Its arguments are still
      * rendered so the tables they name stay visible; in a FROM position the macro may read more, so say so.
      */
-    private String pythonMacro(String name, List<Arg> args, Location loc, boolean relation,
+    private String pythonMacro(String name, List<Arg> args, Location loc, boolean relation, boolean namePart,
             Map<String, String> lambdaVars) {
         boolean known = context.userMacros().contains(name.toLowerCase(Locale.ROOT));
         List<String> rendered = args.stream().map(a -> sub(a, lambdaVars).strip()).toList();
         Optional<String> evaluated = staticMacro(name, rendered, relation);
         if (evaluated.isPresent()) {
             return evaluated.get();
+        }
+        if (namePart) {
+            // raw.@m(...): the macro writes part of a table name; any stand-in would name a table that is not there
+            problems.warning(loc, "@" + name + " makes part of a table name, and "
+                    + (known ? "is a Python macro the engine cannot run" : "is neither a SQLMesh built-in nor a "
+                    + "macro defined under macros/") + ", so that table is left out of lineage. List it in the "
+                    + "model's depends_on property");
+            return UnsettledNames.MARKER;
         }
         if (!known) {
             problems.warning(loc, "@" + name + " is neither a SQLMesh built-in nor a macro defined under macros/, "
