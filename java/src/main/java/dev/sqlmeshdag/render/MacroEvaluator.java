@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -26,6 +28,14 @@ final class MacroEvaluator {
     /** Built-ins whose result is an expression that cannot read tables beyond those in their arguments. */
     private static final Set<String> EXPRESSION_BUILTINS = Set.of("GENERATE_SURROGATE_KEY", "SAFE_ADD", "SAFE_SUB",
             "SAFE_DIV", "HAVERSINE_DISTANCE", "PIVOT", "REDUCE", "FILTER", "RESOLVE_TEMPLATE");
+
+    /**
+     * SQLMesh's template pattern (Python's {@code string.Template} with {@code @} as delimiter): {@code @@} is an
+     * escaped {@code @}, {@code @name} takes the longest ASCII identifier, {@code @{name}} a braced one; any other
+     * {@code @} is left alone.
+     */
+    private static final Pattern TEMPLATE = Pattern.compile(
+            "@(?:(@)|([_a-zA-Z][_a-zA-Z0-9]*)|\\{([_a-zA-Z][_a-zA-Z0-9]*)})");
 
     /** A macro argument: its text and where it starts, for messages. */
     record Arg(String text, Location where) {
@@ -92,6 +102,13 @@ final class MacroEvaluator {
                 k++;
                 continue;
             }
+            if (t.type() == SqlLexer.Type.QUOTED && t.text().indexOf('@') >= 0
+                    && dialect.quotesIdentifier(t.text().charAt(0))) {
+                out.append(text, copied, t.start()).append(quotedIdentifier(t, at(text, t.start(), where), lambdaVars));
+                copied = t.end();
+                k++;
+                continue;
+            }
             if (t.type() != SqlLexer.Type.MACRO || t.text().startsWith("@@") || t.text().length() == 1) {
                 k++;
                 continue;
@@ -121,6 +138,48 @@ final class MacroEvaluator {
     }
 
     // ---- variables ----
+
+    /**
+     * A quoted identifier holding {@code @}: SQLMesh runs its template over every identifier's text (quoted or not),
+     * so {@code `@src`}, {@code "pre_@{x}"} and {@code [@src]} take the variable's text and stay one quoted
+     * identifier, dots included. A variable the template cannot fill stays as written in SQLMesh, which names no
+     * real table; here it becomes {@link UnsettledNames#MARKER}, with a warning, so no dependency is invented.
+     */
+    private String quotedIdentifier(Token t, Location loc, Map<String, String> lambdaVars) {
+        String raw = t.text();
+        char open = raw.charAt(0);
+        char close = open == '[' ? ']' : open;
+        String escapedClose = open == '[' ? "]" : String.valueOf(close) + close;
+        boolean closed = raw.length() > 1 && raw.charAt(raw.length() - 1) == close;
+        String body = raw.substring(1, closed ? raw.length() - 1 : raw.length());
+        if (open != '[') {
+            body = body.replace(escapedClose, String.valueOf(close));
+        }
+        Matcher m = TEMPLATE.matcher(body);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement;
+            if (m.group(1) != null) {
+                replacement = "@";
+            } else {
+                String name = m.group(2) != null ? m.group(2) : m.group(3);
+                Optional<String> value = lookup(name, lambdaVars, true);
+                if (value.isPresent()) {
+                    replacement = SqlValues.templateText(value.get());
+                } else {
+                    problems.warning(loc, "macro variable " + m.group() + " in the quoted name " + raw + " is not "
+                            + "defined, so SQLMesh keeps it as written and the name reads no real table; a table "
+                            + "named with it is left out of lineage. Define '" + name.toLowerCase(Locale.ROOT)
+                            + "' under variables in the config or the model's blueprints");
+                    replacement = UnsettledNames.MARKER;
+                }
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        String inner = open == '[' ? out.toString() : out.toString().replace(String.valueOf(close), escapedClose);
+        return open + inner + (closed ? String.valueOf(close) : "");
+    }
 
     private String variable(Token t, List<Token> tokens, int k, Location loc, Map<String, String> lambdaVars,
             boolean nameMode) {

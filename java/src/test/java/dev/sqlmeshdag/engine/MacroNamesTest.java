@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Names the engine refuses to emit as dependencies. Expected dependencies are what SQLMesh 0.236.4 lists for the same
- * project (fidelity/sqlmesh_graph.py, DuckDB connection, {@code model_defaults.dialect} as in each test); where the
- * engine deliberately differs (a name SQLMesh keeps half-rendered, a table named "null") the test says so.
+ * Macro variables inside quoted identifiers, for each dialect's identifier quote, and the names the engine refuses to
+ * emit. Expected dependencies are what SQLMesh 0.236.4 lists for the same project (fidelity/sqlmesh_graph.py, DuckDB
+ * connection, {@code model_defaults.dialect} as in each test); where the engine deliberately differs (a name SQLMesh
+ * keeps half-rendered, a table named "null") the test says so.
  */
 class MacroNamesTest {
 
@@ -59,6 +61,83 @@ class MacroNamesTest {
 
     private static List<Problem> warnings(LoadedProject p) {
         return p.problems().all().stream().filter(w -> !w.isError()).toList();
+    }
+
+    @Test
+    void duckdbDoubleQuotesTakeVariablesCaseInsensitively() throws IOException {
+        project("duckdb", "SELECT * FROM \"@src\".\"a\" JOIN \"pre_@{x}_post\".b ON TRUE JOIN \"@X\".\"Up\" ON TRUE");
+        LoadedProject p = load();
+        assertEquals(List.of("\"memory\".\"orders\".\"up\"", "\"memory\".\"pre_orders_post\".\"b\"",
+                "\"memory\".\"raw_db\".\"a\""), dependsOn(p, "\"memory\".\"s\".\"m\""));
+        assertEquals(List.of(), warnings(p));
+    }
+
+    @Test
+    void snowflakeQuotedNameKeepsTheCaseOfTextAroundTheValue() throws IOException {
+        project("snowflake", "SELECT * FROM \"@src\".\"Tbl_@{x}\" JOIN \"@SRC\".plain ON TRUE");
+        LoadedProject p = load();
+        assertEquals(List.of("\"MEMORY\".\"raw_db\".\"PLAIN\"", "\"MEMORY\".\"raw_db\".\"Tbl_orders\""),
+                dependsOn(p, "\"MEMORY\".\"S\".\"M\""));
+        assertEquals(List.of(), warnings(p));
+    }
+
+    @Test
+    void databricksBackticksTakeVariablesButDoubleQuotesAreAString() throws IOException {
+        // "@x" is a string literal in Databricks, which SQLMesh does not template: no table and no warning
+        project("databricks", "SELECT \"@x\" AS s FROM `@src`.`a` JOIN `@{src}_v`.b ON TRUE "
+                + "JOIN `@src`.`T_@{x}` ON TRUE");
+        LoadedProject p = load();
+        assertEquals(List.of("\"memory\".\"raw_db\".\"a\"", "\"memory\".\"raw_db\".\"t_orders\"",
+                "\"memory\".\"raw_db_v\".\"b\""), dependsOn(p, "\"memory\".\"s\".\"m\""));
+        assertEquals(List.of(), warnings(p));
+    }
+
+    @Test
+    void tsqlBracketsAndDoubleQuotesTakeVariables() throws IOException {
+        project("tsql", "SELECT * FROM [@src].[a] JOIN \"@{x}\".b ON 1 = 1 JOIN [pre_@x].[C] ON 1 = 1");
+        LoadedProject p = load();
+        assertEquals(List.of("\"memory\".\"orders\".\"b\"", "\"memory\".\"pre_orders\".\"c\"",
+                "\"memory\".\"raw_db\".\"a\""), dependsOn(p, "\"memory\".\"s\".\"m\""));
+        assertEquals(List.of(), warnings(p));
+    }
+
+    @Test
+    void bigqueryBacktickPathMayHoldAVariable() throws IOException {
+        project("bigquery", "SELECT * FROM `@src`.`t_@x` JOIN `@src.whole` ON TRUE");
+        LoadedProject p = load();
+        assertEquals(List.of("\"memory\".\"raw_db\".\"t_orders\"", "\"memory\".\"raw_db\".\"whole\""),
+                dependsOn(p, "\"memory\".\"s\".\"m\""));
+        assertEquals(List.of(), warnings(p));
+    }
+
+    @Test
+    void postgresQuotedNameKeepsItsCase() throws IOException {
+        project("postgres", "SELECT * FROM \"@src\".\"T\" JOIN \"@{x}_Mixed\".c ON TRUE");
+        LoadedProject p = load();
+        assertEquals(List.of("\"memory\".\"orders_Mixed\".\"c\"", "\"memory\".\"raw_db\".\"T\""),
+                dependsOn(p, "\"memory\".\"s\".\"m\""));
+    }
+
+    @Test
+    void undefinedVariableInQuotedNameLeavesTheTableOutWithAWarningAtItsLine() throws IOException {
+        // SQLMesh lists "memory"."@nope"."a", a table that cannot exist; the engine leaves it out and says where
+        project("duckdb", "SELECT *\nFROM \"@nope\".a JOIN s.ok ON TRUE");
+        LoadedProject p = load();
+        assertEquals(List.of("\"memory\".\"s\".\"ok\""), dependsOn(p, "\"memory\".\"s\".\"m\""));
+        List<Problem> warnings = warnings(p);
+        assertEquals(1, warnings.size(), warnings::toString);
+        assertEquals(new Location("models/m.sql", 3, 6), warnings.get(0).location());
+        assertTrue(warnings.get(0).message().contains("@nope"), warnings.get(0).message());
+    }
+
+    @Test
+    void templateTakesTheLongestNameSoAPrefixCanBeUndefined() throws IOException {
+        // SQLMesh reads "@n_@flag" as @n_ (undefined, kept) then @flag: "@n_true", half rendered
+        project("duckdb", "SELECT * FROM \"@n_@flag\".c JOIN s.ok ON TRUE");
+        LoadedProject p = load();
+        assertEquals(List.of("\"memory\".\"s\".\"ok\""), dependsOn(p, "\"memory\".\"s\".\"m\""));
+        assertEquals(1, warnings(p).size(), () -> warnings(p).toString());
+        assertTrue(warnings(p).get(0).message().contains("@n_ "), warnings(p).get(0).message());
     }
 
     @Test
