@@ -26,7 +26,7 @@ public final class UnsettledNames {
     private UnsettledNames() {
     }
 
-    /** True when {@code name} holds {@link #MARKER}: leave it out, the warning was given where the value was missing. */
+    /** True when {@code name} holds {@link #MARKER}: leave it out, its warning was given where the value was lost. */
     public static boolean marked(String name) {
         return name.contains(MARKER);
     }

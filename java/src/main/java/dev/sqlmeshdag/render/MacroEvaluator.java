@@ -9,6 +9,7 @@ import dev.sqlmeshdag.lineage.SqlLexer.Token;
 import dev.sqlmeshdag.lineage.UnsettledNames;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,6 +51,13 @@ final class MacroEvaluator {
     private final Problems problems;
     private final Map<String, String> locals = new HashMap<>();
     private final Map<String, Lambda> sqlMacros = new HashMap<>();
+    /**
+     * The project variables the model uses, as SQLMesh finds them to build the model's environment: only these
+     * reach its template. A use by {@code @name} or {@code @VAR('name')} counts in any case; a use inside an
+     * identifier ({@code @{name}}, {@code tbl_@name}, {@code "@name"}) is looked up as written, so only lower case
+     * counts. ({@code "@Src"} alone stays unfilled in SQLMesh; beside {@code @src} elsewhere it is filled.)
+     */
+    private final Set<String> usedVariables = new HashSet<>();
     private final boolean interval;
     private final String kind;
 
@@ -64,16 +72,19 @@ final class MacroEvaluator {
 
     /** Renders {@code text}, which starts at {@code where}. */
     String render(String text, Location where) {
+        noteUses(text);
         return render(text, where, Map.of(), false);
     }
 
     /** Renders a name: every variable is spliced in as text, as SQLMesh does inside identifiers. */
     String renderName(String text, Location where) {
+        noteUses(text);
         return render(text, where, Map.of(), true);
     }
 
     /** Runs the {@code @DEF(...)} calls of a statement so later text sees them; the rest is not evaluated. */
     void applyDefinitions(String statement, Location where) {
+        noteUses(statement);
         List<Token> tokens = SqlLexer.tokensWithComments(statement, dialect);
         for (int k = 0; k + 1 < tokens.size(); k++) {
             Token t = tokens.get(k);
@@ -104,7 +115,8 @@ final class MacroEvaluator {
             }
             if (t.type() == SqlLexer.Type.QUOTED && t.text().indexOf('@') >= 0
                     && dialect.quotesIdentifier(t.text().charAt(0))) {
-                out.append(text, copied, t.start()).append(quotedIdentifier(t, at(text, t.start(), where), lambdaVars));
+                out.append(text, copied, t.start())
+                        .append(quotedIdentifier(t, at(text, t.start(), where), lambdaVars, nameMode));
                 copied = t.end();
                 k++;
                 continue;
@@ -142,10 +154,11 @@ final class MacroEvaluator {
     /**
      * A quoted identifier holding {@code @}: SQLMesh runs its template over every identifier's text (quoted or not),
      * so {@code `@src`}, {@code "pre_@{x}"} and {@code [@src]} take the variable's text and stay one quoted
-     * identifier, dots included. A variable the template cannot fill stays as written in SQLMesh, which names no
-     * real table; here it becomes {@link UnsettledNames#MARKER}, with a warning, so no dependency is invented.
+     * identifier, dots included. A variable the template cannot fill (undefined, or not among
+     * {@link #usedVariables}) stays as written in SQLMesh, which names no real table; in a query it becomes
+     * {@link UnsettledNames#MARKER}, with a warning, so no dependency is invented.
      */
-    private String quotedIdentifier(Token t, Location loc, Map<String, String> lambdaVars) {
+    private String quotedIdentifier(Token t, Location loc, Map<String, String> lambdaVars, boolean nameMode) {
         String raw = t.text();
         char open = raw.charAt(0);
         char close = open == '[' ? ']' : open;
@@ -163,16 +176,10 @@ final class MacroEvaluator {
                 replacement = "@";
             } else {
                 String name = m.group(2) != null ? m.group(2) : m.group(3);
-                Optional<String> value = lookup(name, lambdaVars, true);
-                if (value.isPresent()) {
-                    replacement = SqlValues.templateText(value.get());
-                } else {
-                    problems.warning(loc, "macro variable " + m.group() + " in the quoted name " + raw + " is not "
-                            + "defined, so SQLMesh keeps it as written and the name reads no real table; a table "
-                            + "named with it is left out of lineage. Define '" + name.toLowerCase(Locale.ROOT)
-                            + "' under variables in the config or the model's blueprints");
-                    replacement = UnsettledNames.MARKER;
-                }
+                String reference = m.group();
+                // a model's own name keeps the reference as SQLMesh does: the model exists, under that name
+                replacement = templateValue(name, lambdaVars)
+                        .orElseGet(() -> nameMode ? reference : unfilled(reference, name, raw, loc));
             }
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
@@ -185,6 +192,10 @@ final class MacroEvaluator {
             boolean nameMode) {
         boolean template = t.text().startsWith("@{");
         String name = template ? t.text().substring(2, t.text().length() - 1).trim() : t.text().substring(1);
+        if (!nameMode && (template || gluedToName(tokens, k))) {
+            // part of an identifier: SQLMesh's template fills it, or keeps it as written (it never fails)
+            return templateValue(name, lambdaVars).orElseGet(() -> unfilled(t.text(), name, t.text(), loc));
+        }
         Optional<String> value = lookup(name, lambdaVars, template || nameMode || gluedToName(tokens, k));
         if (value.isPresent()) {
             String sql = value.get();
@@ -200,6 +211,69 @@ final class MacroEvaluator {
         }
         undefined(name, loc);
         return template ? name : "NULL";
+    }
+
+    /**
+     * The text SQLMesh's template puts for {@code name} inside an identifier, or empty when it keeps the reference
+     * as written: lambda arguments and {@code @DEF}/built-in locals always fill it, a project variable only when
+     * the model uses it (see {@link #usedVariables}).
+     */
+    private Optional<String> templateValue(String name, Map<String, String> lambdaVars) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (!lambdaVars.containsKey(key) && !locals.containsKey(key) && !usedVariables.contains(key)) {
+            return Optional.empty();
+        }
+        return lookup(name, lambdaVars, true).map(SqlValues::templateText);
+    }
+
+    /**
+     * A reference SQLMesh keeps as written: the name it is in reads no real table, so the engine puts
+     * {@link UnsettledNames#MARKER} there (a table named with it is left out) and says why.
+     */
+    private String unfilled(String reference, String name, String identifier, Location loc) {
+        String key = name.toLowerCase(Locale.ROOT);
+        boolean defined = context.blueprintVariables().containsKey(key) || context.variables().containsKey(key);
+        String why = !defined
+                ? "is not defined. Define '" + key + "' under variables in the config or the model's blueprints"
+                : "is not filled: SQLMesh fills a variable inside a name only when the model uses it, and looks "
+                        + "for uses inside names case-sensitively. Write it in lower case, @" + key;
+        problems.warning(loc, "macro variable " + reference + " in the name " + identifier + " " + why
+                + ". SQLMesh keeps it as written, naming no real table, so a table named with it is left out of "
+                + "lineage");
+        return UnsettledNames.MARKER;
+    }
+
+    /** Records the variables {@code text} uses, by the rules of {@link #usedVariables}. */
+    private void noteUses(String text) {
+        if (text.indexOf('@') < 0) {
+            return;
+        }
+        List<Token> tokens = SqlLexer.tokens(text, dialect);
+        for (int k = 0; k < tokens.size(); k++) {
+            Token t = tokens.get(k);
+            boolean sqlString = t.type() == SqlLexer.Type.STRING && k >= 2 && tokens.get(k - 1).is("(")
+                    && tokens.get(k - 2).type() == SqlLexer.Type.MACRO
+                    && tokens.get(k - 2).text().equalsIgnoreCase("@SQL");
+            if (sqlString || t.type() == SqlLexer.Type.QUOTED && dialect.quotesIdentifier(t.text().charAt(0))) {
+                // an identifier, or @SQL's string: SQLMesh reads the template references in its text as written
+                Matcher m = TEMPLATE.matcher(t.text());
+                while (m.find()) {
+                    if (m.group(1) == null) {
+                        usedVariables.add(m.group(2) != null ? m.group(2) : m.group(3));
+                    }
+                }
+            } else if (t.type() == SqlLexer.Type.MACRO && t.text().startsWith("@{")) {
+                usedVariables.add(t.text().substring(2, t.text().length() - 1));
+            } else if (t.type() == SqlLexer.Type.MACRO && !t.text().startsWith("@@")) {
+                String name = t.text().substring(1);
+                usedVariables.add(gluedToName(tokens, k) ? name : name.toLowerCase(Locale.ROOT));
+                boolean varCall = name.equalsIgnoreCase("VAR") || name.equalsIgnoreCase("BLUEPRINT_VAR");
+                if (varCall && nextIs(tokens, k, "(") && k + 2 < tokens.size()
+                        && tokens.get(k + 2).type() == SqlLexer.Type.STRING) {
+                    usedVariables.add(SqlValues.unquote(tokens.get(k + 2).text()).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
     }
 
     /**

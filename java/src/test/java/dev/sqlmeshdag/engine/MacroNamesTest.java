@@ -141,6 +141,32 @@ class MacroNamesTest {
     }
 
     @Test
+    void aVariableInsideANameIsFilledOnlyWhenTheModelUsesIt() throws IOException {
+        // SQLMesh gives a model only the variables it uses, and finds uses inside names case-sensitively:
+        // "@Src" alone stays "@src" (depends_on "memory"."@src"."u"); beside @src it is filled
+        project("duckdb", "SELECT * FROM \"@Src\".u JOIN s.ok ON TRUE");
+        LoadedProject alone = load();
+        assertEquals(List.of("\"memory\".\"s\".\"ok\""), dependsOn(alone, "\"memory\".\"s\".\"m\""));
+        assertEquals(1, warnings(alone).size(), () -> warnings(alone).toString());
+        assertTrue(warnings(alone).get(0).message().contains("lower case"), warnings(alone).get(0).message());
+
+        project("duckdb", "SELECT @src AS source, * FROM \"@Src\".u JOIN s.ok ON TRUE");
+        LoadedProject used = load();
+        assertEquals(List.of("\"memory\".\"raw_db\".\"u\"", "\"memory\".\"s\".\"ok\""),
+                dependsOn(used, "\"memory\".\"s\".\"m\""));
+        assertEquals(List.of(), warnings(used));
+    }
+
+    @Test
+    void unquotedNameTemplateFollowsTheSameRuleAndNeverFailsTheLoad() throws IOException {
+        // SQLMesh loads both and lists "memory"."s"."tbl_@{src}" and "memory"."s"."tbl_@{nope}"
+        project("duckdb", "SELECT * FROM s.tbl_@{Src} JOIN s.tbl_@{nope} ON TRUE JOIN s.ok ON TRUE");
+        LoadedProject p = load();
+        assertEquals(List.of("\"memory\".\"s\".\"ok\""), dependsOn(p, "\"memory\".\"s\".\"m\""));
+        assertEquals(2, warnings(p).size(), () -> warnings(p).toString());
+    }
+
+    @Test
     void variableRenderedToNullIsNoTable() throws IOException {
         // SQLMesh lists a dependency named "null" for FROM @VAR('nope'); no such table can exist
         project("duckdb", "SELECT * FROM @VAR('nope') JOIN s.ok ON TRUE");
