@@ -59,6 +59,23 @@ final class JinjaRenderer {
         this.loadTime = LoadTimeVariables.of(interval, context.thisModel(), context.gateway());
     }
 
+    /** {@code var('name')} / {@code blueprint_var("name")} with a literal name, anywhere in the text. */
+    private static final java.util.regex.Pattern VAR_CALL = java.util.regex.Pattern.compile(
+            "\\b(?:blueprint_)?var\\s*\\(\\s*(['\"])(\\w+)\\1");
+
+    /**
+     * The variables a Jinja query uses as SQLMesh finds them (its static scan of var() calls, in every branch,
+     * lower-cased). Only these reach the macro template that runs over the rendered query.
+     */
+    static java.util.Set<String> referencedVariables(String text) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.regex.Matcher m = VAR_CALL.matcher(text);
+        while (m.find()) {
+            names.add(m.group(2).toLowerCase(Locale.ROOT));
+        }
+        return names;
+    }
+
     String render(String text, Location where, Problems problems) {
         List<Piece> pieces = JinjaTemplate.split(text);
         Renderer r = new Renderer(text, where, problems);

@@ -73,7 +73,17 @@ final class MacroEvaluator {
     /** Renders {@code text}, which starts at {@code where}. */
     String render(String text, Location where) {
         noteUses(text);
+        return renderUnscanned(text, where);
+    }
+
+    /** Renders text whose variable uses were already recorded (see {@link #noteUses(Set)}). */
+    String renderUnscanned(String text, Location where) {
         return render(text, where, Map.of(), false);
+    }
+
+    /** Records variables the model uses elsewhere than in the text this evaluator is given. */
+    void noteUses(Set<String> names) {
+        usedVariables.addAll(names);
     }
 
     /** Renders a name: every variable is spliced in as text, as SQLMesh does inside identifiers. */

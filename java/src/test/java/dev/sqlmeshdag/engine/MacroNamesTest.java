@@ -158,6 +158,22 @@ class MacroNamesTest {
     }
 
     @Test
+    void aJinjaQueryUsesTheVariablesOfItsVarCallsOnly() throws IOException {
+        // SQLMesh scans a Jinja query's var() calls for uses, not the SQL it renders to: "@src" stays unfilled
+        // (depends_on "memory"."@src"."t", "memory"."orders"."u") until the query also calls var('src')
+        project("duckdb", "JINJA_QUERY_BEGIN;\nSELECT * FROM \"@src\".t JOIN {{ var('x') }}.u ON TRUE\nJINJA_END;");
+        LoadedProject unused = load();
+        assertEquals(List.of("\"memory\".\"orders\".\"u\""), dependsOn(unused, "\"memory\".\"s\".\"m\""));
+        assertEquals(1, warnings(unused).size(), () -> warnings(unused).toString());
+
+        project("duckdb", "JINJA_QUERY_BEGIN;\nSELECT * FROM \"@src\".t JOIN {{ var('src') }}.u ON TRUE\nJINJA_END;");
+        LoadedProject used = load();
+        assertEquals(List.of("\"memory\".\"raw_db\".\"t\"", "\"memory\".\"raw_db\".\"u\""),
+                dependsOn(used, "\"memory\".\"s\".\"m\""));
+        assertEquals(List.of(), warnings(used));
+    }
+
+    @Test
     void unquotedNameTemplateFollowsTheSameRuleAndNeverFailsTheLoad() throws IOException {
         // SQLMesh loads both and lists "memory"."s"."tbl_@{src}" and "memory"."s"."tbl_@{nope}"
         project("duckdb", "SELECT * FROM s.tbl_@{Src} JOIN s.tbl_@{nope} ON TRUE JOIN s.ok ON TRUE");
