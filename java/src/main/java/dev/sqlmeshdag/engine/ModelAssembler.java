@@ -7,8 +7,10 @@ import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.ProjectConfig;
 import dev.sqlmeshdag.core.Property;
 import dev.sqlmeshdag.core.PropertyValue;
+import dev.sqlmeshdag.lineage.Dialect;
 import dev.sqlmeshdag.lineage.NameNormalizer;
 import dev.sqlmeshdag.lineage.TableExtractor;
+import dev.sqlmeshdag.lineage.UnsettledNames;
 import dev.sqlmeshdag.render.MacroRenderer;
 import dev.sqlmeshdag.render.RenderContext;
 import dev.sqlmeshdag.render.StaticMacros;
@@ -237,22 +239,44 @@ final class ModelAssembler {
         Set<String> deps = new TreeSet<>();
         Location dependsAt = src.property("depends_on").map(Property::location).orElse(src.location());
         for (String table : strings(src.value("depends_on").orElse(null))) {
-            deps.add(src.python() ? pythonDependency(table, dialect, names, renderer, dependsAt, problems)
-                    : names.fqn(table));
+            String dep = src.python() ? pythonDependency(table, dialect, renderer, dependsAt, problems)
+                    : table;
+            if (settled(dep, dialect, dependsAt, problems)) {
+                deps.add(names.fqn(dep));
+            }
         }
         if (src.python()) {
             for (String table : src.dependencies() == null ? List.<String>of() : src.dependencies()) {
-                deps.add(pythonDependency(table, dialect, names, renderer, dependsAt, problems));
+                String dep = pythonDependency(table, dialect, renderer, dependsAt, problems);
+                if (settled(dep, dialect, dependsAt, problems)) {
+                    deps.add(names.fqn(dep));
+                }
             }
         } else if (src.query() != null && !src.query().isBlank() && !kind.equals("SEED")) {
             String rendered = renderer.renderQuery(src, problems);
             Location at = src.queryLocation() != null ? src.queryLocation() : src.location();
             for (String table : TableExtractor.tables(rendered, dialect, at, problems)) {
-                deps.add(names.fqn(table));
+                if (settled(table, dialect, at, problems)) {
+                    deps.add(names.fqn(table));
+                }
             }
         }
         deps.remove(fqn);
         return List.copyOf(deps);
+    }
+
+    /**
+     * Whether a dependency may be emitted. Every dependency passes here, so a half-rendered name can never reach the
+     * graph however it was produced: one holding the engine's marker was warned about where its value was missing;
+     * any other unsettled name (see {@link UnsettledNames#reason}) is warned about here.
+     */
+    private static boolean settled(String table, String dialect, Location at, Problems problems) {
+        if (UnsettledNames.marked(table)) {
+            return false;
+        }
+        Optional<String> why = UnsettledNames.reason(table, Dialect.of(dialect).orElse(Dialect.GENERIC));
+        why.ifPresent(message -> problems.warning(at, message));
+        return why.isEmpty();
     }
 
     /** A Python {@code depends_on} entry that is exactly one reference: {@code "@src"} or {@code "@{src}"}. */
@@ -263,24 +287,24 @@ final class ModelAssembler {
      * A Python model's dependency with blueprint variables and project variables substituted. SQLMesh renders an
      * entry that is one whole reference into a single identifier, dots included ({@code "@src"} with
      * {@code src = ref.prices} is the one-part name {@code "ref.prices"}), while a reference inside a longer name
-     * ({@code raw.@{shop}_stock}) is substituted into the text before the name is split.
+     * ({@code raw.@{shop}_stock}) is substituted into the text before the name is split. Returns the name as
+     * written for the normalizer; one that could not be rendered keeps its {@code @}, which the caller refuses.
      */
-    private static String pythonDependency(String table, String dialect, NameNormalizer names,
-            MacroRenderer renderer, Location at, Problems problems) {
+    private static String pythonDependency(String table, String dialect, MacroRenderer renderer, Location at,
+            Problems problems) {
         if (table.indexOf('@') < 0) {
-            return names.fqn(table);
+            return table;
         }
         String rendered = renderer.renderText(table.strip(), at, problems);
         if (rendered == null || rendered.contains("@")) {
-            return names.fqn(table);
+            return table;
         }
         if (WHOLE_REFERENCE.matcher(table.strip()).matches()) {
             String value = unquote(rendered.strip());
-            String folded = dev.sqlmeshdag.lineage.Dialect.fold(
-                    dev.sqlmeshdag.lineage.Dialect.casingOf(dialect), value, false);
+            String folded = Dialect.fold(Dialect.casingOf(dialect), value, false);
             return '"' + folded.replace("\"", "\"\"") + '"';
         }
-        return names.fqn(rendered.strip());
+        return rendered.strip();
     }
 
     /** Audit names: {@code model_defaults.audits} first, then the model's own, as SQLMesh merges them. */

@@ -1,8 +1,10 @@
 package dev.sqlmeshdag.lineage;
 
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The SQL dialects SQLMesh accepts in {@code model_defaults.dialect}, with the two things lineage needs from each:
@@ -59,6 +61,13 @@ public enum Dialect {
     private static final Map<String, Dialect> ALIASES = Map.of("postgresql", POSTGRES, "mssql", TSQL,
             "sqlserver", TSQL, "azuresql", TSQL, "gcp_postgres", POSTGRES);
 
+    /**
+     * Dialects whose sqlglot tokenizer reads {@code "x"} as a string (or, for Drill, rejects it) rather than as a
+     * quoted identifier; checked against sqlglot's tokenizer QUOTES/IDENTIFIERS in the pinned virtualenv.
+     */
+    private static final Set<Dialect> DOUBLE_QUOTE_NOT_IDENTIFIER = EnumSet.of(BIGQUERY, DATABRICKS, DORIS, DRILL,
+            HIVE, MYSQL, SPARK, SPARK2, STARROCKS);
+
     private final Casing casing;
     private final boolean backticks;
     private final boolean brackets;
@@ -81,6 +90,21 @@ public enum Dialect {
     /** Whether {@code [name]} quotes an identifier. */
     public boolean brackets() {
         return brackets;
+    }
+
+    /** Whether {@code "name"} quotes an identifier (in Spark, BigQuery, MySQL ... it is a string). */
+    public boolean doubleQuotes() {
+        return !DOUBLE_QUOTE_NOT_IDENTIFIER.contains(this);
+    }
+
+    /** Whether a token opening with {@code open} ({@code "}, {@code `} or {@code [}) is a quoted identifier. */
+    public boolean quotesIdentifier(char open) {
+        return switch (open) {
+            case '"' -> doubleQuotes();
+            case '`' -> backticks;
+            case '[' -> brackets;
+            default -> false;
+        };
     }
 
     /** The dialect named in a config ({@code duckdb}, {@code Snowflake}, ...); settings after a comma are ignored. */

@@ -3,6 +3,7 @@ package dev.sqlmeshdag.render;
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.PropertyValue;
+import dev.sqlmeshdag.lineage.UnsettledNames;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  * literals, {@code var()}, {@code blueprint_var()}, the load-time names ({@code start_ds}, {@code this_model} ...),
  * comparisons, {@code and}/{@code or}/{@code not}, {@code ~}, {@code +} and a few filters. Anything else (project
  * Jinja macros, Python calls) is unknown: an unknown condition keeps every branch, an unknown loop renders its body
- * once, an unknown expression prints NULL, each with a warning at its line, so lineage errs towards extra tables.
+ * once, an unknown expression prints {@link UnsettledNames#MARKER} (so a table named with it is left out), each with
+ * a warning at its line.
  */
 final class JinjaRenderer {
 
@@ -55,6 +57,23 @@ final class JinjaRenderer {
     JinjaRenderer(RenderContext context, boolean interval) {
         this.context = context;
         this.loadTime = LoadTimeVariables.of(interval, context.thisModel(), context.gateway());
+    }
+
+    /** {@code var('name')} / {@code blueprint_var("name")} with a literal name, anywhere in the text. */
+    private static final java.util.regex.Pattern VAR_CALL = java.util.regex.Pattern.compile(
+            "\\b(?:blueprint_)?var\\s*\\(\\s*(['\"])(\\w+)\\1");
+
+    /**
+     * The variables a Jinja query uses as SQLMesh finds them (its static scan of var() calls, in every branch,
+     * lower-cased). Only these reach the macro template that runs over the rendered query.
+     */
+    static java.util.Set<String> referencedVariables(String text) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.regex.Matcher m = VAR_CALL.matcher(text);
+        while (m.find()) {
+            names.add(m.group(2).toLowerCase(Locale.ROOT));
+        }
+        return names;
     }
 
     String render(String text, Location where, Problems problems) {
@@ -248,7 +267,8 @@ final class JinjaRenderer {
                 warn(p, "cannot evaluate the Jinja expression {{ " + p.body().strip() + " }} while reading the "
                         + "project; it is left out, so lineage may be incomplete. List the tables it reads in the "
                         + "model's depends_on property");
-                return "NULL";
+                // not NULL: in FROM a NULL would read as a table named "null"; the marker is refused as a name
+                return UnsettledNames.MARKER;
             }
             return str(value);
         }

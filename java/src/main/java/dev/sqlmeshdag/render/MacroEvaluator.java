@@ -6,13 +6,17 @@ import dev.sqlmeshdag.core.PropertyValue;
 import dev.sqlmeshdag.lineage.Dialect;
 import dev.sqlmeshdag.lineage.SqlLexer;
 import dev.sqlmeshdag.lineage.SqlLexer.Token;
+import dev.sqlmeshdag.lineage.UnsettledNames;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -25,6 +29,14 @@ final class MacroEvaluator {
     /** Built-ins whose result is an expression that cannot read tables beyond those in their arguments. */
     private static final Set<String> EXPRESSION_BUILTINS = Set.of("GENERATE_SURROGATE_KEY", "SAFE_ADD", "SAFE_SUB",
             "SAFE_DIV", "HAVERSINE_DISTANCE", "PIVOT", "REDUCE", "FILTER", "RESOLVE_TEMPLATE");
+
+    /**
+     * SQLMesh's template pattern (Python's {@code string.Template} with {@code @} as delimiter): {@code @@} is an
+     * escaped {@code @}, {@code @name} takes the longest ASCII identifier, {@code @{name}} a braced one; any other
+     * {@code @} is left alone.
+     */
+    private static final Pattern TEMPLATE = Pattern.compile(
+            "@(?:(@)|([_a-zA-Z][_a-zA-Z0-9]*)|\\{([_a-zA-Z][_a-zA-Z0-9]*)})");
 
     /** A macro argument: its text and where it starts, for messages. */
     record Arg(String text, Location where) {
@@ -39,6 +51,13 @@ final class MacroEvaluator {
     private final Problems problems;
     private final Map<String, String> locals = new HashMap<>();
     private final Map<String, Lambda> sqlMacros = new HashMap<>();
+    /**
+     * The project variables the model uses, as SQLMesh finds them to build the model's environment: only these
+     * reach its template. A use by {@code @name} or {@code @VAR('name')} counts in any case; a use inside an
+     * identifier ({@code @{name}}, {@code tbl_@name}, {@code "@name"}) is looked up as written, so only lower case
+     * counts. ({@code "@Src"} alone stays unfilled in SQLMesh; beside {@code @src} elsewhere it is filled.)
+     */
+    private final Set<String> usedVariables = new HashSet<>();
     private final boolean interval;
     private final String kind;
 
@@ -53,23 +72,36 @@ final class MacroEvaluator {
 
     /** Renders {@code text}, which starts at {@code where}. */
     String render(String text, Location where) {
+        noteUses(text);
+        return renderUnscanned(text, where);
+    }
+
+    /** Renders text whose variable uses were already recorded (see {@link #noteUses(Set)}). */
+    String renderUnscanned(String text, Location where) {
         return render(text, where, Map.of(), false);
+    }
+
+    /** Records variables the model uses elsewhere than in the text this evaluator is given. */
+    void noteUses(Set<String> names) {
+        usedVariables.addAll(names);
     }
 
     /** Renders a name: every variable is spliced in as text, as SQLMesh does inside identifiers. */
     String renderName(String text, Location where) {
+        noteUses(text);
         return render(text, where, Map.of(), true);
     }
 
     /** Runs the {@code @DEF(...)} calls of a statement so later text sees them; the rest is not evaluated. */
     void applyDefinitions(String statement, Location where) {
+        noteUses(statement);
         List<Token> tokens = SqlLexer.tokensWithComments(statement, dialect);
         for (int k = 0; k + 1 < tokens.size(); k++) {
             Token t = tokens.get(k);
             if (t.type() == SqlLexer.Type.MACRO && t.text().equalsIgnoreCase("@DEF") && tokens.get(k + 1).is("(")) {
                 int close = matching(tokens, k + 1);
                 call("DEF", args(statement, tokens, k + 1, close, where), at(statement, t.start(), where), false,
-                        Map.of());
+                        false, Map.of());
                 k = close;
             }
         }
@@ -91,6 +123,14 @@ final class MacroEvaluator {
                 k++;
                 continue;
             }
+            if (t.type() == SqlLexer.Type.QUOTED && t.text().indexOf('@') >= 0
+                    && dialect.quotesIdentifier(t.text().charAt(0))) {
+                out.append(text, copied, t.start())
+                        .append(quotedIdentifier(t, at(text, t.start(), where), lambdaVars, nameMode));
+                copied = t.end();
+                k++;
+                continue;
+            }
             if (t.type() != SqlLexer.Type.MACRO || t.text().startsWith("@@") || t.text().length() == 1) {
                 k++;
                 continue;
@@ -102,10 +142,11 @@ final class MacroEvaluator {
             if (call) {
                 int close = matching(tokens, k + 1);
                 List<Arg> args = args(text, tokens, k + 1, close, where);
-                String result = call(t.text().substring(1), args, loc, inRelationPosition(tokens, k), lambdaVars);
                 boolean afterDot = k > 0 && tokens.get(k - 1).is(".") && !t.spaceBefore();
                 boolean beforeDot = close + 1 < tokens.size() && tokens.get(close + 1).is(".")
                         && !tokens.get(close + 1).spaceBefore();
+                String result = call(t.text().substring(1), args, loc, inRelationPosition(tokens, k),
+                        afterDot || beforeDot, lambdaVars);
                 out.append(afterDot || beforeDot ? SqlValues.identifierText(result) : result);
                 copied = close < tokens.size() ? tokens.get(close).end() : text.length();
                 k = close + 1;
@@ -120,10 +161,51 @@ final class MacroEvaluator {
 
     // ---- variables ----
 
+    /**
+     * A quoted identifier holding {@code @}: SQLMesh runs its template over every identifier's text (quoted or not),
+     * so {@code `@src`}, {@code "pre_@{x}"} and {@code [@src]} take the variable's text and stay one quoted
+     * identifier, dots included. A variable the template cannot fill (undefined, or not among
+     * {@link #usedVariables}) stays as written in SQLMesh, which names no real table; in a query it becomes
+     * {@link UnsettledNames#MARKER}, with a warning, so no dependency is invented.
+     */
+    private String quotedIdentifier(Token t, Location loc, Map<String, String> lambdaVars, boolean nameMode) {
+        String raw = t.text();
+        char open = raw.charAt(0);
+        char close = open == '[' ? ']' : open;
+        String escapedClose = open == '[' ? "]" : String.valueOf(close) + close;
+        boolean closed = raw.length() > 1 && raw.charAt(raw.length() - 1) == close;
+        String body = raw.substring(1, closed ? raw.length() - 1 : raw.length());
+        if (open != '[') {
+            body = body.replace(escapedClose, String.valueOf(close));
+        }
+        Matcher m = TEMPLATE.matcher(body);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement;
+            if (m.group(1) != null) {
+                replacement = "@";
+            } else {
+                String name = m.group(2) != null ? m.group(2) : m.group(3);
+                String reference = m.group();
+                // a model's own name keeps the reference as SQLMesh does: the model exists, under that name
+                replacement = templateValue(name, lambdaVars)
+                        .orElseGet(() -> nameMode ? reference : unfilled(reference, name, raw, loc));
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        String inner = open == '[' ? out.toString() : out.toString().replace(String.valueOf(close), escapedClose);
+        return open + inner + (closed ? String.valueOf(close) : "");
+    }
+
     private String variable(Token t, List<Token> tokens, int k, Location loc, Map<String, String> lambdaVars,
             boolean nameMode) {
         boolean template = t.text().startsWith("@{");
         String name = template ? t.text().substring(2, t.text().length() - 1).trim() : t.text().substring(1);
+        if (!nameMode && (template || gluedToName(tokens, k))) {
+            // part of an identifier: SQLMesh's template fills it, or keeps it as written (it never fails)
+            return templateValue(name, lambdaVars).orElseGet(() -> unfilled(t.text(), name, t.text(), loc));
+        }
         Optional<String> value = lookup(name, lambdaVars, template || nameMode || gluedToName(tokens, k));
         if (value.isPresent()) {
             String sql = value.get();
@@ -139,6 +221,69 @@ final class MacroEvaluator {
         }
         undefined(name, loc);
         return template ? name : "NULL";
+    }
+
+    /**
+     * The text SQLMesh's template puts for {@code name} inside an identifier, or empty when it keeps the reference
+     * as written: lambda arguments and {@code @DEF}/built-in locals always fill it, a project variable only when
+     * the model uses it (see {@link #usedVariables}).
+     */
+    private Optional<String> templateValue(String name, Map<String, String> lambdaVars) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (!lambdaVars.containsKey(key) && !locals.containsKey(key) && !usedVariables.contains(key)) {
+            return Optional.empty();
+        }
+        return lookup(name, lambdaVars, true).map(SqlValues::templateText);
+    }
+
+    /**
+     * A reference SQLMesh keeps as written: the name it is in reads no real table, so the engine puts
+     * {@link UnsettledNames#MARKER} there (a table named with it is left out) and says why.
+     */
+    private String unfilled(String reference, String name, String identifier, Location loc) {
+        String key = name.toLowerCase(Locale.ROOT);
+        boolean defined = context.blueprintVariables().containsKey(key) || context.variables().containsKey(key);
+        String why = !defined
+                ? "is not defined. Define '" + key + "' under variables in the config or the model's blueprints"
+                : "is not filled: SQLMesh fills a variable inside a name only when the model uses it, and looks "
+                        + "for uses inside names case-sensitively. Write it in lower case, @" + key;
+        problems.warning(loc, "macro variable " + reference + " in the name " + identifier + " " + why
+                + ". SQLMesh keeps it as written, naming no real table, so a table named with it is left out of "
+                + "lineage");
+        return UnsettledNames.MARKER;
+    }
+
+    /** Records the variables {@code text} uses, by the rules of {@link #usedVariables}. */
+    private void noteUses(String text) {
+        if (text.indexOf('@') < 0) {
+            return;
+        }
+        List<Token> tokens = SqlLexer.tokens(text, dialect);
+        for (int k = 0; k < tokens.size(); k++) {
+            Token t = tokens.get(k);
+            boolean sqlString = t.type() == SqlLexer.Type.STRING && k >= 2 && tokens.get(k - 1).is("(")
+                    && tokens.get(k - 2).type() == SqlLexer.Type.MACRO
+                    && tokens.get(k - 2).text().equalsIgnoreCase("@SQL");
+            if (sqlString || t.type() == SqlLexer.Type.QUOTED && dialect.quotesIdentifier(t.text().charAt(0))) {
+                // an identifier, or @SQL's string: SQLMesh reads the template references in its text as written
+                Matcher m = TEMPLATE.matcher(t.text());
+                while (m.find()) {
+                    if (m.group(1) == null) {
+                        usedVariables.add(m.group(2) != null ? m.group(2) : m.group(3));
+                    }
+                }
+            } else if (t.type() == SqlLexer.Type.MACRO && t.text().startsWith("@{")) {
+                usedVariables.add(t.text().substring(2, t.text().length() - 1));
+            } else if (t.type() == SqlLexer.Type.MACRO && !t.text().startsWith("@@")) {
+                String name = t.text().substring(1);
+                usedVariables.add(gluedToName(tokens, k) ? name : name.toLowerCase(Locale.ROOT));
+                boolean varCall = name.equalsIgnoreCase("VAR") || name.equalsIgnoreCase("BLUEPRINT_VAR");
+                if (varCall && nextIs(tokens, k, "(") && k + 2 < tokens.size()
+                        && tokens.get(k + 2).type() == SqlLexer.Type.STRING) {
+                    usedVariables.add(SqlValues.unquote(tokens.get(k + 2).text()).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
     }
 
     /**
@@ -185,7 +330,12 @@ final class MacroEvaluator {
 
     // ---- macro functions ----
 
-    private String call(String name, List<Arg> args, Location loc, boolean relation, Map<String, String> lambdaVars) {
+    /**
+     * @param relation whether the call stands where a table is read ({@code FROM @m(...)})
+     * @param namePart whether it is glued by a dot into a name ({@code raw.@m(...)})
+     */
+    private String call(String name, List<Arg> args, Location loc, boolean relation, boolean namePart,
+            Map<String, String> lambdaVars) {
         String upper = name.toUpperCase(Locale.ROOT);
         switch (upper) {
             case "VAR":
@@ -223,7 +373,7 @@ final class MacroEvaluator {
         if (defined != null) {
             return applyLambda(defined, args.stream().map(a -> sub(a, lambdaVars)).toList(), lambdaVars);
         }
-        return pythonMacro(name, args, loc, relation, lambdaVars);
+        return pythonMacro(name, args, loc, relation, namePart, lambdaVars);
     }
 
     private String var(List<Arg> args, Location loc, Map<String, String> lambdaVars, boolean blueprint) {
@@ -343,13 +493,21 @@ final class MacroEvaluator {
      * A Python macro (the project's own, or one the engine does not know) cannot run here. Its arguments are still
      * rendered so the tables they name stay visible; in a FROM position the macro may read more, so say so.
      */
-    private String pythonMacro(String name, List<Arg> args, Location loc, boolean relation,
+    private String pythonMacro(String name, List<Arg> args, Location loc, boolean relation, boolean namePart,
             Map<String, String> lambdaVars) {
         boolean known = context.userMacros().contains(name.toLowerCase(Locale.ROOT));
         List<String> rendered = args.stream().map(a -> sub(a, lambdaVars).strip()).toList();
         Optional<String> evaluated = staticMacro(name, rendered, relation);
         if (evaluated.isPresent()) {
             return evaluated.get();
+        }
+        if (namePart) {
+            // raw.@m(...): the macro writes part of a table name; any stand-in would name a table that is not there
+            problems.warning(loc, "@" + name + " makes part of a table name, and "
+                    + (known ? "is a Python macro the engine cannot run" : "is neither a SQLMesh built-in nor a "
+                    + "macro defined under macros/") + ", so that table is left out of lineage. List it in the "
+                    + "model's depends_on property");
+            return UnsettledNames.MARKER;
         }
         if (!known) {
             problems.warning(loc, "@" + name + " is neither a SQLMesh built-in nor a macro defined under macros/, "

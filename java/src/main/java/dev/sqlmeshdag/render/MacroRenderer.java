@@ -35,7 +35,10 @@ public final class MacroRenderer {
         Location where = source.queryLocation() != null ? source.queryLocation() : source.location();
         String query = source.query();
         if (source.jinja()) {
+            // SQLMesh looks for variable uses in a Jinja query's var() calls, not in the SQL it renders to
+            evaluator.noteUses(JinjaRenderer.referencedVariables(query));
             query = new JinjaRenderer(context, interval).render(query, where, problems);
+            return evaluator.renderUnscanned(query, where);
         }
         return evaluator.render(query, where);
     }
