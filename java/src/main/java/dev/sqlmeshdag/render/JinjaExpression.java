@@ -120,7 +120,12 @@ final class JinjaExpression {
             case "defined" -> value != JinjaRenderer.UNDEFINED;
             case "undefined" -> value == JinjaRenderer.UNDEFINED;
             case "string" -> value instanceof String;
-            case "number" -> value instanceof Number;
+            case "number" -> value instanceof Number || value instanceof Boolean;
+            case "boolean" -> value instanceof Boolean;
+            // Numbers are BigDecimal here; a scale above zero is how a Python float (1.0, 1.5) shows.
+            case "integer" -> value instanceof Number && !(value instanceof BigDecimal d && d.scale() > 0)
+                    && !(value instanceof Double || value instanceof Float);
+            case "mapping" -> value instanceof Map<?, ?>;
             case "true" -> Boolean.TRUE.equals(value);
             case "false" -> Boolean.FALSE.equals(value);
             default -> throw new Unknown();
@@ -277,9 +282,21 @@ final class JinjaExpression {
             }
             default -> {
                 if (t.is("(")) {
+                    if (accept(")")) {
+                        return new ArrayList<>();
+                    }
                     Object v = conditional();
+                    if (!peek(",")) {
+                        expect(")");
+                        return v;
+                    }
+                    // A tuple: for what a template can do with it (in, for, index, length) it is a list.
+                    List<Object> items = new ArrayList<>(List.of(known(v)));
+                    while (accept(",") && !peek(")")) {
+                        items.add(known(conditional()));
+                    }
                     expect(")");
-                    return v;
+                    return items;
                 }
                 if (t.is("[")) {
                     List<Object> items = new ArrayList<>();
@@ -382,7 +399,27 @@ final class JinjaExpression {
                 return JinjaRenderer.str(value);
             }
             case "default", "d" -> {
-                return value == JinjaRenderer.UNDEFINED && !args.isEmpty() ? args.get(0) : value;
+                // Jinja's do_default: undefined, or with boolean=true also any false value, gives the default.
+                boolean orFalse = args.size() > 1 && JinjaRenderer.truthy(args.get(1));
+                boolean replace = value == JinjaRenderer.UNDEFINED || orFalse && !JinjaRenderer.truthy(value);
+                return replace ? (args.isEmpty() ? "" : args.get(0)) : value;
+            }
+            case "int" -> {
+                if (args.size() > 1 && !BigDecimal.TEN.equals(number(args.get(1)))) {
+                    throw new Unknown();
+                }
+                return toInt(value, args.isEmpty() ? BigDecimal.ZERO : args.get(0));
+            }
+            case "replace" -> {
+                if (args.size() != 2) {
+                    throw new Unknown();
+                }
+                return JinjaRenderer.str(value).replace(JinjaRenderer.str(args.get(0)), JinjaRenderer.str(args.get(1)));
+            }
+            case "capitalize" -> {
+                String text = JinjaRenderer.str(value);
+                return text.isEmpty() ? text : text.substring(0, 1).toUpperCase(Locale.ROOT)
+                        + text.substring(1).toLowerCase(Locale.ROOT);
             }
             case "join" -> {
                 if (value instanceof List<?> l) {
@@ -411,6 +448,38 @@ final class JinjaExpression {
             }
             default -> throw new Unknown();
         }
+    }
+
+    private static final java.util.regex.Pattern PY_INT = java.util.regex.Pattern.compile("[+-]?[0-9]+(?:_[0-9]+)*");
+    private static final java.util.regex.Pattern PY_FLOAT = java.util.regex.Pattern.compile(
+            "[+-]?(?:[0-9]+(?:_[0-9]+)*(?:\\.(?:[0-9]+(?:_[0-9]+)*)?)?|\\.[0-9]+(?:_[0-9]+)*)"
+                    + "(?:[eE][+-]?[0-9]+(?:_[0-9]+)*)?");
+
+    /**
+     * Jinja's {@code int} filter: Python's {@code int(value)}, else {@code int(float(value))} (so "42.23" gives 42),
+     * else the default; booleans count as 1 and 0, None and lists take the default.
+     */
+    private static Object toInt(Object value, Object fallback) {
+        if (value instanceof Boolean || value instanceof Number) {
+            return new BigDecimal(num(value).toBigInteger());
+        }
+        if (value instanceof String s) {
+            // Python strips surrounding whitespace and accepts underscores between digits.
+            String text = s.strip();
+            if (PY_INT.matcher(text).matches()) {
+                return new BigDecimal(text.replace("_", ""));
+            }
+            if (PY_FLOAT.matcher(text).matches()) {
+                // Through a double as Python does: huge values lose digits, infinity takes the default.
+                double d = Double.parseDouble(text.replace("_", ""));
+                return Double.isInfinite(d) ? fallback : new BigDecimal(new BigDecimal(d).toBigInteger());
+            }
+            return fallback;
+        }
+        if (value == null || value instanceof List<?> || value instanceof Map<?, ?>) {
+            return fallback;
+        }
+        throw new Unknown();
     }
 
     private static BigDecimal num(Object v) {

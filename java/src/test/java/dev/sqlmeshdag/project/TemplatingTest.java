@@ -86,4 +86,141 @@ class TemplatingTest {
                 """).failure();
         assertTrue(message.startsWith("config.yaml:8:11: cannot evaluate '{{ lookup('x') }}'"), message);
     }
+
+    @Test
+    void ifElifElseChoosesByEnvironmentVariable() {
+        String config = TestProject.DUCKDB + """
+                {% if env_var('TARGET') == 'prod' %}
+                project: production
+                {% elif env_var('TARGET') %}
+                project: "{{ env_var('TARGET') }}"
+                {% else %}
+                project: unset
+                {% endif %}
+                """;
+        assertEquals("production", new TestProject(dir.resolve("a")).file("config.yaml", config)
+                .env("TARGET", "prod").load().project());
+        assertEquals("qa", new TestProject(dir.resolve("b")).file("config.yaml", config)
+                .env("TARGET", "qa").load().project());
+        assertEquals("unset", new TestProject(dir.resolve("c")).file("config.yaml", config).load().project());
+    }
+
+    @Test
+    void conditionWithStringMethodAndTupleMembershipAsInRealConfigs() {
+        String config = TestProject.DUCKDB + """
+                project: {% if env_var('TRUST', 'true').lower() in ('true', '1', 'yes') %}trusted{% else %}no{% endif %}
+                """;
+        assertEquals("trusted", new TestProject(dir.resolve("a")).file("config.yaml", config).load().project());
+        assertEquals("trusted", new TestProject(dir.resolve("b")).file("config.yaml", config)
+                .env("TRUST", "YES").load().project());
+        assertEquals("no", new TestProject(dir.resolve("c")).file("config.yaml", config)
+                .env("TRUST", "off").load().project());
+    }
+
+    @Test
+    void intFilterFollowsJinja() {
+        ProjectConfig config = new TestProject(dir).file("config.yaml", TestProject.DUCKDB + """
+                variables:
+                  port: {{ env_var('PORT', '5433') | int }}
+                  rounded: {{ env_var('RATIO') | int }}
+                  fallback: {{ env_var('WORDS') | int(7) }}
+                  missing: {{ env_var('NOTSET', none) | int }}
+                """).env("RATIO", " 42.9 ").env("WORDS", "many").load();
+        assertEquals(5433, ((Number) config.variables().get("port")).intValue());
+        assertEquals(42, ((Number) config.variables().get("rounded")).intValue());
+        assertEquals(7, ((Number) config.variables().get("fallback")).intValue());
+        assertEquals(0, ((Number) config.variables().get("missing")).intValue());
+    }
+
+    @Test
+    void defaultLowerUpperAndStringFilters() {
+        ProjectConfig config = new TestProject(dir).file("config.yaml", TestProject.DUCKDB + """
+                variables:
+                  a: "{{ undefined_name | default('fallback') }}"
+                  b: "{{ env_var('EMPTY') | default('only-for-undefined') }}"
+                  c: "{{ env_var('EMPTY') | default('also-for-false', true) }}"
+                  d: "{{ env_var('MIXED', 'MiXeD') | lower }}-{{ 'x' | upper }}-{{ 12 | string }}"
+                """).env("EMPTY", "").load();
+        assertEquals("fallback", config.variables().get("a"));
+        assertEquals("", config.variables().get("b"));
+        assertEquals("also-for-false", config.variables().get("c"));
+        assertEquals("mixed-X-12", config.variables().get("d"));
+    }
+
+    @Test
+    void setAndForBuildTheYaml() {
+        ProjectConfig config = new TestProject(dir).file("config.yaml", TestProject.DUCKDB + """
+                {% set prefix = env_var('PREFIX', 'raw') ~ '_' %}
+                variables:
+                {% for source in ['crm', 'erp'] %}
+                  {{ source }}_schema: {{ prefix }}{{ source }}{% if loop.last %}_last{% endif %}
+                {% endfor %}
+                """).load();
+        assertEquals("raw_crm", config.variables().get("crm_schema"));
+        assertEquals("raw_erp_last", config.variables().get("erp_schema"));
+    }
+
+    @Test
+    void statementsInAGatewayThatIsNotSelectedStillRender() {
+        ProjectConfig config = new TestProject(dir).file("config.yaml", """
+                gateways:
+                  local:
+                    connection: {type: duckdb, database: db.duckdb}
+                  other:
+                    connection:
+                      type: duckdb
+                      database: {% if env_var('OTHER_DB') %}{{ env_var('OTHER_DB') }}{% else %}other.duckdb{% endif %}
+                default_gateway: local
+                model_defaults:
+                  dialect: duckdb
+                """).load();
+        assertEquals("db", config.defaultCatalog());
+    }
+
+    @Test
+    void filterJinjaDoesNotHaveIsReportedWithItsPosition() {
+        String message = new TestProject(dir).file("config.yaml", TestProject.DUCKDB + """
+                project: {{ env_var('X', 'yes') | bool }}
+                """).failure();
+        assertTrue(message.startsWith("config.yaml:8:10: cannot evaluate '{{ env_var('X', 'yes') | bool }}'"),
+                message);
+    }
+
+    @Test
+    void undecidableConditionIsAnErrorNotAGuess() {
+        String message = new TestProject(dir).file("config.yaml", TestProject.DUCKDB + """
+                {% if lookup('x') %}
+                project: a
+                {% endif %}
+                """).failure();
+        assertTrue(message.startsWith("config.yaml:8:1: cannot evaluate the condition of '{% if lookup('x') %}'"),
+                message);
+    }
+
+    @Test
+    void blockLeftOpenIsReportedWhereItOpens() {
+        String message = new TestProject(dir).file("config.yaml", TestProject.DUCKDB + """
+                {% for x in ['a'] %}
+                project: a
+                """).failure();
+        assertTrue(message.startsWith("config.yaml:8:1: '{% for x in ['a'] %}' is never closed: add {% endfor %}"),
+                message);
+    }
+
+    @Test
+    void unclosedExpressionIsReportedWhereItOpens() {
+        String message = new TestProject(dir).file("config.yaml", TestProject.DUCKDB + """
+                project: "{{ env_var('X', 'a')"
+                """).failure();
+        assertTrue(message.startsWith("config.yaml:8:11: unclosed '{{': add the closing '}}'"), message);
+    }
+
+    @Test
+    void macroDefinitionsAreReportedAsUnsupported() {
+        String message = new TestProject(dir).file("config.yaml", TestProject.DUCKDB + """
+                {% macro name() %}x{% endmacro %}
+                project: a
+                """).failure();
+        assertTrue(message.startsWith("config.yaml:8:1: cannot evaluate '{% macro name() %}'"), message);
+    }
 }
