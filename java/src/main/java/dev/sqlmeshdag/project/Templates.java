@@ -3,6 +3,7 @@ package dev.sqlmeshdag.project;
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.render.JinjaRenderer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +23,8 @@ final class Templates implements JinjaRenderer.Globals {
 
     private final Map<String, String> env;
     private final Problems problems;
+    /** Where env_var() was called for an unset variable without a default, and its name. */
+    private final Map<Location, String> unsetWithoutDefault = new HashMap<>();
 
     private Templates(Map<String, String> env, Problems problems) {
         this.env = env;
@@ -50,9 +53,7 @@ final class Templates implements JinjaRenderer.Globals {
                     return value;
                 }
                 if (args.size() == 1) {
-                    // os.getenv gives None, which Jinja prints as "None" and YAML then reads as that string.
-                    problems.warning(at, "environment variable '" + name + "' is not set and has no default, so"
-                            + " SQLMesh reads None here; set it or write env_var('" + name + "', 'default')");
+                    unsetWithoutDefault.putIfAbsent(at, name);
                 }
                 return args.size() == 2 ? args.get(1) : null;
             }
@@ -73,6 +74,19 @@ final class Templates implements JinjaRenderer.Globals {
             default -> {
                 return JinjaRenderer.unknown();
             }
+        }
+    }
+
+    /**
+     * os.getenv gives None, which Jinja prints as "None" and YAML then reads as that string: worth a warning when
+     * printed, not when merely tested ({@code {% if env_var('X') %}}).
+     */
+    @Override
+    public void printsNone(Location at) {
+        String name = unsetWithoutDefault.get(at);
+        if (name != null) {
+            problems.warning(at, "environment variable '" + name + "' is not set and has no default, so SQLMesh"
+                    + " reads the text 'None' here; set it or write env_var('" + name + "', 'default')");
         }
     }
 

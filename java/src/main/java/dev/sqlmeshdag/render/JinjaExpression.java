@@ -414,12 +414,8 @@ final class JinjaExpression {
                 if (args.size() != 2) {
                     throw new Unknown();
                 }
-                return JinjaRenderer.str(value).replace(JinjaRenderer.str(args.get(0)), JinjaRenderer.str(args.get(1)));
-            }
-            case "capitalize" -> {
                 String text = JinjaRenderer.str(value);
-                return text.isEmpty() ? text : text.substring(0, 1).toUpperCase(Locale.ROOT)
-                        + text.substring(1).toLowerCase(Locale.ROOT);
+                return text.replace(JinjaRenderer.str(args.get(0)), JinjaRenderer.str(args.get(1)));
             }
             case "join" -> {
                 if (value instanceof List<?> l) {

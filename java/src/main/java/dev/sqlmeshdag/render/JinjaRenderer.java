@@ -37,6 +37,10 @@ public final class JinjaRenderer {
         /** {@code function(args)} called at {@code at}: its value, or {@link JinjaRenderer#unknown()}. */
         Object call(String function, List<Object> args, Location at);
 
+        /** The tag at {@code at} prints None (as the text "None"); strict rendering only. */
+        default void printsNone(Location at) {
+        }
+
         /** Added to strict errors: what this environment can evaluate. */
         default String hint() {
             return "";
@@ -314,6 +318,9 @@ public final class JinjaRenderer {
                         + "project; it is left out, so lineage may be incomplete. List the tables it reads in the "
                         + "model's depends_on property");
                 return "NULL";
+            }
+            if (value == null && strict) {
+                globals.printsNone(at(p));
             }
             return str(value);
         }

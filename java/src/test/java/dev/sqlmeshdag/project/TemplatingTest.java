@@ -102,7 +102,9 @@ class TemplatingTest {
                 .env("TARGET", "prod").load().project());
         assertEquals("qa", new TestProject(dir.resolve("b")).file("config.yaml", config)
                 .env("TARGET", "qa").load().project());
-        assertEquals("unset", new TestProject(dir.resolve("c")).file("config.yaml", config).load().project());
+        TestProject unset = new TestProject(dir.resolve("c")).file("config.yaml", config);
+        assertEquals("unset", unset.load().project());
+        assertEquals("", unset.warnings(), "testing an unset variable is not printing None");
     }
 
     @Test
