@@ -112,4 +112,14 @@ class JinjaRendererTest {
         assertEquals("models/j.sql:4:1", problems.warnings().get(0).location().toString());
         assertTrue(problems.warnings().get(0).message().contains("every branch is kept"));
     }
+
+    @Test
+    void tuplesIntFilterAndBooleansAsNumbersFollowJinja() {
+        assertEquals(List.of("\"memory\".\"raw\".\"bool_is_number\"", "\"memory\".\"raw\".\"pair\"",
+                "\"memory\".\"raw\".\"t_42\""), dependsOn(
+                "SELECT 1 AS id FROM raw.t_{{ ' 42.9 ' | int }}"
+                        + "{% if var('x') in ('orders', 'items') %} JOIN raw.pair ON TRUE{% endif %}"
+                        + "{% if true is number %} JOIN raw.bool_is_number ON TRUE{% endif %}"));
+        assertTrue(problems.all().isEmpty(), problems.all().toString());
+    }
 }
