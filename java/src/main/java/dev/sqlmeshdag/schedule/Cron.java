@@ -11,10 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A standard five-field cron (minute hour day-of-month month day-of-week) with the aliases SQLMesh's cron library
- * accepts. Supports ranges, steps, lists, month and weekday names, {@code ?}, {@code L} (last day of the month),
- * {@code L5} (last Friday, as SQLMesh's cron library writes it) and {@code 1#2} (second Monday). Ticks are computed in wall-clock time; the caller
- * decides the zone.
+ * A cron as SQLMesh's cron library (croniter) reads it: five fields (minute hour day-of-month month day-of-week),
+ * six (then a seconds field, last: croniter's default, which SQLMesh keeps) or seven (seconds, then a year field
+ * 1970-2099), and the aliases croniter accepts. Supports ranges, steps, lists, month and weekday names, {@code ?},
+ * {@code L} (last day of the month), {@code L5} (last Friday, as croniter writes it) and {@code 1#2} (second
+ * Monday). Ticks are computed in wall-clock time; the caller decides the zone.
  */
 public final class Cron {
 
@@ -32,10 +33,24 @@ public final class Cron {
             List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec");
     private static final List<String> WEEKDAYS = List.of("sun", "mon", "tue", "wed", "thu", "fri", "sat");
 
-    /** Far enough that any valid expression ticks (Feb 29 on a given weekday repeats within 28 years). */
-    private static final int MAX_YEARS_AHEAD = 30;
+    /**
+     * croniter gives up when the next tick lies more than this many years after the start (its
+     * {@code max_years_between_matches} default); a five-field cron that ticks at all ticks well within it.
+     */
+    private static final int MAX_YEARS_AHEAD = 50;
+
+    /** croniter's range for the year field. */
+    private static final int FIRST_YEAR = 1970;
+    private static final int LAST_YEAR = 2099;
+
+    private static final String FIELDS_HELP = "5 fields (minute hour day-of-month month day-of-week), 6 (then"
+            + " second) or 7 (then second and year)";
 
     private final String text;
+    /** Null for a five-field cron, which ticks on whole minutes. */
+    private final BitSet seconds;
+    /** Null unless the cron has a year field. */
+    private final BitSet years;
     private final BitSet minutes;
     private final BitSet hours;
     private final BitSet daysOfMonth;
@@ -47,8 +62,11 @@ public final class Cron {
     /** weekday (0=Sunday) -> nth (1..5) or -1 for "last" */
     private final int[][] nthWeekdays;
 
-    private Cron(String text, BitSet minutes, BitSet hours, DayField dom, BitSet months, WeekdayField dow) {
+    private Cron(String text, BitSet minutes, BitSet hours, DayField dom, BitSet months, WeekdayField dow,
+            BitSet seconds, BitSet years) {
         this.text = text;
+        this.seconds = seconds;
+        this.years = years;
         this.minutes = minutes;
         this.hours = hours;
         this.daysOfMonth = dom.days;
@@ -72,9 +90,9 @@ public final class Cron {
                     + String.join(", ", aliasNames()) + " or five fields such as '0 0 * * *'");
         }
         String[] fields = (expanded == null ? cron : expanded).trim().toLowerCase(Locale.ROOT).split("\\s+");
-        if (fields.length != 5) {
-            throw new IllegalArgumentException("invalid cron '" + cron + "': expected 5 fields (minute hour "
-                    + "day-of-month month day-of-week), found " + fields.length);
+        if (fields.length < 5 || fields.length > 7) {
+            throw new IllegalArgumentException("invalid cron '" + cron + "': expected " + FIELDS_HELP + ", found "
+                    + fields.length);
         }
         try {
             return new Cron(cron,
@@ -82,7 +100,9 @@ public final class Cron {
                     Field.parse(fields[1], 0, 23, List.of()),
                     DayField.parse(fields[2]),
                     Field.parse(fields[3], 1, 12, MONTHS),
-                    WeekdayField.parse(fields[4]));
+                    WeekdayField.parse(fields[4]),
+                    fields.length > 5 ? Field.parse(fields[5], 0, 59, List.of()) : null,
+                    fields.length > 6 ? Field.parse(fields[6], FIRST_YEAR, LAST_YEAR, List.of()) : null);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid cron '" + cron + "': " + e.getMessage());
         }
@@ -96,24 +116,35 @@ public final class Cron {
         return text;
     }
 
-    /** The first tick strictly after {@code after}, at minute precision. */
+    /** The first tick strictly after {@code after}: at minute precision, or second precision with a seconds field. */
     public LocalDateTime next(LocalDateTime after) {
-        LocalDateTime t = after.truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
-        LocalDateTime limit = t.plusYears(MAX_YEARS_AHEAD);
-        while (t.isBefore(limit)) {
-            if (!months.get(t.getMonthValue())) {
+        LocalDateTime t = seconds == null ? after.truncatedTo(ChronoUnit.MINUTES).plusMinutes(1)
+                : after.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        int lastYear = t.getYear() + MAX_YEARS_AHEAD;
+        while (t.getYear() <= lastYear) {
+            if (years != null && !years.get(t.getYear())) {
+                int year = years.nextSetBit(t.getYear() + 1);
+                if (year < 0) {
+                    break;
+                }
+                t = LocalDateTime.of(year, 1, 1, 0, 0);
+            } else if (!months.get(t.getMonthValue())) {
                 t = t.withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS).plusMonths(1);
             } else if (!dayMatches(t.toLocalDate())) {
                 t = t.truncatedTo(ChronoUnit.DAYS).plusDays(1);
             } else if (!hours.get(t.getHour())) {
                 t = t.truncatedTo(ChronoUnit.HOURS).plusHours(1);
             } else if (!minutes.get(t.getMinute())) {
-                t = t.plusMinutes(1);
+                t = t.truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+            } else if (seconds != null && !seconds.get(t.getSecond())) {
+                t = t.plusSeconds(1);
             } else {
                 return t;
             }
         }
-        throw new IllegalArgumentException("cron '" + text + "' never fires (no date matches its fields)");
+        throw new IllegalArgumentException("cron '" + text + "' never fires after "
+                + after.truncatedTo(ChronoUnit.SECONDS) + " (no date within " + MAX_YEARS_AHEAD + " years matches its fields, so SQLMesh's cron library"
+                + " gives up too)");
     }
 
     private boolean dayMatches(LocalDate date) {

@@ -23,6 +23,13 @@ class CronTest {
         "0 0 29 2 *             | 2024-03-01T00:00 | 2028-02-29T00:00 | 2032-02-29T00:00",
         "*/15 9-17 * * MON-FRI  | 2024-01-05T17:50 | 2024-01-08T09:00 | 2024-01-08T09:15",
         "0 12 * JAN,jul SUN     | 2024-01-01T00:00 | 2024-01-07T12:00 | 2024-01-14T12:00",
+        // Six fields: croniter's seconds field comes last.
+        "0 0 * * * 30           | 2024-01-01T00:00:30 | 2024-01-02T00:00:30 | 2024-01-03T00:00:30",
+        "*/20 * * * * 15,45     | 2024-01-01T00:19:50 | 2024-01-01T00:20:15 | 2024-01-01T00:20:45",
+        // Seven fields: then a year field, 1970-2099.
+        "0 12 * * MON 0 2025-2026 | 2024-03-01T00:00 | 2025-01-06T12:00 | 2025-01-13T12:00",
+        "30 2 L * * 10 */3      | 2024-05-01T00:00 | 2024-05-31T02:30:10 | 2024-06-30T02:30:10",
+        "0 0 1 1 * 0 2098,2099  | 2060-06-01T00:00 | 2098-01-01T00:00 | 2099-01-01T00:00",
     })
     void nextTicksMatchCroniter(String cron, String after, String first, String second) {
         Cron c = Cron.parse(cron);
@@ -46,6 +53,9 @@ class CronTest {
     @Test
     void badCronsSayWhatIsWrong() {
         assertMessage("* * *", "expected 5 fields");
+        assertMessage("* * * * * * * *", "or 7 (then second and year), found 8");
+        assertMessage("0 0 * * * 60", "60 is out of range 0-59");
+        assertMessage("0 0 * * * 0 1969", "1969 is out of range 1970-2099");
         assertMessage("61 * * * *", "61 is out of range 0-59");
         assertMessage("0 0 * FOO *", "'foo' is not a number or a name");
         assertMessage("@fortnightly", "unknown cron alias '@fortnightly'");
@@ -58,6 +68,25 @@ class CronTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Cron.parse("0 0 31 2 *").next(LocalDateTime.parse("2024-01-01T00:00")));
         assertTrue(e.getMessage().contains("never fires"), e.getMessage());
+    }
+
+    /** croniter gives up, and SQLMesh with it, when no tick falls within 50 years of the start. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "0 0 1 1 * 0 2020   | 2024-01-01T00:00",
+        "0 0 1 1 * 0 2090   | 2024-01-01T00:00",
+        "0 0 29 2 * 0 */4   | 2024-01-01T00:00",
+    })
+    void yearFieldWithoutTickWithinFiftyYearsNeverFires(String cron, String after) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Cron.parse(cron).next(LocalDateTime.parse(after)));
+        assertTrue(e.getMessage().contains("never fires after 2024-01-01T00:00"), e.getMessage());
+    }
+
+    @Test
+    void fiftiethYearAheadIsStillFound() {
+        assertEquals(LocalDateTime.parse("2074-01-01T00:00"),
+                Cron.parse("0 0 1 1 * 0 2074").next(LocalDateTime.parse("2024-01-01T00:00")));
     }
 
     private static void assertMessage(String cron, String expected) {
