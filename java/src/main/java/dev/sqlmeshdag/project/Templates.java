@@ -93,6 +93,7 @@ final class Templates implements JinjaRenderer.Globals {
     @Override
     public String hint() {
         return "; config files may use env_var('NAME', 'default'), var('name', default), user(), literals,"
-                + " {% if %}, {% for %}, {% set %} and the filters int, default, lower, upper, string, trim, replace";
+                + " {% if %}, {% for %}, {% set %} and the filters int, default, lower, upper, string, trim,"
+                + " replace, b64decode";
     }
 }

@@ -1,6 +1,7 @@
 package dev.sqlmeshdag.render;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -417,6 +418,19 @@ final class JinjaExpression {
                 String text = JinjaRenderer.str(value);
                 return text.replace(JinjaRenderer.str(args.get(0)), JinjaRenderer.str(args.get(1)));
             }
+            case "b64decode" -> {
+                // SQLMesh's own filter, for secrets kept base64-encoded in environment variables.
+                if (value instanceof String text) {
+                    return b64decode(text);
+                }
+                throw new Unknown();
+            }
+            case "b64encode" -> {
+                if (value instanceof String text) {
+                    return java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+                }
+                throw new Unknown();
+            }
             case "join" -> {
                 if (value instanceof List<?> l) {
                     String sep = args.isEmpty() ? "" : JinjaRenderer.str(args.get(0));
@@ -443,6 +457,51 @@ final class JinjaExpression {
                 throw new Unknown();
             }
             default -> throw new Unknown();
+        }
+    }
+
+    private static final String B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    /**
+     * Python's {@code base64.b64decode(text.encode()).decode()}: binascii's lenient decoding (characters outside
+     * the alphabet are skipped, input ends at a complete padding), then strict UTF-8. Where Python raises, so
+     * does this (as unknown: SQLMesh fails there too).
+     */
+    private static String b64decode(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int quadPos = 0;
+        int pads = 0;
+        int left = 0;
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            if (b == '=') {
+                if (quadPos >= 2 && quadPos + ++pads >= 4) {
+                    quadPos = 0;
+                    break;
+                }
+                continue;
+            }
+            int v = B64_ALPHABET.indexOf((char) (b & 0xff));
+            if (b < 0 || v < 0) {
+                continue;
+            }
+            pads = 0;
+            // A quad's first character only carries its bits into the next one.
+            switch (quadPos) {
+                case 1 -> out.write(left << 2 | v >> 4);
+                case 2 -> out.write((left & 0x0f) << 4 | v >> 2);
+                case 3 -> out.write((left & 0x03) << 6 | v);
+                default -> { }
+            }
+            left = v;
+            quadPos = (quadPos + 1) % 4;
+        }
+        if (quadPos != 0) {
+            throw new Unknown();
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new Unknown();
         }
     }
 

@@ -225,4 +225,25 @@ class TemplatingTest {
                 """).failure();
         assertTrue(message.startsWith("config.yaml:8:1: cannot evaluate '{% macro name() %}'"), message);
     }
+
+    /** Decoded by Python's base64.b64decode(...).decode() as SQLMesh's b64decode filter does. */
+    @Test
+    void b64decodeFilterDecodesLikePython() {
+        String config = TestProject.DUCKDB + """
+                project: "{{ env_var('KEY') | b64decode }}"
+                """;
+        String[][] cases = {{"YQ==", "a"}, {"YQ==YQ==", "a"}, {"Y Q = =", "a"}, {"@@YWJj", "abc"}, {"4pyT", "\u2713"}};
+        for (int i = 0; i < cases.length; i++) {
+            assertEquals(cases[i][1], new TestProject(dir.resolve("ok" + i)).file("config.yaml", config)
+                    .env("KEY", cases[i][0]).load().project(), cases[i][0]);
+        }
+        for (String bad : new String[] {"YQ", "YWJjZA=", "/w=="}) {
+            String message = new TestProject(dir.resolve("bad" + bad.hashCode())).file("config.yaml", config)
+                    .env("KEY", bad).failure();
+            assertTrue(message.startsWith("config.yaml:8:11: cannot evaluate"), bad + ": " + message);
+        }
+        assertEquals("YQ==", new TestProject(dir.resolve("encode")).file("config.yaml", TestProject.DUCKDB + """
+                project: "{{ 'a' | b64encode }}"
+                """).load().project());
+    }
 }
