@@ -198,9 +198,12 @@ final class JinjaExpression {
             if (plus && left instanceof String a && right instanceof String b) {
                 left = a + b;
             } else if (plus && left instanceof List<?> a && right instanceof List<?> b) {
+                if (a instanceof JinjaRenderer.Tuple != b instanceof JinjaRenderer.Tuple) {
+                    throw new Unknown();
+                }
                 List<Object> joined = new ArrayList<>(a);
                 joined.addAll(b);
-                left = joined;
+                left = a instanceof JinjaRenderer.Tuple ? new JinjaRenderer.Tuple(joined) : joined;
             } else {
                 left = plus ? num(left).add(num(right)) : num(left).subtract(num(right));
             }
@@ -284,20 +287,19 @@ final class JinjaExpression {
             default -> {
                 if (t.is("(")) {
                     if (accept(")")) {
-                        return new ArrayList<>();
+                        return new JinjaRenderer.Tuple(List.of());
                     }
                     Object v = conditional();
                     if (!peek(",")) {
                         expect(")");
                         return v;
                     }
-                    // A tuple: for what a template can do with it (in, for, index, length) it is a list.
                     List<Object> items = new ArrayList<>(List.of(known(v)));
                     while (accept(",") && !peek(")")) {
                         items.add(known(conditional()));
                     }
                     expect(")");
-                    return items;
+                    return new JinjaRenderer.Tuple(items);
                 }
                 if (t.is("[")) {
                     List<Object> items = new ArrayList<>();

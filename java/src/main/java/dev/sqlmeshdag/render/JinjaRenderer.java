@@ -454,6 +454,10 @@ public final class JinjaRenderer {
         if (value instanceof BigDecimal d) {
             return d.toPlainString();
         }
+        if (value instanceof Tuple tuple) {
+            return tuple.stream().map(JinjaRenderer::repr)
+                    .collect(Collectors.joining(", ", "(", tuple.size() == 1 ? ",)" : ")"));
+        }
         if (value instanceof List<?> list) {
             return list.stream().map(JinjaRenderer::repr).collect(Collectors.joining(", ", "[", "]"));
         }
@@ -478,7 +482,20 @@ public final class JinjaRenderer {
             BigDecimal y = JinjaExpression.number(b);
             return x != null && y != null && x.compareTo(y) == 0;
         }
+        if (a instanceof Tuple != b instanceof Tuple && a instanceof List<?> && b instanceof List<?>) {
+            return false;
+        }
         return Objects.equals(a, b);
+    }
+
+    /**
+     * A Python tuple: a list for everything a template does with it (in, for, index, length), but printed
+     * {@code ('a', 'b')} and never equal to a list, as in Python.
+     */
+    static final class Tuple extends ArrayList<Object> {
+        Tuple(List<Object> items) {
+            super(items);
+        }
     }
 
     /** The value of what only Python knows. */

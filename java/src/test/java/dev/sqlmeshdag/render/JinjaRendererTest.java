@@ -122,4 +122,14 @@ class JinjaRendererTest {
                         + "{% if true is number %} JOIN raw.bool_is_number ON TRUE{% endif %}"));
         assertTrue(problems.all().isEmpty(), problems.all().toString());
     }
+
+    @Test
+    void tuplesPrintAndCompareAsInPython() {
+        RenderContext context = new RenderContext("duckdb", variables(), Map.of(), "\"memory\".\"s\".\"j\"", "local",
+                Set.of());
+        assertEquals("SELECT ('a', 'b') AS t, (1,) AS u, () AS v, ('a', 'b') AS w, False AS x FROM raw.t",
+                new JinjaRenderer(context, false).render("SELECT {{ ('a', 'b') }} AS t, {{ (1,) }} AS u, {{ () }} AS v,"
+                        + " {{ ('a',) + ('b',) }} AS w, {{ (1, 2) == [1, 2] }} AS x FROM raw.t", QUERY_AT, problems));
+        assertTrue(problems.all().isEmpty(), problems.all().toString());
+    }
 }
