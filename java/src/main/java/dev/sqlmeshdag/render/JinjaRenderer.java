@@ -173,7 +173,7 @@ public final class JinjaRenderer {
                     StringBuilder captured = new StringBuilder();
                     block(pieces, i + 1, end, captured);
                     scopes.peek().put(p.rest().strip(), captured.toString());
-                    return end < to ? end + 1 : to;
+                    return closeBlock(pieces, i, end, to);
                 }
                 case "macro", "call", "filter" -> {
                     int end = matching(pieces, i, to, "end" + keyword);

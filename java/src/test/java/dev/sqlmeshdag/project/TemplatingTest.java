@@ -210,6 +210,19 @@ class TemplatingTest {
     }
 
     @Test
+    void blockSetCapturesItsBodyAndMustBeClosed() {
+        assertEquals("team-a", new TestProject(dir.resolve("ok")).file("config.yaml", TestProject.DUCKDB + """
+                {% set name %}team-{{ env_var('TEAM', 'a') }}{% endset %}
+                project: {{ name }}
+                """).load().project());
+        String message = new TestProject(dir.resolve("open")).file("config.yaml", TestProject.DUCKDB + """
+                project: a
+                {% set name %}team
+                """).failure();
+        assertTrue(message.startsWith("config.yaml:9:1: '{% set name %}' is never closed: add {% endset %}"), message);
+    }
+
+    @Test
     void unclosedExpressionIsReportedWhereItOpens() {
         String message = new TestProject(dir).file("config.yaml", TestProject.DUCKDB + """
                 project: "{{ env_var('X', 'a')"
