@@ -92,7 +92,7 @@ final class Templates implements JinjaRenderer.Globals {
 
     @Override
     public String hint() {
-        return "; config files may use env_var('NAME', 'default'), var('name', default), user(), literals,"
+        return "; config files may use env_var('NAME', 'default'), var('name', default), user(), range(), literals,"
                 + " {% if %}, {% for %}, {% set %} and the filters int, default, lower, upper, string, trim,"
                 + " replace, b64decode";
     }

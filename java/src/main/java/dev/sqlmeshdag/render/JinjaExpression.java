@@ -198,7 +198,9 @@ final class JinjaExpression {
             if (plus && left instanceof String a && right instanceof String b) {
                 left = a + b;
             } else if (plus && left instanceof List<?> a && right instanceof List<?> b) {
-                if (a instanceof JinjaRenderer.Tuple != b instanceof JinjaRenderer.Tuple) {
+                // list + list and tuple + tuple only; a range cannot be added at all.
+                if (JinjaRenderer.sequenceType(a) != JinjaRenderer.sequenceType(b)
+                        || a instanceof JinjaRenderer.Range) {
                     throw new Unknown();
                 }
                 List<Object> joined = new ArrayList<>(a);
@@ -430,6 +432,18 @@ final class JinjaExpression {
             case "b64encode" -> {
                 if (value instanceof String text) {
                     return java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+                }
+                throw new Unknown();
+            }
+            case "list" -> {
+                if (value instanceof List<?> l) {
+                    return new ArrayList<Object>(l);
+                }
+                if (value instanceof Map<?, ?> m) {
+                    return new ArrayList<Object>(m.keySet());
+                }
+                if (value instanceof String text) {
+                    return text.codePoints().mapToObj(Character::toString).collect(Collectors.toList());
                 }
                 throw new Unknown();
             }

@@ -327,8 +327,8 @@ public final class JinjaRenderer {
 
         private Object eval(String expr, Piece p) {
             try {
-                return new JinjaExpression(expr, this::lookup, (function, args) -> globals.call(function, args, at(p)))
-                        .parse();
+                return new JinjaExpression(expr, this::lookup, (function, args) -> function.equals("range")
+                        ? Range.of(args) : globals.call(function, args, at(p))).parse();
             } catch (JinjaExpression.Unknown e) {
                 return UNKNOWN;
             }
@@ -454,6 +454,9 @@ public final class JinjaRenderer {
         if (value instanceof BigDecimal d) {
             return d.toPlainString();
         }
+        if (value instanceof Range range) {
+            return range.toString();
+        }
         if (value instanceof Tuple tuple) {
             return tuple.stream().map(JinjaRenderer::repr)
                     .collect(Collectors.joining(", ", "(", tuple.size() == 1 ? ",)" : ")"));
@@ -482,10 +485,64 @@ public final class JinjaRenderer {
             BigDecimal y = JinjaExpression.number(b);
             return x != null && y != null && x.compareTo(y) == 0;
         }
-        if (a instanceof Tuple != b instanceof Tuple && a instanceof List<?> && b instanceof List<?>) {
+        if (a instanceof List<?> && b instanceof List<?> && sequenceType(a) != sequenceType(b)) {
             return false;
         }
         return Objects.equals(a, b);
+    }
+
+    /** Python compares a list, a tuple and a range as different types. */
+    static Class<?> sequenceType(Object sequence) {
+        return sequence instanceof Tuple || sequence instanceof Range ? sequence.getClass() : List.class;
+    }
+
+    /**
+     * Python's {@code range()}, a global of every Jinja environment: its numbers for loops, tests and filters,
+     * printed {@code range(0, 3)}.
+     */
+    static final class Range extends ArrayList<Object> {
+        /** Beyond this a template is not describing lineage; leave it to Python. */
+        private static final long MAX_LENGTH = 100_000;
+        private final String text;
+
+        private Range(List<Object> items, String text) {
+            super(items);
+            this.text = text;
+        }
+
+        static Object of(List<Object> args) {
+            if (args.isEmpty() || args.size() > 3) {
+                return UNKNOWN;
+            }
+            long[] n = new long[args.size()];
+            for (int i = 0; i < n.length; i++) {
+                Object a = args.get(i);
+                // Python ints only: range(2.0) is a TypeError.
+                boolean integer = a instanceof Boolean || a instanceof Integer || a instanceof Long
+                        || a instanceof BigDecimal d && d.scale() <= 0;
+                BigDecimal value = integer ? JinjaExpression.number(a) : null;
+                if (value == null || value.abs().compareTo(BigDecimal.valueOf(MAX_LENGTH * MAX_LENGTH)) > 0) {
+                    return UNKNOWN;
+                }
+                n[i] = value.longValue();
+            }
+            long start = n.length > 1 ? n[0] : 0;
+            long stop = n.length > 1 ? n[1] : n[0];
+            long step = n.length > 2 ? n[2] : 1;
+            if (step == 0 || (stop - start) / step > MAX_LENGTH) {
+                return UNKNOWN;
+            }
+            List<Object> items = new ArrayList<>();
+            for (long v = start; step > 0 ? v < stop : v > stop; v += step) {
+                items.add(BigDecimal.valueOf(v));
+            }
+            return new Range(items, "range(" + start + ", " + stop + (step == 1 ? "" : ", " + step) + ")");
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     /**

@@ -163,6 +163,19 @@ class TemplatingTest {
     }
 
     @Test
+    void rangeLoopsInConfig() {
+        ProjectConfig config = new TestProject(dir).file("config.yaml", TestProject.DUCKDB + """
+                variables:
+                {% for i in range(env_var('SHARDS', '2') | int) %}
+                  shard_{{ i }}: s{{ i }}
+                {% endfor %}
+                """).load();
+        assertEquals("s0", config.variables().get("shard_0"));
+        assertEquals("s1", config.variables().get("shard_1"));
+        assertEquals(2, config.variables().size());
+    }
+
+    @Test
     void statementsInAGatewayThatIsNotSelectedStillRender() {
         ProjectConfig config = new TestProject(dir).file("config.yaml", """
                 gateways:
