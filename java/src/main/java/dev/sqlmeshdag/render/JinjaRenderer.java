@@ -15,9 +15,10 @@ import java.util.stream.Collectors;
 
 /**
  * Renders a Jinja template the way SQLMesh's Jinja environment does, for the part of Jinja that needs no Python:
- * {@code {% if %}}/{@code elif}/{@code else}, {@code {% for %}} (with {@code loop.*}), {@code {% set %}}, literals,
- * comparisons, {@code and}/{@code or}/{@code not}, {@code ~}, {@code +} and a few filters; what names and functions
- * mean comes from {@link Globals} (a model query's or a config file's environment).
+ * {@code {% if %}}/{@code elif}/{@code else}, {@code {% for %}} (with {@code loop.*}), {@code {% set %}}, literals
+ * (tuples included), comparisons, {@code and}/{@code or}/{@code not}, {@code ~}, {@code +}, {@code range()} and the
+ * filters {@link JinjaExpression} knows; what the other names and functions mean comes from {@link Globals} (a model
+ * query's or a config file's environment).
  *
  * <p>Two ways to meet what only Python knows (project Jinja macros, Python calls). A model query is read leniently
  * for lineage: an unknown condition keeps every branch, an unknown loop renders its body once, an unknown expression
