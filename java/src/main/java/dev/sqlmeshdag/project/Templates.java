@@ -2,189 +2,98 @@ package dev.sqlmeshdag.project;
 
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problems;
-import java.util.ArrayList;
+import dev.sqlmeshdag.render.JinjaRenderer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
- * The part of Jinja that SQLMesh config files use before YAML parsing: {@code {{ env_var('X') }}},
- * {@code {{ env_var('X', 'default') }}}, {@code {{ var('x', default) }}} and {@code {{ user() }}}, plus
- * {@code {# comments #}}. Anything else is reported instead of being passed through half-rendered.
+ * The Jinja environment SQLMesh renders config.yaml / sqlmesh.yaml with before parsing the YAML
+ * ({@code sqlmesh.utils.yaml.load}): Jinja's default environment plus {@code env_var(key, default=None)}
+ * ({@code os.getenv}), {@code user()} and {@code var(name, default)}. The template itself ({@code if}, {@code for},
+ * {@code set}, filters) is rendered by the same engine as model queries, strictly: what it cannot evaluate is an
+ * error at its line, never a guess.
  */
-final class Templates {
+final class Templates implements JinjaRenderer.Globals {
 
-    private static final Pattern CALL = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\((.*)\\)\\s*", Pattern.DOTALL);
-    private static final Pattern ARG = Pattern.compile(
-            "\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\"|(-?[0-9]+(?:\\.[0-9]+)?)|(None|True|False))\\s*(,|$)");
+    /** Globals of Jinja's default environment that print or call to something the engine cannot reproduce. */
+    private static final Set<String> JINJA_DEFAULT_GLOBALS = Set.of("range", "dict", "namespace", "lipsum", "cycler",
+            "joiner", "env_var", "user", "var");
 
     private final Map<String, String> env;
-    private final String file;
     private final Problems problems;
+    /** Where env_var() was called for an unset variable without a default, and its name. */
+    private final Map<Location, String> unsetWithoutDefault = new HashMap<>();
 
-    private Templates(Map<String, String> env, String file, Problems problems) {
+    private Templates(Map<String, String> env, Problems problems) {
         this.env = env;
-        this.file = file;
         this.problems = problems;
     }
 
-    /** The text with every supported expression replaced; unsupported ones are recorded as errors and left out. */
+    /** The text with every expression and statement evaluated; what cannot be is recorded as an error. */
     static String render(String text, Map<String, String> env, String file, Problems problems) {
-        return new Templates(env, file, problems).render(text);
+        return JinjaRenderer.strict(new Templates(env, problems)).render(text, new Location(file, 1, 1), problems);
     }
 
-    private String render(String text) {
-        StringBuilder out = new StringBuilder();
-        int pos = 0;
-        while (true) {
-            int start = nextTag(text, pos);
-            if (start < 0) {
-                out.append(text, pos, text.length());
-                return out.toString();
-            }
-            char kind = text.charAt(start + 1);
-            String close = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
-            int end = text.indexOf(close, start + 2);
-            if (end < 0) {
-                problems.error(location(text, start), "unclosed '{" + kind + "': add the closing '" + close + "'");
-                out.append(text, pos, start);
-                return out.toString();
-            }
-            String before = text.substring(pos, start);
-            String inner = text.substring(start + 2, end);
-            boolean trimLeft = inner.startsWith("-");
-            boolean trimRight = inner.endsWith("-");
-            inner = inner.substring(trimLeft ? 1 : 0, inner.length() - (trimRight && inner.length() > 0 ? 1 : 0));
-            out.append(trimLeft ? before.stripTrailing() : before);
-            if (kind == '{') {
-                out.append(evaluate(inner, location(text, start)));
-            } else if (kind == '%') {
-                problems.error(location(text, start), "Jinja statement '{%" + inner + "%}' is not supported in config"
-                        + " files here; use only {{ env_var('NAME', 'default') }} expressions");
-            }
-            pos = end + 2;
-            if (trimRight) {
-                while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-                    pos++;
-                }
-            }
-        }
+    @Override
+    public Object name(String name) {
+        return JINJA_DEFAULT_GLOBALS.contains(name) ? JinjaRenderer.unknown() : JinjaRenderer.UNDEFINED;
     }
 
-    private static int nextTag(String text, int from) {
-        for (int i = text.indexOf('{', from); i >= 0 && i + 1 < text.length(); i = text.indexOf('{', i + 1)) {
-            char c = text.charAt(i + 1);
-            if (c == '{' || c == '%' || c == '#') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private String evaluate(String expression, Location at) {
-        Matcher call = CALL.matcher(expression);
-        List<Object> args = call.matches() ? arguments(call.group(2)) : null;
-        if (args == null) {
-            return unsupported(expression, at);
-        }
-        String function = call.group(1);
+    @Override
+    public Object call(String function, List<Object> args, Location at) {
         switch (function) {
             case "env_var" -> {
                 if (args.isEmpty() || args.size() > 2 || !(args.get(0) instanceof String name)) {
-                    return unsupported(expression, at);
+                    return JinjaRenderer.unknown();
                 }
                 String value = env.get(name);
                 if (value != null) {
                     return value;
                 }
                 if (args.size() == 1) {
-                    // SQLMesh renders a missing variable as Python's None, which YAML then reads as the string "None".
-                    problems.warning(at, "environment variable '" + name + "' is not set and has no default, so"
-                            + " SQLMesh reads the text 'None' here; set it or write env_var('" + name + "', 'default')");
+                    unsetWithoutDefault.putIfAbsent(at, name);
                 }
-                return pythonStr(args.size() == 2 ? args.get(1) : null);
+                return args.size() == 2 ? args.get(1) : null;
             }
             case "var" -> {
                 // Config files are rendered without variables, so var() always yields its default.
                 if (args.isEmpty() || args.size() > 2) {
-                    return unsupported(expression, at);
+                    return JinjaRenderer.unknown();
                 }
-                return pythonStr(args.size() == 2 ? args.get(1) : null);
+                return args.size() == 2 ? args.get(1) : null;
             }
             case "user" -> {
                 if (!args.isEmpty()) {
-                    return unsupported(expression, at);
+                    return JinjaRenderer.unknown();
                 }
                 return env.getOrDefault("LOGNAME", env.getOrDefault("USER",
                         env.getOrDefault("LNAME", env.getOrDefault("USERNAME", System.getProperty("user.name")))));
             }
             default -> {
-                return unsupported(expression, at);
+                return JinjaRenderer.unknown();
             }
         }
     }
 
-    private String unsupported(String expression, Location at) {
-        problems.error(at, "cannot evaluate '{{" + expression + "}}'; config files may use only"
-                + " {{ env_var('NAME') }}, {{ env_var('NAME', 'default') }}, {{ var('name', default) }} and {{ user() }}");
-        return "";
+    /**
+     * os.getenv gives None, which Jinja prints as "None" and YAML then reads as that string: worth a warning when
+     * printed, not when merely tested ({@code {% if env_var('X') %}}).
+     */
+    @Override
+    public void printsNone(Location at) {
+        String name = unsetWithoutDefault.get(at);
+        if (name != null) {
+            problems.warning(at, "environment variable '" + name + "' is not set and has no default, so SQLMesh"
+                    + " reads the text 'None' here; set it or write env_var('" + name + "', 'default')");
+        }
     }
 
-    /** Literal arguments of a call, or null when one is not a literal. */
-    private static List<Object> arguments(String text) {
-        List<Object> args = new ArrayList<>();
-        if (text.isBlank()) {
-            return args;
-        }
-        Matcher m = ARG.matcher(text);
-        int pos = 0;
-        while (pos < text.length()) {
-            if (!m.find(pos) || m.start() != pos) {
-                return null;
-            }
-            if (m.group(1) != null || m.group(2) != null) {
-                args.add(unescape(m.group(1) != null ? m.group(1) : m.group(2)));
-            } else if (m.group(3) != null) {
-                args.add(m.group(3));
-            } else {
-                args.add(switch (m.group(4)) {
-                    case "True" -> Boolean.TRUE;
-                    case "False" -> Boolean.FALSE;
-                    default -> null;
-                });
-            }
-            pos = m.end();
-            if (m.group(5).isEmpty()) {
-                break;
-            }
-        }
-        return pos >= text.length() ? args : null;
-    }
-
-    private static String unescape(String s) {
-        return s.replaceAll("\\\\(.)", "$1");
-    }
-
-    private static String pythonStr(Object value) {
-        if (value == null) {
-            return "None";
-        }
-        if (value instanceof Boolean b) {
-            return b ? "True" : "False";
-        }
-        return value.toString();
-    }
-
-    private Location location(String text, int offset) {
-        int line = 1;
-        int lineStart = 0;
-        for (int i = 0; i < offset; i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-                lineStart = i + 1;
-            }
-        }
-        return new Location(file, line, offset - lineStart + 1);
+    @Override
+    public String hint() {
+        return "; config files may use env_var('NAME', 'default'), var('name', default), user(), range(), literals,"
+                + " {% if %}, {% for %}, {% set %} and the filters int, default, lower, upper, string, trim,"
+                + " replace, b64decode";
     }
 }

@@ -1,6 +1,7 @@
 package dev.sqlmeshdag.render;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -120,7 +121,12 @@ final class JinjaExpression {
             case "defined" -> value != JinjaRenderer.UNDEFINED;
             case "undefined" -> value == JinjaRenderer.UNDEFINED;
             case "string" -> value instanceof String;
-            case "number" -> value instanceof Number;
+            case "number" -> value instanceof Number || value instanceof Boolean;
+            case "boolean" -> value instanceof Boolean;
+            // Numbers are BigDecimal here; a scale above zero is how a Python float (1.0, 1.5) shows.
+            case "integer" -> value instanceof Number && !(value instanceof BigDecimal d && d.scale() > 0)
+                    && !(value instanceof Double || value instanceof Float);
+            case "mapping" -> value instanceof Map<?, ?>;
             case "true" -> Boolean.TRUE.equals(value);
             case "false" -> Boolean.FALSE.equals(value);
             default -> throw new Unknown();
@@ -192,9 +198,14 @@ final class JinjaExpression {
             if (plus && left instanceof String a && right instanceof String b) {
                 left = a + b;
             } else if (plus && left instanceof List<?> a && right instanceof List<?> b) {
+                // list + list and tuple + tuple only; a range cannot be added at all.
+                if (JinjaRenderer.sequenceType(a) != JinjaRenderer.sequenceType(b)
+                        || a instanceof JinjaRenderer.Range) {
+                    throw new Unknown();
+                }
                 List<Object> joined = new ArrayList<>(a);
                 joined.addAll(b);
-                left = joined;
+                left = a instanceof JinjaRenderer.Tuple ? new JinjaRenderer.Tuple(joined) : joined;
             } else {
                 left = plus ? num(left).add(num(right)) : num(left).subtract(num(right));
             }
@@ -277,9 +288,20 @@ final class JinjaExpression {
             }
             default -> {
                 if (t.is("(")) {
+                    if (accept(")")) {
+                        return new JinjaRenderer.Tuple(List.of());
+                    }
                     Object v = conditional();
+                    if (!peek(",")) {
+                        expect(")");
+                        return v;
+                    }
+                    List<Object> items = new ArrayList<>(List.of(known(v)));
+                    while (accept(",") && !peek(")")) {
+                        items.add(known(conditional()));
+                    }
                     expect(")");
-                    return v;
+                    return new JinjaRenderer.Tuple(items);
                 }
                 if (t.is("[")) {
                     List<Object> items = new ArrayList<>();
@@ -382,7 +404,48 @@ final class JinjaExpression {
                 return JinjaRenderer.str(value);
             }
             case "default", "d" -> {
-                return value == JinjaRenderer.UNDEFINED && !args.isEmpty() ? args.get(0) : value;
+                // Jinja's do_default: undefined, or with boolean=true also any false value, gives the default.
+                boolean orFalse = args.size() > 1 && JinjaRenderer.truthy(args.get(1));
+                boolean replace = value == JinjaRenderer.UNDEFINED || orFalse && !JinjaRenderer.truthy(value);
+                return replace ? (args.isEmpty() ? "" : args.get(0)) : value;
+            }
+            case "int" -> {
+                if (args.size() > 1 && !BigDecimal.TEN.equals(number(args.get(1)))) {
+                    throw new Unknown();
+                }
+                return toInt(value, args.isEmpty() ? BigDecimal.ZERO : args.get(0));
+            }
+            case "replace" -> {
+                if (args.size() != 2) {
+                    throw new Unknown();
+                }
+                String text = JinjaRenderer.str(value);
+                return text.replace(JinjaRenderer.str(args.get(0)), JinjaRenderer.str(args.get(1)));
+            }
+            case "b64decode" -> {
+                // SQLMesh's own filter, for secrets kept base64-encoded in environment variables.
+                if (value instanceof String text) {
+                    return b64decode(text);
+                }
+                throw new Unknown();
+            }
+            case "b64encode" -> {
+                if (value instanceof String text) {
+                    return java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+                }
+                throw new Unknown();
+            }
+            case "list" -> {
+                if (value instanceof List<?> l) {
+                    return new ArrayList<Object>(l);
+                }
+                if (value instanceof Map<?, ?> m) {
+                    return new ArrayList<Object>(m.keySet());
+                }
+                if (value instanceof String text) {
+                    return text.codePoints().mapToObj(Character::toString).collect(Collectors.toList());
+                }
+                throw new Unknown();
             }
             case "join" -> {
                 if (value instanceof List<?> l) {
@@ -411,6 +474,83 @@ final class JinjaExpression {
             }
             default -> throw new Unknown();
         }
+    }
+
+    private static final String B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    /**
+     * Python's {@code base64.b64decode(text.encode()).decode()}: binascii's lenient decoding (characters outside
+     * the alphabet are skipped, input ends at a complete padding), then strict UTF-8. Where Python raises, so
+     * does this (as unknown: SQLMesh fails there too).
+     */
+    private static String b64decode(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int quadPos = 0;
+        int pads = 0;
+        int left = 0;
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            if (b == '=') {
+                if (quadPos >= 2 && quadPos + ++pads >= 4) {
+                    quadPos = 0;
+                    break;
+                }
+                continue;
+            }
+            int v = B64_ALPHABET.indexOf((char) (b & 0xff));
+            if (b < 0 || v < 0) {
+                continue;
+            }
+            pads = 0;
+            // A quad's first character only carries its bits into the next one.
+            switch (quadPos) {
+                case 1 -> out.write(left << 2 | v >> 4);
+                case 2 -> out.write((left & 0x0f) << 4 | v >> 2);
+                case 3 -> out.write((left & 0x03) << 6 | v);
+                default -> { }
+            }
+            left = v;
+            quadPos = (quadPos + 1) % 4;
+        }
+        if (quadPos != 0) {
+            throw new Unknown();
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new Unknown();
+        }
+    }
+
+    private static final java.util.regex.Pattern PY_INT = java.util.regex.Pattern.compile("[+-]?[0-9]+(?:_[0-9]+)*");
+    private static final java.util.regex.Pattern PY_FLOAT = java.util.regex.Pattern.compile(
+            "[+-]?(?:[0-9]+(?:_[0-9]+)*(?:\\.(?:[0-9]+(?:_[0-9]+)*)?)?|\\.[0-9]+(?:_[0-9]+)*)"
+                    + "(?:[eE][+-]?[0-9]+(?:_[0-9]+)*)?");
+
+    /**
+     * Jinja's {@code int} filter: Python's {@code int(value)}, else {@code int(float(value))} (so "42.23" gives 42),
+     * else the default; booleans count as 1 and 0, None and lists take the default.
+     */
+    private static Object toInt(Object value, Object fallback) {
+        if (value instanceof Boolean || value instanceof Number) {
+            return new BigDecimal(num(value).toBigInteger());
+        }
+        if (value instanceof String s) {
+            // Python strips surrounding whitespace and accepts underscores between digits.
+            String text = s.strip();
+            if (PY_INT.matcher(text).matches()) {
+                return new BigDecimal(text.replace("_", ""));
+            }
+            if (PY_FLOAT.matcher(text).matches()) {
+                // Through a double as Python does: huge values lose digits, infinity takes the default.
+                double d = Double.parseDouble(text.replace("_", ""));
+                return Double.isInfinite(d) ? fallback : new BigDecimal(new BigDecimal(d).toBigInteger());
+            }
+            return fallback;
+        }
+        if (value == null || value instanceof List<?> || value instanceof Map<?, ?>) {
+            return fallback;
+        }
+        throw new Unknown();
     }
 
     private static BigDecimal num(Object v) {

@@ -2,7 +2,6 @@ package dev.sqlmeshdag.render;
 
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problems;
-import dev.sqlmeshdag.core.PropertyValue;
 import dev.sqlmeshdag.lineage.UnsettledNames;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
@@ -17,15 +16,40 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * Renders a Jinja query the way SQLMesh's Jinja environment does at load time, for the part of Jinja that needs no
- * Python: {@code {% if %}}/{@code elif}/{@code else}, {@code {% for %}} (with {@code loop.*}), {@code {% set %}},
- * literals, {@code var()}, {@code blueprint_var()}, the load-time names ({@code start_ds}, {@code this_model} ...),
- * comparisons, {@code and}/{@code or}/{@code not}, {@code ~}, {@code +} and a few filters. Anything else (project
- * Jinja macros, Python calls) is unknown: an unknown condition keeps every branch, an unknown loop renders its body
- * once, an unknown expression prints {@link UnsettledNames#MARKER} (so a table named with it is left out), each with
- * a warning at its line.
+ * Renders a Jinja template the way SQLMesh's Jinja environment does, for the part of Jinja that needs no Python:
+ * {@code {% if %}}/{@code elif}/{@code else}, {@code {% for %}} (with {@code loop.*}), {@code {% set %}}, literals
+ * (tuples included), comparisons, {@code and}/{@code or}/{@code not}, {@code ~}, {@code +}, {@code range()} and the
+ * filters {@link JinjaExpression} knows; what the other names and functions mean comes from {@link Globals} (a model
+ * query's or a config file's environment).
+ *
+ * <p>Two ways to meet what only Python knows (project Jinja macros, Python calls). A model query is read leniently
+ * for lineage: an unknown condition keeps every branch, an unknown loop renders its body once, an unknown expression
+ * prints {@link UnsettledNames#MARKER} (a table named with it is left out), each with a warning at its line. A
+ * config file is read strictly: its text becomes settings, so each of those is an error at its line instead of a
+ * guess.
  */
-final class JinjaRenderer {
+public final class JinjaRenderer {
+
+    /** What the free names and functions of a template mean in one of SQLMesh's Jinja environments. */
+    public interface Globals {
+        /**
+         * A name the template does not set: its value, {@link JinjaRenderer#UNDEFINED} if none,
+         * {@link JinjaRenderer#unknown()} if unknowable.
+         */
+        Object name(String name);
+
+        /** {@code function(args)} called at {@code at}: its value, or {@link JinjaRenderer#unknown()}. */
+        Object call(String function, List<Object> args, Location at);
+
+        /** The tag at {@code at} prints None (as the text "None"); strict rendering only. */
+        default void printsNone(Location at) {
+        }
+
+        /** Added to strict errors: what this environment can evaluate. */
+        default String hint() {
+            return "";
+        }
+    }
 
     /** A value that cannot be known without running Python. */
     private static final Object UNKNOWN = new Object() {
@@ -36,27 +60,19 @@ final class JinjaRenderer {
     };
 
     /** Jinja's Undefined, what an unknown name is in SQLMesh's environment: prints nothing, is false, loops zero times. */
-    static final Object UNDEFINED = new Object() {
+    public static final Object UNDEFINED = new Object() {
         @Override
         public String toString() {
             return "";
         }
     };
 
-    /**
-     * Names SQLMesh's Jinja environment defines whose value the engine cannot compute (they need the database,
-     * snapshots or Python); a bare name not listed here and not a project macro is undefined.
-     */
-    private static final java.util.Set<String> RUNTIME_GLOBALS = java.util.Set.of("resolve_table", "snapshots",
-            "table_mapping", "deployability_index", "model_instance", "default_catalog", "engine_adapter", "range",
-            "dict", "namespace", "lipsum", "cycler", "joiner");
+    private final Globals globals;
+    private final boolean strict;
 
-    private final RenderContext context;
-    private final Map<String, String> loadTime;
-
-    JinjaRenderer(RenderContext context, boolean interval) {
-        this.context = context;
-        this.loadTime = LoadTimeVariables.of(interval, context.thisModel(), context.gateway());
+    private JinjaRenderer(Globals globals, boolean strict) {
+        this.globals = globals;
+        this.strict = strict;
     }
 
     /** {@code var('name')} / {@code blueprint_var("name")} with a literal name, anywhere in the text. */
@@ -76,7 +92,18 @@ final class JinjaRenderer {
         return names;
     }
 
-    String render(String text, Location where, Problems problems) {
+    /** A model query's renderer: lenient, with the model environment's globals. */
+    JinjaRenderer(RenderContext context, boolean interval) {
+        this(new ModelJinjaGlobals(context, interval), false);
+    }
+
+    /** A renderer whose every unknown is an error (config files: their text becomes settings). */
+    public static JinjaRenderer strict(Globals globals) {
+        return new JinjaRenderer(globals, true);
+    }
+
+    /** The rendered text; {@code where} is the position of the text's first character. */
+    public String render(String text, Location where, Problems problems) {
         List<Piece> pieces = JinjaTemplate.split(text);
         Renderer r = new Renderer(text, where, problems);
         StringBuilder out = new StringBuilder(text.length());
@@ -84,9 +111,12 @@ final class JinjaRenderer {
         return out.toString();
     }
 
-    /** One piece of the template: literal text, a {@code {{ }}} expression or a {@code {% %}} statement. */
+    /**
+     * One piece of the template: literal text, a {@code {{ }}} expression, a {@code {% %}} statement, or the rest of
+     * the text from a tag that is never closed.
+     */
     record Piece(Kind kind, String body, int offset) {
-        enum Kind { TEXT, EXPR, STMT }
+        enum Kind { TEXT, EXPR, STMT, UNCLOSED }
 
         String keyword() {
             String b = body.strip();
@@ -123,12 +153,23 @@ final class JinjaRenderer {
                 switch (p.kind()) {
                     case TEXT -> out.append(p.body());
                     case EXPR -> out.append(output(p));
+                    case UNCLOSED -> unclosed(p, out);
                     case STMT -> {
                         i = statement(pieces, i, to, out);
                         continue;
                     }
                 }
                 i++;
+            }
+        }
+
+        private void unclosed(Piece p, StringBuilder out) {
+            if (strict) {
+                char kind = p.body().charAt(1);
+                String close = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
+                problems.error(at(p), "unclosed '{" + kind + "': add the closing '" + close + "'");
+            } else {
+                out.append(p.body());
             }
         }
 
@@ -153,19 +194,25 @@ final class JinjaRenderer {
                     StringBuilder captured = new StringBuilder();
                     block(pieces, i + 1, end, captured);
                     scopes.peek().put(p.rest().strip(), captured.toString());
-                    return end < to ? end + 1 : to;
+                    return closeBlock(pieces, i, end, to);
                 }
                 case "macro", "call", "filter" -> {
                     int end = matching(pieces, i, to, "end" + keyword);
-                    if (!keyword.equals("macro")) {
+                    if (strict) {
+                        problems.error(at(p), "cannot evaluate '{%" + p.body() + "%}'" + globals.hint());
+                    } else if (!keyword.equals("macro")) {
                         warn(p, "{% " + p.body().strip() + " %} is not evaluated while reading the project; its "
                                 + "output is left out, so lineage may be incomplete");
                     }
                     return end < to ? end + 1 : to;
                 }
                 default -> {
-                    warn(p, "Jinja tag {% " + p.body().strip() + " %} is not evaluated while reading the project; it "
-                            + "is skipped, so lineage may be incomplete");
+                    if (strict) {
+                        problems.error(at(p), "cannot evaluate '{%" + p.body() + "%}'" + globals.hint());
+                    } else {
+                        warn(p, "Jinja tag {% " + p.body().strip() + " %} is not evaluated while reading the project;"
+                                + " it is skipped, so lineage may be incomplete");
+                    }
                     return i + 1;
                 }
             }
@@ -180,8 +227,12 @@ final class JinjaRenderer {
                 int head = branches.get(b);
                 int bodyEnd = b + 1 < branches.size() ? branches.get(b + 1) : end;
                 Piece tag = pieces.get(head);
-                Object cond = tag.keyword().equals("else") ? Boolean.TRUE : eval(tag.rest());
-                if (cond == UNKNOWN) {
+                Object cond = tag.keyword().equals("else") ? Boolean.TRUE : eval(tag.rest(), tag);
+                if (cond == UNKNOWN && strict) {
+                    problems.error(at(tag), "cannot evaluate the condition of '{%" + tag.body() + "%}'"
+                            + globals.hint());
+                    break;
+                } else if (cond == UNKNOWN) {
                     if (!unknownSeen) {
                         warn(tag, "cannot decide the Jinja condition {% " + tag.body().strip() + " %} while reading "
                                 + "the project; every branch is kept, so lineage may list extra tables");
@@ -196,7 +247,7 @@ final class JinjaRenderer {
                     }
                 }
             }
-            return end < to ? end + 1 : to;
+            return closeBlock(pieces, start, end, to);
         }
 
         private int forBlock(List<Piece> pieces, int start, int to, StringBuilder out) {
@@ -206,14 +257,17 @@ final class JinjaRenderer {
             Piece tag = pieces.get(start);
             String header = tag.rest();
             int in = indexOfWord(header, "in");
+            List<Object> items = in < 0 ? null : items(eval(header.substring(in + 2), tag));
+            if (items == null && strict) {
+                problems.error(at(tag), "cannot evaluate '{%" + tag.body() + "%}'" + globals.hint());
+                return closeBlock(pieces, start, end, to);
+            }
             if (in < 0) {
                 warn(tag, "cannot read the Jinja loop {% " + tag.body().strip() + " %}; write {% for x in items %}");
                 return end < to ? end + 1 : to;
             }
             List<String> names = java.util.Arrays.stream(header.substring(0, in).split(","))
                     .map(String::strip).toList();
-            Object iterable = eval(header.substring(in + 2));
-            List<Object> items = items(iterable);
             if (items == null) {
                 warn(tag, "cannot evaluate the Jinja loop {% " + tag.body().strip() + " %} while reading the project; "
                         + "its body is read once, so lineage may be incomplete");
@@ -241,7 +295,20 @@ final class JinjaRenderer {
                     scopes.pop();
                 }
             }
-            return end < to ? end + 1 : to;
+            return closeBlock(pieces, start, end, to);
+        }
+
+        /** The index after a block's end tag; a block left open is a Jinja syntax error, reported when strict. */
+        private int closeBlock(List<Piece> pieces, int start, int end, int to) {
+            if (end < to) {
+                return end + 1;
+            }
+            if (strict) {
+                Piece tag = pieces.get(start);
+                problems.error(at(tag), "'{%" + tag.body() + "%}' is never closed: add {% end" + tag.keyword()
+                        + " %}");
+            }
+            return to;
         }
 
         private void bind(List<String> names, Object item, Map<String, Object> scope) {
@@ -258,11 +325,15 @@ final class JinjaRenderer {
         private void set(Piece p) {
             String rest = p.rest();
             int eq = rest.indexOf('=');
-            scopes.peek().put(rest.substring(0, eq).strip(), eval(rest.substring(eq + 1)));
+            scopes.peek().put(rest.substring(0, eq).strip(), eval(rest.substring(eq + 1), p));
         }
 
         private String output(Piece p) {
-            Object value = eval(p.body());
+            Object value = eval(p.body(), p);
+            if (value == UNKNOWN && strict) {
+                problems.error(at(p), "cannot evaluate '{{" + p.body() + "}}'" + globals.hint());
+                return "";
+            }
             if (value == UNKNOWN) {
                 warn(p, "cannot evaluate the Jinja expression {{ " + p.body().strip() + " }} while reading the "
                         + "project; it is left out, so lineage may be incomplete. List the tables it reads in the "
@@ -270,12 +341,16 @@ final class JinjaRenderer {
                 // not NULL: in FROM a NULL would read as a table named "null"; the marker is refused as a name
                 return UnsettledNames.MARKER;
             }
+            if (value == null && strict) {
+                globals.printsNone(at(p));
+            }
             return str(value);
         }
 
-        private Object eval(String expr) {
+        private Object eval(String expr, Piece p) {
             try {
-                return new JinjaExpression(expr, this::lookup, this::call).parse();
+                return new JinjaExpression(expr, this::lookup, (function, args) -> function.equals("range")
+                        ? Range.of(args) : globals.call(function, args, at(p))).parse();
             } catch (JinjaExpression.Unknown e) {
                 return UNKNOWN;
             }
@@ -287,34 +362,15 @@ final class JinjaRenderer {
                     return scope.get(name);
                 }
             }
-            String key = name.toLowerCase(Locale.ROOT);
-            if (loadTime.containsKey(key)) {
-                String sql = loadTime.get(key);
-                return key.equals("this_model") ? sql : SqlValues.templateText(sql);
-            }
-            // Project variables are reachable through var() only: a bare {{ name }} is undefined at load time.
-            return RUNTIME_GLOBALS.contains(name) || context.userMacros().contains(key) ? UNKNOWN : UNDEFINED;
+            return globals.name(name);
         }
 
-        private Object call(String function, List<Object> args) {
-            if (function.equals("gateway") && args.isEmpty() && context.gateway() != null) {
-                return context.gateway();
-            }
-            boolean blueprint = function.equals("blueprint_var");
-            if (!blueprint && !function.equals("var") || args.isEmpty() || !(args.get(0) instanceof String)) {
-                return UNKNOWN;
-            }
-            String key = ((String) args.get(0)).toLowerCase(Locale.ROOT);
-            Object fallback = args.size() > 1 ? args.get(1) : null;
-            if (blueprint) {
-                PropertyValue v = context.blueprintVariables().get(key);
-                return v == null ? fallback : v instanceof PropertyValue.Scalar s ? s.value() : v.text();
-            }
-            return context.variables().containsKey(key) ? context.variables().get(key) : fallback;
+        private Location at(Piece p) {
+            return MacroEvaluator.at(text, p.offset(), where);
         }
 
         private void warn(Piece p, String message) {
-            problems.warning(MacroEvaluator.at(text, p.offset(), where), message);
+            problems.warning(at(p), message);
         }
     }
 
@@ -420,6 +476,13 @@ final class JinjaRenderer {
         if (value instanceof BigDecimal d) {
             return d.toPlainString();
         }
+        if (value instanceof Range range) {
+            return range.toString();
+        }
+        if (value instanceof Tuple tuple) {
+            return tuple.stream().map(JinjaRenderer::repr)
+                    .collect(Collectors.joining(", ", "(", tuple.size() == 1 ? ",)" : ")"));
+        }
         if (value instanceof List<?> list) {
             return list.stream().map(JinjaRenderer::repr).collect(Collectors.joining(", ", "[", "]"));
         }
@@ -444,10 +507,78 @@ final class JinjaRenderer {
             BigDecimal y = JinjaExpression.number(b);
             return x != null && y != null && x.compareTo(y) == 0;
         }
+        if (a instanceof List<?> && b instanceof List<?> && sequenceType(a) != sequenceType(b)) {
+            return false;
+        }
         return Objects.equals(a, b);
     }
 
-    static Object unknown() {
+    /** Python compares a list, a tuple and a range as different types. */
+    static Class<?> sequenceType(Object sequence) {
+        return sequence instanceof Tuple || sequence instanceof Range ? sequence.getClass() : List.class;
+    }
+
+    /**
+     * Python's {@code range()}, a global of every Jinja environment: its numbers for loops, tests and filters,
+     * printed {@code range(0, 3)}.
+     */
+    static final class Range extends ArrayList<Object> {
+        /** Beyond this a template is not describing lineage; leave it to Python. */
+        private static final long MAX_LENGTH = 100_000;
+        private final String text;
+
+        private Range(List<Object> items, String text) {
+            super(items);
+            this.text = text;
+        }
+
+        static Object of(List<Object> args) {
+            if (args.isEmpty() || args.size() > 3) {
+                return UNKNOWN;
+            }
+            long[] n = new long[args.size()];
+            for (int i = 0; i < n.length; i++) {
+                Object a = args.get(i);
+                // Python ints only: range(2.0) is a TypeError.
+                boolean integer = a instanceof Boolean || a instanceof Integer || a instanceof Long
+                        || a instanceof BigDecimal d && d.scale() <= 0;
+                BigDecimal value = integer ? JinjaExpression.number(a) : null;
+                if (value == null || value.abs().compareTo(BigDecimal.valueOf(MAX_LENGTH * MAX_LENGTH)) > 0) {
+                    return UNKNOWN;
+                }
+                n[i] = value.longValue();
+            }
+            long start = n.length > 1 ? n[0] : 0;
+            long stop = n.length > 1 ? n[1] : n[0];
+            long step = n.length > 2 ? n[2] : 1;
+            if (step == 0 || (stop - start) / step > MAX_LENGTH) {
+                return UNKNOWN;
+            }
+            List<Object> items = new ArrayList<>();
+            for (long v = start; step > 0 ? v < stop : v > stop; v += step) {
+                items.add(BigDecimal.valueOf(v));
+            }
+            return new Range(items, "range(" + start + ", " + stop + (step == 1 ? "" : ", " + step) + ")");
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /**
+     * A Python tuple: a list for everything a template does with it (in, for, index, length), but printed
+     * {@code ('a', 'b')} and never equal to a list, as in Python.
+     */
+    static final class Tuple extends ArrayList<Object> {
+        Tuple(List<Object> items) {
+            super(items);
+        }
+    }
+
+    /** The value of what only Python knows. */
+    public static Object unknown() {
         return UNKNOWN;
     }
 }

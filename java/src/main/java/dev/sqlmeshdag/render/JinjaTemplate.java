@@ -4,7 +4,10 @@ import dev.sqlmeshdag.render.JinjaRenderer.Piece;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits a Jinja template into text, {@code {{ }}} and {@code {% %}} pieces; comments vanish. */
+/**
+ * Splits a Jinja template into text, {@code {{ }}} and {@code {% %}} pieces; comments vanish; a tag never closed
+ * is an UNCLOSED piece holding the rest of the text.
+ */
 final class JinjaTemplate {
 
     private JinjaTemplate() {
@@ -24,7 +27,8 @@ final class JinjaTemplate {
             String closer = type == '{' ? "}}" : type == '%' ? "%}" : "#}";
             int close = closeOf(text, open + 2, closer);
             if (close < 0) {
-                addText(pieces, text.substring(pos), pos, trimNext, false);
+                addText(pieces, text.substring(pos, open), pos, trimNext, false);
+                pieces.add(new Piece(Piece.Kind.UNCLOSED, text.substring(open), open));
                 break;
             }
             boolean trimBefore = open + 2 < text.length() && text.charAt(open + 2) == '-';

@@ -1,20 +1,30 @@
 package dev.sqlmeshdag.schedule;
 
-import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
-import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A standard five-field cron (minute hour day-of-month month day-of-week) with the aliases SQLMesh's cron library
- * accepts. Supports ranges, steps, lists, month and weekday names, {@code ?}, {@code L} (last day of the month),
- * {@code L5} (last Friday, as SQLMesh's cron library writes it) and {@code 1#2} (second Monday). Ticks are computed in wall-clock time; the caller
- * decides the zone.
+ * A cron as SQLMesh's cron library (croniter) reads it: five fields (minute hour day-of-month month day-of-week),
+ * six (then a seconds field, last: croniter's default, which SQLMesh keeps) or seven (seconds, then a year field
+ * 1970-2099), and the aliases croniter accepts. Supports ranges, steps, lists, month and weekday names, {@code ?},
+ * {@code L} (last day of the month), {@code L5} (last Friday, as croniter writes it) and {@code 1#2} (second
+ * Monday). Ticks are computed in wall-clock time; the caller decides the zone.
  */
 public final class Cron {
 
@@ -32,32 +42,65 @@ public final class Cron {
             List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec");
     private static final List<String> WEEKDAYS = List.of("sun", "mon", "tue", "wed", "thu", "fri", "sat");
 
-    /** Far enough that any valid expression ticks (Feb 29 on a given weekday repeats within 28 years). */
-    private static final int MAX_YEARS_AHEAD = 30;
+    private static final int MINUTE = 0;
+    private static final int HOUR = 1;
+    private static final int DOM = 2;
+    private static final int MONTH = 3;
+    private static final int DOW = 4;
+    private static final int SECOND = 5;
+    private static final int YEAR = 6;
+    private static final String[] FIELD_NAMES = {"minute", "hour", "day-of-month", "month", "day-of-week", "second",
+        "year"};
+    /** croniter's bounds per field (day-of-week 0-6, 7 read as 0) and its count of values that means "every". */
+    private static final int[][] RANGES = {{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 6}, {0, 59}, {1970, 2099}};
+    private static final int[] LEN_MEANS_ALL = {60, 24, 31, 12, 7, 60, 130};
+
+    /**
+     * croniter gives up when the next tick lies more than this many years after the start (its
+     * {@code max_years_between_matches} default); a five-field cron that ticks at all ticks well within it.
+     */
+    private static final int MAX_YEARS_AHEAD = 50;
+
+    private static final String FIELDS_HELP = "5 fields (minute hour day-of-month month day-of-week), 6 (then"
+            + " second) or 7 (then second and year)";
+
+    private static final Pattern STEP_RANGE = Pattern.compile("^([^-]+)-([^-/]+)(/(\\d+))?$");
+    private static final Pattern NTH_WEEKDAY = Pattern.compile("^(?:(?<he>(?:(?:sun|mon|tue|wed|thu|fri|sat)"
+            + "(?:-(?:sun|mon|tue|wed|thu|fri|sat))?)|(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+            + "(?:-(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))?)|\\w+)#|l)(?<last>\\d+)$");
+    private static final Pattern HASHED = Pattern.compile("^[hr](\\(\\d+-\\d+\\))?(/\\d+)?$");
+    private static final Pattern NEAREST_WEEKDAY = Pattern.compile("^(?:(\\d+)w|w(\\d+))$");
 
     private final String text;
-    private final BitSet minutes;
-    private final BitSet hours;
-    private final BitSet daysOfMonth;
-    private final BitSet months;
-    private final BitSet daysOfWeek;
+    /** minute, hour, day-of-month, month, day-of-week, then second and year when written. */
+    private final Values[] fields;
+    /** Day of month {@code L}. */
     private final boolean lastDayOfMonth;
-    private final boolean domRestricted;
-    private final boolean dowRestricted;
-    /** weekday (0=Sunday) -> nth (1..5) or -1 for "last" */
-    private final int[][] nthWeekdays;
+    /** weekday (0=Sunday) -> the nths it fires on (1..5, -1 for "last"), from {@code d#n} and {@code Ld}. */
+    private final Map<Integer, Set<Integer>> nthWeekdays;
+    /** Day of month {@code 15W}: the weekday nearest that day, within the month; 0 when not used. */
+    private final int nearestWeekdayTo;
 
-    private Cron(String text, BitSet minutes, BitSet hours, DayField dom, BitSet months, WeekdayField dow) {
+    /** One field as croniter expands it: its values, or {@code any} when it reduced the field to '*'. */
+    private record Values(BitSet bits, boolean any) {
+        boolean has(int value) {
+            return any || bits.get(value);
+        }
+    }
+
+    private Cron(String text, Values[] fields, DayExtras days) {
         this.text = text;
-        this.minutes = minutes;
-        this.hours = hours;
-        this.daysOfMonth = dom.days;
-        this.lastDayOfMonth = dom.last;
-        this.domRestricted = dom.restricted;
-        this.months = months;
-        this.daysOfWeek = dow.days;
-        this.nthWeekdays = dow.nth;
-        this.dowRestricted = dow.restricted;
+        this.fields = fields;
+        this.lastDayOfMonth = days.last;
+        this.nthWeekdays = days.nth;
+        this.nearestWeekdayTo = days.nearestWeekdayTo;
+    }
+
+    /** What the day fields hold besides plain values. */
+    private static final class DayExtras {
+        boolean last;
+        int nearestWeekdayTo;
+        final Map<Integer, Set<Integer>> nth = new TreeMap<>();
     }
 
     /** Parses a cron or alias; the exception's message says what is wrong and how to write it. */
@@ -71,21 +114,209 @@ public final class Cron {
             throw new IllegalArgumentException("unknown cron alias '" + cron.trim() + "'; use one of "
                     + String.join(", ", aliasNames()) + " or five fields such as '0 0 * * *'");
         }
-        String[] fields = (expanded == null ? cron : expanded).trim().toLowerCase(Locale.ROOT).split("\\s+");
-        if (fields.length != 5) {
-            throw new IllegalArgumentException("invalid cron '" + cron + "': expected 5 fields (minute hour "
-                    + "day-of-month month day-of-week), found " + fields.length);
+        String[] exprs = (expanded == null ? cron : expanded).trim().toLowerCase(Locale.ROOT).split("\\s+");
+        if (exprs.length < 5 || exprs.length > 7) {
+            throw new IllegalArgumentException("invalid cron '" + cron + "': expected " + FIELDS_HELP + ", found "
+                    + exprs.length);
         }
         try {
-            return new Cron(cron,
-                    Field.parse(fields[0], 0, 59, List.of()),
-                    Field.parse(fields[1], 0, 23, List.of()),
-                    DayField.parse(fields[2]),
-                    Field.parse(fields[3], 1, 12, MONTHS),
-                    WeekdayField.parse(fields[4]));
+            Values[] fields = new Values[exprs.length];
+            DayExtras days = new DayExtras();
+            Map<Integer, Set<Integer>> nth = days.nth;
+            for (int f = 0; f < exprs.length; f++) {
+                try {
+                    fields[f] = expand(f, exprs, days);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(FIELD_NAMES[f] + " field '" + exprs[f] + "': "
+                            + e.getMessage());
+                }
+            }
+            if (!nth.isEmpty() && !fields[DOW].any()) {
+                BitSet plain = (BitSet) fields[DOW].bits().clone();
+                nth.keySet().forEach(plain::clear);
+                if (!plain.isEmpty() && fields[DOW].bits().cardinality() != 7) {
+                    throw new IllegalArgumentException("day-of-week mixes plain days with nth-weekday syntax"
+                            + " (d#n, Ld), which croniter does not support");
+                }
+            }
+            return new Cron(cron, fields, days);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid cron '" + cron + "': " + e.getMessage());
         }
+    }
+
+    /**
+     * One field expanded exactly as croniter's {@code _expand} does: comma lists, {@code a-b} and {@code a/step}
+     * (an equal range {@code a-a} means the whole field, a backwards range wraps around with croniter's step
+     * phase), names, {@code L}, {@code 15W} and {@code d#n}/{@code Ld}; a field holding every value becomes '*'
+     * unless it is one of the day fields and the other day field has no '*'.
+     */
+    private static Values expand(int f, String[] exprs, DayExtras days) {
+        String expr = exprs[f];
+        int lo = RANGES[f][0];
+        int hi = RANGES[f][1];
+        if (HASHED.matcher(expr).matches()) {
+            throw new IllegalArgumentException(expr.startsWith("h")
+                    ? "hashed values (H) need a hash id, which SQLMesh does not give croniter"
+                    : "a random value (R) is drawn anew each time SQLMesh loads the project, so it cannot be known"
+                            + " ahead; write the value");
+        }
+        if (expr.contains("?")) {
+            if (!expr.equals("?")) {
+                throw new IllegalArgumentException("'?' cannot be combined with other values");
+            }
+            if (f != DOM && f != DOW) {
+                throw new IllegalArgumentException("'?' is only allowed in day-of-month or day-of-week");
+            }
+            expr = "*";
+        }
+        Deque<Object> work = new ArrayDeque<>(Arrays.asList((Object[]) expr.split(",", -1)));
+        Set<Object> seen = new HashSet<>();
+        BitSet bits = new BitSet();
+        boolean star = false;
+        boolean last = false;
+        while (!work.isEmpty()) {
+            Object item = work.removeLast();
+            String e = item.toString();
+            Integer nth = null;
+            if (f == DOW) {
+                Matcher special = NTH_WEEKDAY.matcher(e);
+                if (special.matches()) {
+                    if (special.group("he") != null) {
+                        e = special.group("he");
+                        nth = smallInt(special.group("last"));
+                        if (nth < 1 || nth > 5) {
+                            throw new IllegalArgumentException("'#" + special.group("last")
+                                    + "' is not a week of the month (1-5)");
+                        }
+                    } else {
+                        e = special.group("last");
+                        nth = -1;
+                    }
+                }
+            }
+            Matcher nearest = f == DOM ? NEAREST_WEEKDAY.matcher(e) : null;
+            if (nearest != null && nearest.matches()) {
+                int wDay = smallInt(nearest.group(1) != null ? nearest.group(1) : nearest.group(2));
+                if (wDay < 1 || wDay > 31) {
+                    throw new IllegalArgumentException("nearest weekday day " + wDay + " is out of range 1-31");
+                }
+                if (!work.isEmpty() || !bits.isEmpty() || star || last) {
+                    throw new IllegalArgumentException("'W' can only be used with a single day, not in a list or"
+                            + " range");
+                }
+                days.nearestWeekdayTo = wDay;
+                bits.set(wDay);
+                continue;
+            }
+            String t = e.replaceFirst("^\\*(/.+)$", lo + "-" + hi + "$1");
+            Matcher m = STEP_RANGE.matcher(t);
+            boolean startWithStep = false;
+            if (!m.matches()) {
+                m = STEP_RANGE.matcher(e.replaceFirst("^(.+)/(.+)$", "$1-" + hi + "/$2"));
+                startWithStep = m.matches();
+            }
+            if (m.matches()) {
+                String lowText = m.group(1);
+                String highText = f == DOM && m.group(2).equals("l") ? "31" : m.group(2);
+                int step = m.group(4) == null ? 1 : smallInt(m.group(4));
+                if (step == 0) {
+                    throw new IllegalArgumentException("a step of 0 never advances");
+                }
+                int low = alias(f, number(f, lowText, true));
+                int high = alias(f, number(f, highText, true));
+                if (Math.max(low, high) > hi) {
+                    throw new IllegalArgumentException(Math.max(low, high) + " is out of range " + lo + "-" + hi);
+                }
+                boolean startAtFieldMax = startWithStep && low == high;
+                if (low == high && !startWithStep) {
+                    // croniter: a range written with equal ends ("5-5", "jan-jan") is the whole cycle.
+                    low = lo;
+                    high = hi;
+                }
+                List<Integer> range = new ArrayList<>();
+                if (startAtFieldMax) {
+                    range.add(low);
+                } else if (low > high) {
+                    // Wraps around the field's end; croniter carries the step phase over with this offset.
+                    for (long v = low; v <= hi; v += step) {
+                        range.add((int) v);
+                    }
+                    int skip = 0;
+                    if (!range.isEmpty()) {
+                        int lastValue = range.get(range.size() - 1);
+                        int alreadySkipped = hi - lastValue;
+                        if ((long) (lastValue - lo) + step > hi - lo + 1 && alreadySkipped < step) {
+                            skip = step - alreadySkipped;
+                        }
+                    }
+                    for (long v = (long) lo + skip; v <= high; v += step) {
+                        range.add((int) v);
+                    }
+                } else {
+                    for (long v = low; v <= high; v += step) {
+                        range.add((int) v);
+                    }
+                }
+                for (Integer v : range) {
+                    Object next = f == DOW && nth != null && nth > 0 ? v + "#" + nth : v;
+                    if (seen.add(next)) {
+                        work.add(next);
+                    }
+                }
+            } else {
+                if (t.startsWith("-")) {
+                    throw new IllegalArgumentException("negative numbers are not allowed");
+                }
+                if (t.equals("*")) {
+                    star = true;
+                } else if (f == DOM && t.equals("l")) {
+                    last = true;
+                } else {
+                    int v = alias(f, number(f, t, false));
+                    if (v < lo || v > hi) {
+                        throw new IllegalArgumentException(v + " is out of range " + lo + "-" + hi);
+                    }
+                    bits.set(v);
+                    if (nth != null) {
+                        days.nth.computeIfAbsent(v, k -> new TreeSet<>()).add(nth);
+                    }
+                }
+            }
+        }
+        if (last) {
+            days.last = true;
+        }
+        int count = bits.cardinality() + (star ? 1 : 0) + (last ? 1 : 0);
+        boolean keepList = f == DOM && !exprs[DOW].contains("*") || f == DOW && !exprs[DOM].contains("*");
+        boolean any = star || count == LEN_MEANS_ALL[f] && !keepList;
+        return new Values(bits, any);
+    }
+
+    /** A field value: digits, or a month/weekday name in those fields. */
+    private static int number(int f, String text, boolean band) {
+        if (text.matches("\\d+")) {
+            return smallInt(text);
+        }
+        List<String> names = f == MONTH ? MONTHS : f == DOW ? WEEKDAYS : List.of();
+        int named = names.indexOf(text);
+        if (named >= 0) {
+            return named + (f == MONTH ? 1 : 0);
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a number"
+                + (names.isEmpty() ? "" : " or a name (" + String.join(", ", names) + ")")
+                + (band ? " usable in a range" : ""));
+    }
+
+    /** Digits as an int; values past int range are out of every field's range anyway. */
+    private static int smallInt(String digits) {
+        String trimmed = digits.replaceFirst("^0+(?=.)", "");
+        return trimmed.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(trimmed);
+    }
+
+    /** croniter reads day-of-week 7 as Sunday (0). */
+    private static int alias(int f, int value) {
+        return f == DOW && value == 7 ? 0 : value;
     }
 
     static List<String> aliasNames() {
@@ -96,164 +327,102 @@ public final class Cron {
         return text;
     }
 
-    /** The first tick strictly after {@code after}, at minute precision. */
+    /** The first tick strictly after {@code after}: at minute precision, or second precision with a seconds field. */
     public LocalDateTime next(LocalDateTime after) {
-        LocalDateTime t = after.truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
-        LocalDateTime limit = t.plusYears(MAX_YEARS_AHEAD);
-        while (t.isBefore(limit)) {
-            if (!months.get(t.getMonthValue())) {
+        Predicate<LocalDate> domPart = nearestWeekdayTo == 0 ? this::domMatches : this::nearestWeekdayMatches;
+        Predicate<LocalDate> dowPart = nthWeekdays.isEmpty() ? d -> fields[DOW].has(weekday(d)) : this::nthMatches;
+        if (!fields[DOM].any() && !fields[DOW].any()) {
+            // Both day fields restricted: croniter (day_or) takes the earlier of a tick by day-of-month and a tick
+            // by day-of-week. d#n, Ld and W are not cleared with their field, so each side keeps them; and then,
+            // unlike the plain case, a side without a tick in croniter's window is an error.
+            boolean plain = nthWeekdays.isEmpty() && nearestWeekdayTo == 0;
+            LocalDateTime byDom = search(after, nthWeekdays.isEmpty() ? domPart : domPart.and(this::nthMatches));
+            LocalDateTime byDow = search(after, nearestWeekdayTo == 0 ? dowPart
+                    : dowPart.and(this::nearestWeekdayMatches));
+            if (byDom == null && byDow == null || !plain && (byDom == null || byDow == null)) {
+                throw neverFires(after);
+            }
+            return byDom == null ? byDow : byDow == null || byDom.isBefore(byDow) ? byDom : byDow;
+        }
+        LocalDateTime tick = search(after, d -> (fields[DOM].any() && nearestWeekdayTo == 0 || domPart.test(d))
+                && (fields[DOW].any() && nthWeekdays.isEmpty() || dowPart.test(d)));
+        if (tick == null) {
+            throw neverFires(after);
+        }
+        return tick;
+    }
+
+    private IllegalArgumentException neverFires(LocalDateTime after) {
+        return new IllegalArgumentException("cron '" + text + "' never fires after "
+                + after.truncatedTo(ChronoUnit.SECONDS) + " (no date within " + MAX_YEARS_AHEAD + " years matches"
+                + " its fields, so SQLMesh's cron library gives up too)");
+    }
+
+    /** The first tick after {@code after} on a day {@code day} accepts, or null within croniter's window. */
+    private LocalDateTime search(LocalDateTime after, Predicate<LocalDate> day) {
+        Values seconds = fields.length > SECOND ? fields[SECOND] : null;
+        Values years = fields.length > YEAR ? fields[YEAR] : null;
+        LocalDateTime t = seconds == null ? after.truncatedTo(ChronoUnit.MINUTES).plusMinutes(1)
+                : after.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        int lastYear = t.getYear() + MAX_YEARS_AHEAD;
+        while (t.getYear() <= lastYear) {
+            if (years != null && !years.has(t.getYear())) {
+                int year = years.bits().nextSetBit(t.getYear() + 1);
+                if (year < 0) {
+                    return null;
+                }
+                t = LocalDateTime.of(year, 1, 1, 0, 0);
+            } else if (!fields[MONTH].has(t.getMonthValue())) {
                 t = t.withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS).plusMonths(1);
-            } else if (!dayMatches(t.toLocalDate())) {
+            } else if (!day.test(t.toLocalDate())) {
                 t = t.truncatedTo(ChronoUnit.DAYS).plusDays(1);
-            } else if (!hours.get(t.getHour())) {
+            } else if (!fields[HOUR].has(t.getHour())) {
                 t = t.truncatedTo(ChronoUnit.HOURS).plusHours(1);
-            } else if (!minutes.get(t.getMinute())) {
-                t = t.plusMinutes(1);
+            } else if (!fields[MINUTE].has(t.getMinute())) {
+                t = t.truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+            } else if (seconds != null && !seconds.has(t.getSecond())) {
+                t = t.plusSeconds(1);
             } else {
                 return t;
             }
         }
-        throw new IllegalArgumentException("cron '" + text + "' never fires (no date matches its fields)");
+        return null;
     }
 
-    private boolean dayMatches(LocalDate date) {
-        boolean dom = daysOfMonth.get(date.getDayOfMonth())
-                || (lastDayOfMonth && date.getDayOfMonth() == date.lengthOfMonth());
-        boolean dow = weekdayMatches(date);
-        // Classic cron: when both day fields are restricted a day matching either one fires.
-        if (domRestricted && dowRestricted) {
-            return dom || dow;
-        }
-        return domRestricted ? dom : !dowRestricted || dow;
+    private boolean domMatches(LocalDate date) {
+        return fields[DOM].bits().get(date.getDayOfMonth())
+                || lastDayOfMonth && date.getDayOfMonth() == date.lengthOfMonth();
     }
 
-    private boolean weekdayMatches(LocalDate date) {
-        int weekday = date.getDayOfWeek().getValue() % 7;
-        if (daysOfWeek.get(weekday)) {
-            return true;
+    /** croniter's nearest weekday (Monday-Friday) to the W day, never leaving the month. */
+    private boolean nearestWeekdayMatches(LocalDate date) {
+        int last = date.lengthOfMonth();
+        int day = Math.min(nearestWeekdayTo, last);
+        int weekday = date.withDayOfMonth(day).getDayOfWeek().getValue();
+        int nearest = day;
+        if (weekday == 6) {
+            nearest = day > 1 ? day - 1 : day + 2;
+        } else if (weekday == 7) {
+            nearest = day < last ? day + 1 : day - 2;
         }
-        for (int[] nth : nthWeekdays) {
-            if (nth[0] != weekday) {
-                continue;
-            }
-            if (nth[1] == -1) {
-                DayOfWeek dow = date.getDayOfWeek();
-                if (date.with(TemporalAdjusters.lastInMonth(dow)).equals(date)) {
-                    return true;
-                }
-            } else if ((date.getDayOfMonth() - 1) / 7 + 1 == nth[1]) {
-                return true;
-            }
+        return date.getDayOfMonth() == nearest;
+    }
+
+    private static int weekday(LocalDate date) {
+        return date.getDayOfWeek().getValue() % 7;
+    }
+
+    private boolean nthMatches(LocalDate date) {
+        Set<Integer> nths = nthWeekdays.get(weekday(date));
+        if (nths == null) {
+            return false;
         }
-        return false;
+        return nths.contains((date.getDayOfMonth() - 1) / 7 + 1)
+                || nths.contains(-1) && date.getDayOfMonth() + 7 > date.lengthOfMonth();
     }
 
     @Override
     public String toString() {
         return text;
-    }
-
-    /** One numeric field: {@code *}, {@code a}, {@code a-b}, with {@code /step}, comma lists, names. */
-    static final class Field {
-        static BitSet parse(String field, int min, int max, List<String> names) {
-            BitSet bits = new BitSet(max + 1);
-            for (String part : field.split(",", -1)) {
-                addPart(bits, part, min, max, names);
-            }
-            return bits;
-        }
-
-        static void addPart(BitSet bits, String part, int min, int max, List<String> names) {
-            if (part.isEmpty()) {
-                throw new IllegalArgumentException("empty list item in '" + part + "'");
-            }
-            int step = 1;
-            String range = part;
-            int slash = part.indexOf('/');
-            if (slash >= 0) {
-                range = part.substring(0, slash);
-                step = number(part.substring(slash + 1), 1, max - min + 1, List.of(), 0);
-            }
-            int from;
-            int to;
-            if (range.equals("*") || range.equals("?")) {
-                from = min;
-                to = max;
-            } else if (range.contains("-")) {
-                String[] ends = range.split("-", -1);
-                if (ends.length != 2) {
-                    throw new IllegalArgumentException("bad range '" + range + "'");
-                }
-                from = number(ends[0], min, max, names, min);
-                to = number(ends[1], min, max, names, min);
-                if (to < from) {
-                    throw new IllegalArgumentException("range '" + range + "' runs backwards");
-                }
-            } else {
-                from = number(range, min, max, names, min);
-                to = slash >= 0 ? max : from;
-            }
-            for (int v = from; v <= to; v += step) {
-                bits.set(v);
-            }
-        }
-
-        static int number(String text, int min, int max, List<String> names, int nameBase) {
-            int named = names.indexOf(text);
-            if (named >= 0) {
-                return named + nameBase;
-            }
-            int value;
-            try {
-                value = Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a number"
-                        + (names.isEmpty() ? "" : " or a name (" + String.join(", ", names) + ")"));
-            }
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(value + " is out of range " + min + "-" + max);
-            }
-            return value;
-        }
-    }
-
-    /** Day of month: numeric field plus {@code L}. */
-    record DayField(BitSet days, boolean last, boolean restricted) {
-        static DayField parse(String field) {
-            boolean restricted = !(field.equals("*") || field.equals("?"));
-            BitSet days = new BitSet(32);
-            boolean last = false;
-            for (String part : field.split(",", -1)) {
-                if (part.equals("l")) {
-                    last = true;
-                } else {
-                    Field.addPart(days, part, 1, 31, List.of());
-                }
-            }
-            return new DayField(days, last, restricted);
-        }
-    }
-
-    /** Day of week, 0 or 7 = Sunday, plus {@code d#n} and {@code Ld}. */
-    record WeekdayField(BitSet days, int[][] nth, boolean restricted) {
-        static WeekdayField parse(String field) {
-            boolean restricted = !(field.equals("*") || field.equals("?"));
-            BitSet days = new BitSet(8);
-            List<int[]> nth = new java.util.ArrayList<>();
-            for (String part : field.split(",", -1)) {
-                if (part.matches("[0-7a-z]+#[1-5]")) {
-                    String[] p = part.split("#");
-                    nth.add(new int[] {Field.number(p[0], 0, 7, WEEKDAYS, 0) % 7, Integer.parseInt(p[1])});
-                } else if (part.matches("l[0-7]")) {
-                    nth.add(new int[] {Field.number(part.substring(1), 0, 7, WEEKDAYS, 0) % 7, -1});
-                } else {
-                    Field.addPart(days, part, 0, 7, WEEKDAYS);
-                }
-            }
-            if (days.get(7)) {
-                days.set(0);
-            }
-            return new WeekdayField(days, nth.toArray(new int[0][]), restricted);
-        }
     }
 }

@@ -56,7 +56,13 @@ public record DagSchedule(String cron, String reason) {
         LocalDateTime previous = cron.next(nowUtc);
         long longest = 0;
         for (int i = 1; i < GAP_SAMPLES; i++) {
-            LocalDateTime tick = cron.next(previous);
+            LocalDateTime tick;
+            try {
+                tick = cron.next(previous);
+            } catch (IllegalArgumentException e) {
+                // A year field can end the ticks; SQLMesh has what it needs from the first few.
+                break;
+            }
             longest = Math.max(longest, java.time.Duration.between(previous, tick).getSeconds());
             previous = tick;
         }

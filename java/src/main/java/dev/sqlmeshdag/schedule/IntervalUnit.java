@@ -2,9 +2,13 @@ package dev.sqlmeshdag.schedule;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -20,7 +24,7 @@ public enum IntervalUnit {
     QUARTER_HOUR(15 * 60),
     FIVE_MINUTE(5 * 60);
 
-    /** SQLMesh samples this many ticks; gaps between them decide the unit. */
+    /** SQLMesh samples this many ticks (and first checks as many gaps for being equal); gaps decide the unit. */
     private static final int SAMPLES = 5;
 
     private final long seconds;
@@ -72,13 +76,29 @@ public enum IntervalUnit {
                 + "e.g. '*/5 * * * *'");
     }
 
+    /**
+     * As SQLMesh computes it: up to six ticks from now, and if their gaps are all equal that gap (its
+     * {@code interval_seconds}); otherwise the shortest gap among the first five ticks. A cron that runs out of
+     * ticks on the way (a year field) fails there, as croniter does.
+     */
     static long shortestGapSeconds(Cron cron, LocalDateTime nowUtc) {
-        LocalDateTime previous = cron.next(nowUtc);
+        List<LocalDateTime> ticks = new ArrayList<>(List.of(cron.next(nowUtc)));
+        Set<Long> gaps = new HashSet<>();
+        for (int i = 0; i < SAMPLES && gaps.size() < 2; i++) {
+            LocalDateTime previous = ticks.get(ticks.size() - 1);
+            LocalDateTime tick = cron.next(previous);
+            gaps.add(Duration.between(previous, tick).getSeconds());
+            ticks.add(tick);
+        }
+        if (gaps.size() == 1) {
+            return gaps.iterator().next();
+        }
+        while (ticks.size() < SAMPLES) {
+            ticks.add(cron.next(ticks.get(ticks.size() - 1)));
+        }
         long shortest = Long.MAX_VALUE;
         for (int i = 1; i < SAMPLES; i++) {
-            LocalDateTime tick = cron.next(previous);
-            shortest = Math.min(shortest, Duration.between(previous, tick).getSeconds());
-            previous = tick;
+            shortest = Math.min(shortest, Duration.between(ticks.get(i - 1), ticks.get(i)).getSeconds());
         }
         return shortest;
     }

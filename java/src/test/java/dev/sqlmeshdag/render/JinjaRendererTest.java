@@ -112,4 +112,39 @@ class JinjaRendererTest {
         assertEquals("models/j.sql:4:1", problems.warnings().get(0).location().toString());
         assertTrue(problems.warnings().get(0).message().contains("every branch is kept"));
     }
+
+    @Test
+    void tuplesIntFilterAndBooleansAsNumbersFollowJinja() {
+        assertEquals(List.of("\"memory\".\"raw\".\"bool_is_number\"", "\"memory\".\"raw\".\"pair\"",
+                "\"memory\".\"raw\".\"t_42\""), dependsOn(
+                "SELECT 1 AS id FROM raw.t_{{ ' 42.9 ' | int }}"
+                        + "{% if var('x') in ('orders', 'items') %} JOIN raw.pair ON TRUE{% endif %}"
+                        + "{% if true is number %} JOIN raw.bool_is_number ON TRUE{% endif %}"));
+        assertTrue(problems.all().isEmpty(), problems.all().toString());
+    }
+
+    @Test
+    void tuplesPrintAndCompareAsInPython() {
+        RenderContext context = new RenderContext("duckdb", variables(), Map.of(), "\"memory\".\"s\".\"j\"", "local",
+                Set.of());
+        assertEquals("SELECT ('a', 'b') AS t, (1,) AS u, () AS v, ('a', 'b') AS w, False AS x FROM raw.t",
+                new JinjaRenderer(context, false).render("SELECT {{ ('a', 'b') }} AS t, {{ (1,) }} AS u, {{ () }} AS v,"
+                        + " {{ ('a',) + ('b',) }} AS w, {{ (1, 2) == [1, 2] }} AS x FROM raw.t", QUERY_AT, problems));
+        assertTrue(problems.all().isEmpty(), problems.all().toString());
+    }
+
+    @Test
+    void rangeIsPythonsRange() {
+        RenderContext context = new RenderContext("duckdb", variables(), Map.of(), "\"memory\".\"s\".\"j\"", "local",
+                Set.of());
+        assertEquals("range(0, 3)|range(1, 10, 3)|range(2, 5)|012|[0, 1, 2]|10,7,4,1|3|True|1|False",
+                new JinjaRenderer(context, false).render("{{ range(3) }}|{{ range(1, 10, 3) }}|{{ range(2,5) }}|"
+                        + "{% for i in range(3) %}{{ i }}{% endfor %}|{{ range(3) | list }}|"
+                        + "{{ range(10, 0, -3) | join(',') }}|{{ range(3) | length }}|{{ 2 in range(3) }}|"
+                        + "{{ range(3)[1] }}|{{ range(3) == [0, 1, 2] }}", QUERY_AT, problems));
+        assertTrue(problems.all().isEmpty(), problems.all().toString());
+        assertEquals(List.of("\"memory\".\"raw\".\"part_0\"", "\"memory\".\"raw\".\"part_1\""), dependsOn(
+                "{% for i in range(var('n') - 1) %}{% if not loop.first %} UNION ALL {% endif %}"
+                        + "SELECT 1 AS id FROM raw.part_{{ i }}{% endfor %}"));
+    }
 }

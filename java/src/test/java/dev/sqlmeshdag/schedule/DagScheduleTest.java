@@ -52,4 +52,11 @@ class DagScheduleTest {
     void noModelsFallsBackToDaily() {
         assertEquals("@daily", DagSchedule.of(List.of(), NOW).cron());
     }
+
+    @Test
+    void cronWhoseYearFieldEndsItsTicksSoonStillTakesPart() {
+        // Six yearly ticks left: enough for SQLMesh's interval unit, fewer than the schedule's gap sample.
+        DagSchedule s = DagSchedule.of(List.of(model("a", "0 0 1 1 * 0 2025-2030"), model("b", "@monthly")), NOW);
+        assertEquals("@monthly", s.cron());
+    }
 }

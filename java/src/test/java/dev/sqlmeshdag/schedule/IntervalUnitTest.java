@@ -39,6 +39,19 @@ class IntervalUnitTest {
         }
     }
 
+    /** Checked with SQLMesh at these frozen moments: evenly spaced ticks are counted six deep before any unit. */
+    @Test
+    void cronRunningOutOfTicksFailsWhereSqlmeshDoes() {
+        Cron lastHoursOf2024 = Cron.parse("0 * * * * 0 2024");
+        assertEquals(IntervalUnit.HOUR,
+                IntervalUnit.fromCron(lastHoursOf2024, LocalDateTime.parse("2024-12-31T17:30")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> IntervalUnit.fromCron(lastHoursOf2024, LocalDateTime.parse("2024-12-31T18:30")));
+        assertTrue(e.getMessage().contains("never fires after 2024-12-31T23:00"), e.getMessage());
+        // Uneven gaps (a leap year) need only the five sampled ticks.
+        assertEquals(IntervalUnit.YEAR, IntervalUnit.fromCron(Cron.parse("0 0 1 1 * 0 2025-2029"), NOW));
+    }
+
     private static List<String[]> rows() throws IOException {
         try (InputStream in = IntervalUnitTest.class.getResourceAsStream("sqlmesh-interval-units.tsv")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()

@@ -1,0 +1,2 @@
+MODEL (name s.from_defaults, kind FULL);
+SELECT * FROM s.cron_1
