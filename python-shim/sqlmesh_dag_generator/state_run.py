@@ -58,7 +58,6 @@ def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: An
     from sqlmesh.core.environment import Environment
     from sqlmesh.core.notification_target import NotificationEvent
     from sqlmesh.core.scheduler import CompletionStatus
-    from sqlmesh.utils.concurrency import NodeExecutionFailedError  # noqa: F401  (pinned API surface)
     from sqlmesh.utils.errors import CircuitBreakerError
 
     environment = Environment.sanitize_name(environment)
