@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("project", help="folder of the SQLMesh project")
     parser.add_argument("--gateway", default=None, help="gateway to load (default: the project's default)")
     args = parser.parse_args(argv)
-    logging.disable(logging.WARNING)
+    # SQLMesh logs errors with their traceback before raising them (a missing warehouse driver);
+    # the raised error's message below says the same once.
+    logging.disable(logging.CRITICAL)
     try:
         print(to_json(load_graph(args.project, args.gateway)))
     except SQLMeshDagError as error:

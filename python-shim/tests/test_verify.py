@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -109,6 +110,35 @@ def test_project_sqlmesh_refuses_exits_1_with_its_message(engine_jar, tmp_path):
     assert "SQLMesh itself refuses to load" in result.stderr
     assert "Argument 'name' must be resolvable at parse time" in result.stderr
     assert f"{project}/models/py_model.py" in result.stderr, "SQLMesh's message names the user's file, not a temp copy"
+    assert "Traceback" not in output
+
+
+@pytest.mark.skipif(importlib.util.find_spec("snowflake") is not None, reason="needs an environment without Snowflake's driver")
+def test_missing_warehouse_driver_is_sqlmesh_refusing_without_a_traceback(engine_jar, tmp_path):
+    # SQLMesh logs the ImportError with its traceback before raising; CI output must show only its message.
+    project = _write(tmp_path / "snowflake_shop", {
+        "config.yaml": """\
+            gateways:
+              prod:
+                connection:
+                  type: snowflake
+                  account: acme
+                  user: ci
+                  password: secret
+                  database: analytics
+            default_gateway: prod
+            model_defaults:
+              dialect: snowflake
+            """,
+        "models/orders.sql": "MODEL (name s.orders, kind FULL);\nSELECT 1 AS id\n",
+    })
+
+    result = _verify(project)
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "SQLMesh itself refuses to load" in result.stderr
+    assert 'pip install "sqlmesh[snowflake]"' in result.stderr
     assert "Traceback" not in output
 
 
