@@ -2,6 +2,7 @@
 
 * ``sqlmesh-dag spec PROJECT -o FILE`` writes a spec file for ``load_mode="spec_file"``;
 * ``sqlmesh-dag generate --config FILE`` writes a static DAG file;
+* ``sqlmesh-dag verify PROJECT`` compares the engine's graph with the one SQLMesh itself loads;
 * everything else (``spec`` to standard output, ``graph``, ``validate``) runs the engine jar.
 """
 
@@ -13,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlmesh_dag_generator.engine import JVM_OPTIONS, find_engine_jar, java_executable
+from sqlmesh_dag_generator.engine import engine_command
 from sqlmesh_dag_generator.errors import SQLMeshDagError, format_problem
 
 
@@ -26,7 +27,11 @@ def main(argv: list[str] | None = None) -> int:
             from sqlmesh_dag_generator.static_dag import generate_main
 
             return generate_main(args[1:])
-        command = [java_executable(), *JVM_OPTIONS, "-jar", str(find_engine_jar()), *args]
+        if args[:1] == ["verify"]:
+            from sqlmesh_dag_generator.verify import verify_main
+
+            return verify_main(args[1:])
+        command = engine_command(args)
     except SQLMeshDagError as exc:
         print(f"sqlmesh-dag: {exc}", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ parsing process dies (the JVM watches its stdin and exits on EOF).
 from __future__ import annotations
 
 import collections
+import dataclasses
 import json
 import logging
 import os
@@ -69,6 +70,54 @@ def java_executable() -> str:
         raise EngineError("No `java` found on PATH (and JAVA_HOME is not set). "
                           "The engine needs a Java 17+ runtime: install one, e.g. `apt-get install openjdk-17-jre-headless`.")
     return java
+
+
+def engine_command(args: list[str]) -> list[str]:
+    """The command line that runs the engine's CLI (`spec`, `graph`, `validate`) with `args`."""
+    return [java_executable(), *JVM_OPTIONS, "-jar", str(find_engine_jar()), *args]
+
+
+# The engine CLI's exit codes (see `sqlmesh-dag --help`).
+CLI_PROJECT_ERRORS = 1
+CLI_INTERNAL_ERROR = 3
+# A graph of a few thousand models takes seconds; this only stops a hung JVM from blocking CI forever.
+GRAPH_TIMEOUT_SECONDS = 600
+
+
+@dataclasses.dataclass
+class GraphResult:
+    """The engine's `graph --format json` answer: its exit code, the graph when it succeeded, and
+    every problem it printed (file:line:col: [warning: ]message), warnings included."""
+
+    returncode: int
+    graph: dict | None
+    problems: list[str]
+
+
+def request_graph(project_path: str | os.PathLike, gateway: str | None = None) -> GraphResult:
+    """Run the engine's `graph PROJECT --format json` (the graph comparable with SQLMesh's Context.models).
+
+    Project errors (exit 1) and internal errors (exit 3) are answers about the project and come back
+    in the result; an engine that cannot start or is misused raises EngineError.
+    """
+    args = ["graph", str(project_path), "--format", "json", *(["--gateway", gateway] if gateway else [])]
+    try:
+        done = subprocess.run(engine_command(args), capture_output=True, text=True, timeout=GRAPH_TIMEOUT_SECONDS,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise EngineError(f"The engine did not finish reading {project_path} within {GRAPH_TIMEOUT_SECONDS}s.") from None
+    except OSError as exc:
+        raise EngineError(f"Could not start the engine: {exc}") from None
+    problems = [line for line in done.stderr.splitlines() if line.strip()]
+    if done.returncode in (CLI_PROJECT_ERRORS, CLI_INTERNAL_ERROR):
+        return GraphResult(done.returncode, None, problems)
+    if done.returncode != 0:
+        raise EngineError(f"The engine exited with {done.returncode} on `{' '.join(args)}`:\n" + "\n".join(problems))
+    try:
+        graph = json.loads(done.stdout)
+    except ValueError as exc:
+        raise EngineError(f"The engine's graph of {project_path} is not JSON: {exc}") from None
+    return GraphResult(0, graph, problems)
 
 
 def _launch(jar: Path, stderr_tail: collections.deque) -> tuple[int, str, subprocess.Popen]:
