@@ -108,7 +108,7 @@ PROBE = textwrap.dedent("""\
         ctx = Context(paths=project, load=False)
         t2 = time.perf_counter()
         digest = plan_record.with_catalogs(digest, ctx.default_catalog_per_gateway)
-        stored = ctx.state_sync.get_environment("prod")
+        stored = state_run.environment_summary(ctx, "prod")
         record = {"version": plan_record.RECORD_VERSION, "digest": digest, "environment": "prod",
                   "plan_id": stored.plan_id}
         assert plan_record.matches(record, digest, stored)

@@ -154,7 +154,7 @@ def _unchanged_since_record(target: Any, record: dict, digest: str, context: dic
     """Whether the environment is still at the plan the record names, for the same inputs (state only)."""
     with sqlmesh_context(target, load=False) as (ctx, _console):
         digest = plan_record.with_catalogs(digest, ctx.default_catalog_per_gateway)
-        stored = ctx.state_reader.get_environment(target.environment)
+        stored = state_run.environment_summary(ctx, target.environment)
         if not plan_record.matches(record, digest, stored):
             log.info("the project, its config or environment %s changed since this DAG's last plan; planning",
                      target.environment)

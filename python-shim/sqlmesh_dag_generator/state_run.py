@@ -69,7 +69,9 @@ def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: An
         plan_id_at_start = stored.plan_id
 
         def environment_changed() -> bool:
-            current = ctx.state_sync.get_environment(environment)
+            # Context.run's circuit breaker, from the environments' summaries: the same plan_id and
+            # finalized_ts, without parsing every snapshot's entry of the environment on every node.
+            current = environment_summary(ctx, environment)
             return not current or current.plan_id != plan_id_at_start or not current.finalized_ts
 
         fqn = _model_fqn(ctx, model_name)
@@ -88,7 +90,7 @@ def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: An
                 snapshots = snapshot_filter(snapshots)
             scheduler = ctx.create_scheduler(snapshots, ctx.snapshot_evaluator)
             status = scheduler.run(
-                environment,
+                stored.naming_info,  # what the scheduler reads the environment for; read above already
                 execution_time=execution_time,
                 circuit_breaker=environment_changed,
                 selected_snapshots={fqn},
@@ -136,6 +138,11 @@ def _block_until_finalized(ctx: Any, environment: str) -> Any:
         f"Exceeded the maximum wait time for environment '{environment}' to be ready. "
         "This means that the environment either failed to update or the update is taking longer than expected. "
         "See https://sqlmesh.readthedocs.io/en/stable/reference/configuration/#run to adjust the timeout settings.")
+
+
+def environment_summary(ctx: Any, environment: str) -> Any:
+    """The environment's summary (plan_id, finalized_ts) in state, or None."""
+    return next((e for e in ctx.state_sync.get_environments_summary() if e.name == environment), None)
 
 
 def _model_fqn(ctx: Any, model_name: str) -> str | None:
