@@ -84,7 +84,7 @@ public final class TableExtractor {
         try {
             return Optional.ofNullable(CCJSqlParserUtil.parse(prepared, PARSER_THREADS, parser -> parser
                     .withSquareBracketQuotation(dialect.brackets())
-                    .withBackslashEscapeCharacter(dialect.backticks())
+                    .withBackslashEscapeCharacter(dialect.lexis().backslashEscapes())
                     .withTimeOut(PARSE_TIMEOUT_MS)));
         } catch (JSQLParserException | RuntimeException | StackOverflowError e) {
             return Optional.empty();
