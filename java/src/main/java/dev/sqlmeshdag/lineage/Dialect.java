@@ -19,8 +19,13 @@ import java.util.Optional;
  * against sqlglot's tokenizer.
  */
 public enum Dialect {
-    /** sqlglot's Athena tokenizer hands every query (all but Hive-style DDL) to Trino's tokenizer. */
-    ATHENA(Casing.LOWERCASE, trinoRules()),
+    /**
+     * sqlglot's Athena tokenizer reads the text with Hive's and Trino's rules combined, then again with Trino's for
+     * everything but Hive-style DDL (which no model query is).
+     */
+    ATHENA(Casing.LOWERCASE, trinoRules().firstPass(rules().quotes("'").identifiers("\"\"", "``")
+            .stringEscapes("'\\").byteStringEscapes("'\\").comments("--", "/*", "{#", "/*+").nested(true)
+            .prefixes(PLAIN, "n'", "N'", "x'", "X'", "U&'", "u&'"))),
     BIGQUERY(Casing.BIGQUERY, rules().quotes("'", "\"", "\"\"\"", "'''").identifiers("``").stringEscapes("\\")
             .byteStringEscapes("\\").comments("--", "#", "/*", "{#").nested(false)
             .prefixes(PLAIN, "n'", "N'", "n\"", "N\"", "n\"\"\"", "N\"\"\"", "n'''", "N'''")

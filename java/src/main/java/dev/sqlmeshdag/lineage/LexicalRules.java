@@ -32,8 +32,13 @@ public final class LexicalRules {
      * @param value  its content as sqlglot reads it: escapes resolved for strings and identifiers, the text between
      *               the markers for comments
      * @param close  the closing delimiter it needs ({@code '}, {@code '''}, {@code $tag$}, {@code * /}...)
+     * @param error  why sqlglot's tokenizer refuses the text here, or null
      */
-    public record Lexeme(Kind kind, int start, int end, boolean closed, String value, String close) {
+    public record Lexeme(Kind kind, int start, int end, boolean closed, String value, String close, String error) {
+
+        Lexeme(Kind kind, int start, int end, boolean closed, String value, String close) {
+            this(kind, start, end, closed, value, close, null);
+        }
     }
 
     enum StringKind { PLAIN, RAW, BYTE }
@@ -58,6 +63,7 @@ public final class LexicalRules {
     private final boolean nestedComments;
     private final Heredoc heredoc;
     private final boolean unescapesSequences;
+    private final LexicalRules firstPass;
 
     /** Postgres-style {@code $tag$ ... $tag$} strings. */
     enum Heredoc {
@@ -89,6 +95,7 @@ public final class LexicalRules {
         this.nestedComments = b.nestedComments;
         this.heredoc = b.heredoc;
         this.unescapesSequences = stringEscapes.contains('\\') || byteStringEscapes.contains('\\');
+        this.firstPass = b.firstPass == null ? null : b.firstPass.build();
     }
 
     private static Set<Character> chars(String s) {
@@ -135,6 +142,15 @@ public final class LexicalRules {
         if (comment != null && (opener == null || comment.length() >= opener.start().length())) {
             return comment(text, pos, comment);
         }
+        if (opener == null) {
+            Opener otherCase = longestOpenerIgnoringCase(text, pos);
+            if (otherCase != null && (comment == null || comment.length() < otherCase.start().length())) {
+                // sqlglot matches openers case-insensitively, then finds no string of that spelling and fails
+                String written = text.substring(pos, pos + otherCase.start().length());
+                return new Lexeme(Kind.STRING, pos, pos + written.length(), false, "", otherCase.end(),
+                        "sqlglot cannot read " + written + "...' in this dialect; write " + otherCase.start());
+            }
+        }
         if (opener != null) {
             Set<Character> escapes = opener.kind() == StringKind.BYTE ? byteStringEscapes : stringEscapes;
             boolean noEscapes = opener.kind() == StringKind.RAW && !escapesInRawStrings;
@@ -163,6 +179,23 @@ public final class LexicalRules {
             }
         }
         return null;
+    }
+
+    private Opener longestOpenerIgnoringCase(String text, int pos) {
+        for (Opener o : openers) {
+            if (text.regionMatches(true, pos, o.start(), 0, o.start().length())) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Rules whose tokenizer must also accept the whole text first, or null: sqlglot's Athena tokenizes with Hive's
+     * and Trino's rules combined before it tokenizes again with Trino's, so it refuses what the first pass refuses.
+     */
+    public LexicalRules firstPass() {
+        return firstPass;
     }
 
     /** sqlglot's {@code _scan_comment}: line comments stop before a line break, block comments may nest. */
@@ -281,6 +314,7 @@ public final class LexicalRules {
         private final Map<String, String> comments = new LinkedHashMap<>();
         private boolean nestedComments;
         private Heredoc heredoc = Heredoc.NONE;
+        private Builder firstPass;
 
         /** QUOTES, each closing itself ({@code '}, {@code "}, {@code '''}); replaces the inherited ones. */
         Builder quotes(String... quotes) {
@@ -368,6 +402,12 @@ public final class LexicalRules {
 
         Builder heredoc(Heredoc kind) {
             heredoc = kind;
+            return this;
+        }
+
+        /** Rules the whole text must also pass first (see {@link LexicalRules#firstPass()}). */
+        Builder firstPass(Builder rules) {
+            firstPass = rules;
             return this;
         }
 

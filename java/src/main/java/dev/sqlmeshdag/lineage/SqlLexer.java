@@ -78,7 +78,7 @@ public final class SqlLexer {
         int start = pos;
         Type type;
         LexicalRules.Lexeme lexeme = dialect.lexis().scan(sql, pos);
-        if (lexeme != null) {
+        if (lexeme != null && lexeme.error() == null) {
             // an unclosed one runs to the end of the text; SQLMesh rejects such a model before lineage matters
             pos = lexeme.end();
             type = switch (lexeme.kind()) {

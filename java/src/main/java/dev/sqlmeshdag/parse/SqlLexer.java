@@ -28,6 +28,9 @@ final class SqlLexer {
     }
 
     static List<SqlToken> tokenize(String text, LexicalRules rules, LineIndex lines) throws ParseException {
+        if (rules.firstPass() != null) {
+            tokenize(text, rules.firstPass(), lines);
+        }
         SqlLexer lexer = new SqlLexer(text, rules, lines);
         lexer.run();
         return lexer.tokens;
@@ -68,6 +71,9 @@ final class SqlLexer {
         char c = text.charAt(pos);
         Lexeme lexeme = rules.scan(text, pos);
         if (lexeme != null) {
+            if (lexeme.error() != null) {
+                throw new ParseException(start, lexeme.error());
+            }
             boolean string = lexeme.kind() == LexicalRules.Kind.STRING;
             if (!lexeme.closed()) {
                 throw new ParseException(start, (string ? "string" : "quoted identifier")
