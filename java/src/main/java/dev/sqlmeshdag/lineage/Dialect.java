@@ -158,6 +158,14 @@ public enum Dialect {
                 .heredoc(Heredoc.IDENTIFIER_TAG);
     }
 
+    /**
+     * Whether a joined FROM item may unfold a column of an earlier item ({@code FROM t AS a, a.items}): the
+     * dialects whose sqlglot parser sets {@code SUPPORTS_IMPLICIT_UNNEST}.
+     */
+    public boolean implicitUnnest() {
+        return this == BIGQUERY || this == REDSHIFT;
+    }
+
     /** Whether {@code `name`} quotes an identifier (otherwise a backtick is just part of a name). */
     public boolean backticks() {
         return lexis.identifierClose('`') != null;

@@ -46,8 +46,9 @@ public final class TableExtractor {
             return List.of();
         }
         Dialect d = Dialect.of(dialect).orElse(Dialect.GENERIC);
-        UnaryOperator<String> fold = new NameNormalizer(dialect, null)::foldIdentifier;
-        TableScanner.Result scanned = TableScanner.scanChecked(renderedSql, d, fold);
+        NameNormalizer names = new NameNormalizer(dialect, null);
+        UnaryOperator<String> fold = names::foldIdentifier;
+        TableScanner.Result scanned = TableScanner.scanChecked(renderedSql, d, names);
         if (scanned.balanced()) {
             return scanned.tables();
         }
