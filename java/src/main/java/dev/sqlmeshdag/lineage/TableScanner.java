@@ -30,6 +30,9 @@ final class TableScanner {
     private static final Set<String> NOT_ALIASES = Set.of("JOIN", "ON", "USING", "FOR", "TABLESAMPLE", "PIVOT",
             "UNPIVOT", "LEFT", "RIGHT", "INNER", "OUTER", "CROSS", "FULL", "NATURAL", "SEMI", "ANTI", "ANY", "ASOF",
             "APPLY", "WITH");
+    /** Words between a FROM item and JOIN. */
+    private static final Set<String> JOIN_WORDS = Set.of("LEFT", "RIGHT", "INNER", "OUTER", "CROSS", "FULL",
+            "NATURAL", "SEMI", "ANTI");
     /** Words before a parenthesis that make it a query or a list rather than a function call. */
     private static final Set<String> NON_FUNCTION_WORDS = Set.of("IN", "EXISTS", "FROM", "JOIN", "AS", "ON", "AND",
             "OR", "NOT", "WHERE", "SELECT", "UNION", "ALL", "ANY", "SOME", "LATERAL", "DISTINCT", "EXCEPT",
@@ -183,7 +186,7 @@ final class TableScanner {
         if (fromItem && i < tokens.size() && couldBeTable(tokens.get(i))) {
             // FROM (a JOIN b ON ...): a parenthesised join, whose first item is a table too
             child.inFrom = true;
-            readTableRef(false);
+            readTableRef(true);
         }
     }
 
@@ -212,6 +215,7 @@ final class TableScanner {
      * @param fromItem whether it is the item right after FROM rather than a joined one
      */
     private void readTableRef(boolean fromItem) {
+        int itemStart = i;
         while (i < tokens.size() && (tokens.get(i).is("ONLY") || tokens.get(i).is("FINAL"))) {
             i++;
         }
@@ -235,7 +239,7 @@ final class TableScanner {
         if (i < tokens.size() && tokens.get(i).is("(")) {
             return;
         }
-        if (dialect.implicitUnnest() && isImplicitUnnest(name.toString(), fromItem)) {
+        if (dialect.implicitUnnest() && isImplicitUnnest(name.toString(), fromItem, itemStart)) {
             return;
         }
         addTable(name.toString(), last);
@@ -247,7 +251,7 @@ final class TableScanner {
      * Names compare as sqlglot normalises them, which for BigQuery differs between the FROM table (a table name)
      * and the joined item (possibly a column).
      */
-    private boolean isImplicitUnnest(String name, boolean first) {
+    private boolean isImplicitUnnest(String name, boolean first, int itemStart) {
         Frame f = frames.peek();
         String alias = aliasAt(i);
         if (first) {
@@ -256,13 +260,41 @@ final class TableScanner {
             return false;
         }
         if (f.refs == null) {
-            return false;
+            f.refs = new HashSet<>();
+            // the FROM item was no table (a subquery, UNNEST(...)): its alias, if any, ends the text before this item
+            String fromAlias = aliasBefore(itemStart - 1);
+            f.refs.add(fromAlias == null ? "" : fold.apply(fromAlias));
         }
         int after = alias == null ? i : i + (tokens.get(i).is("AS") ? 2 : 1);
         boolean on = after < tokens.size() && tokens.get(after).is("ON");
         boolean unnest = !on && f.refs.contains(names.foldAsColumn(name, true));
         f.refs.add(alias != null ? fold.apply(alias) : names.foldAsColumn(name, false));
         return unnest;
+    }
+
+    /** The alias of a subquery ({@code ) AS a}, {@code ) a}) just before the comma or JOIN at {@code k}, or null. */
+    private String aliasBefore(int k) {
+        int j = k - 1;
+        while (j >= 0 && tokens.get(j).type() == SqlLexer.Type.WORD && JOIN_WORDS.contains(
+                tokens.get(j).text().toUpperCase(Locale.ROOT))) {
+            j--;
+        }
+        if (j < 1 || !tokens.get(j).isName()) {
+            return null;
+        }
+        int close = tokens.get(j - 1).is("AS") ? j - 2 : j - 1;
+        if (close < 0 || !tokens.get(close).is(")")) {
+            return null;
+        }
+        // sqlglot files UNNEST(...) AS u's alias as a column alias, so an UNNEST has no name to refer to
+        int depth = 0;
+        for (int p = close; p >= 0; p--) {
+            depth += tokens.get(p).is(")") ? 1 : tokens.get(p).is("(") ? -1 : 0;
+            if (depth == 0) {
+                return p > 0 && tokens.get(p - 1).is("UNNEST") ? null : tokens.get(j).text();
+            }
+        }
+        return null;
     }
 
     /** The alias written at {@code k} ({@code AS a} or a bare name that is no keyword), or null. */

@@ -99,6 +99,16 @@ class DialectRulesTest {
     }
 
     @Test
+    void aSubqueryAliasCountsForImplicitUnnestsAnUnnestAliasDoesNot() {
+        assertEquals(List.of(), deps("SELECT * FROM (SELECT 1 AS x) AS S, S.arr", "bigquery"));
+        assertEquals(List.of(), deps("SELECT * FROM (SELECT 1 AS x) S CROSS JOIN s.arr", "bigquery"));
+        // sqlglot files UNNEST(...) AS u's alias as a column alias: u.x is a table
+        assertEquals(List.of("\"memory\".\"u\".\"x\""), deps("SELECT * FROM UNNEST([1]) AS u, u.x", "bigquery"));
+        assertEquals(List.of("\"memory\".\"raw\".\"t\"", "\"memory\".\"raw\".\"u\""),
+                deps("SELECT * FROM raw.t AS a JOIN raw.u USING (id), u.items", "bigquery"));
+    }
+
+    @Test
     void redshiftHasImplicitUnnestsAndDuckdbDoesNot() {
         assertEquals(List.of("\"memory\".\"raw\".\"t\""), deps("SELECT * FROM raw.t AS a, a.items", "redshift"));
         assertEquals(List.of("\"memory\".\"a\".\"items\"", "\"memory\".\"raw\".\"t\""),
