@@ -68,7 +68,7 @@ public final class LexicalRules {
     /** Postgres-style {@code $tag$ ... $tag$} strings. */
     enum Heredoc {
         NONE,
-        /** Any tag; an unclosed tag is not a string (sqlglot raises). */
+        /** Any tag; a tag without its closing {@code $} is an error. */
         ANY_TAG,
         /** The tag must read as an identifier: {@code $1} or a tag with spaces is a parameter, not a string. */
         IDENTIFIER_TAG
@@ -233,7 +233,9 @@ public final class LexicalRules {
     private Lexeme heredoc(String text, int pos) {
         int tagEnd = text.indexOf('$', pos + 1);
         if (tagEnd < 0) {
-            return null;
+            // ClickHouse's tag need not look like a name, so sqlglot insists on its closing $
+            return heredoc == Heredoc.ANY_TAG ? new Lexeme(Kind.STRING, pos, text.length(), false, "", "$",
+                    "sqlglot reads this $ as the start of a $tag$ string, but no $ closes the tag") : null;
         }
         String tag = text.substring(pos + 1, tagEnd);
         if (heredoc == Heredoc.IDENTIFIER_TAG && !tag.isEmpty()

@@ -227,7 +227,7 @@ final class TableScanner {
         if (first.type() == SqlLexer.Type.STRING && duckdb) {
             // DuckDB reads FROM 'file.parquet' as a table named after the file, and SQLMesh lists it
             String path = first.text().substring(1, first.text().length() - 1);
-            addTable('"' + path.replace("\"", "\"\"") + '"', path);
+            addTable('"' + path.replace("\"", "\"\"") + '"');
             i++;
             return;
         }
@@ -235,14 +235,14 @@ final class TableScanner {
             return;
         }
         StringBuilder name = new StringBuilder();
-        String last = readDottedName(name);
+        readDottedName(name);
         if (i < tokens.size() && tokens.get(i).is("(")) {
             return;
         }
         if (dialect.implicitUnnest() && isImplicitUnnest(name.toString(), fromItem, itemStart)) {
             return;
         }
-        addTable(name.toString(), last);
+        addTable(name.toString());
     }
 
     /**
@@ -354,7 +354,7 @@ final class TableScanner {
         return last;
     }
 
-    private void addTable(String name, String lastPart) {
+    private void addTable(String name) {
         // the whole name: BigQuery's case rule for a table depends on whether it is qualified
         String key = fold.apply(name);
         for (Frame f : frames) {

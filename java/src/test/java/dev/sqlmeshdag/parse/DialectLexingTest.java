@@ -66,6 +66,7 @@ class DialectLexingTest {
             "'x\\\\\\'y' AS a FROM t",
             "1 #! shebang 'x'\nAS a FROM t",
             "$q$ never closed FROM t",
+            "1 AS a FROM t WHERE b = $x",
             "/* a */ /* b /* c */ 'd' */ 1 AS a FROM t");
 
     @Test
