@@ -77,7 +77,7 @@ public enum Dialect {
             .comments("--", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'", "n\"", "N\"")),
     REDSHIFT(Casing.CASE_INSENSITIVE, rules().quotes("'").identifiers("\"\"").stringEscapes("'\\")
             .byteStringEscapes("'\\").comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'")
-            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG)),
+            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG).wordChars("#")),
     RISINGWAVE(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
             .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'", "b'", "B'", "x'", "X'")
             .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG)),
@@ -164,6 +164,11 @@ public enum Dialect {
      */
     public boolean implicitUnnest() {
         return this == BIGQUERY || this == REDSHIFT;
+    }
+
+    /** T-SQL's {@code #temp} and {@code ##global} tables: sqlglot's T-SQL parser drops the hashes from the name. */
+    public boolean hashTempTables() {
+        return this == TSQL || this == FABRIC;
     }
 
     /** Whether {@code `name`} quotes an identifier (otherwise a backtick is just part of a name). */

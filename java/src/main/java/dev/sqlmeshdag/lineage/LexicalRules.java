@@ -64,6 +64,7 @@ public final class LexicalRules {
     private final Heredoc heredoc;
     private final boolean unescapesSequences;
     private final LexicalRules firstPass;
+    private final String wordChars;
 
     /** Postgres-style {@code $tag$ ... $tag$} strings. */
     enum Heredoc {
@@ -96,6 +97,7 @@ public final class LexicalRules {
         this.heredoc = b.heredoc;
         this.unescapesSequences = stringEscapes.contains('\\') || byteStringEscapes.contains('\\');
         this.firstPass = b.firstPass == null ? null : b.firstPass.build();
+        this.wordChars = b.wordChars;
     }
 
     private static Set<Character> chars(String s) {
@@ -114,6 +116,14 @@ public final class LexicalRules {
     /** Whether {@code "x"} is a string in this dialect (BigQuery, Spark, MySQL, T-SQL ...). */
     public boolean doubleQuotedStrings() {
         return singleQuotes.contains('"');
+    }
+
+    /**
+     * Whether {@code c}, not a letter, digit or underscore, may start and continue an unquoted name: sqlglot reads
+     * any character that is not one of its tokenizer's SINGLE_TOKENS as part of a name ({@code #temp} in Redshift).
+     */
+    public boolean wordChar(char c) {
+        return wordChars.indexOf(c) >= 0;
     }
 
     /** Whether a backslash escapes a quote inside an ordinary string. */
@@ -317,6 +327,7 @@ public final class LexicalRules {
         private boolean nestedComments;
         private Heredoc heredoc = Heredoc.NONE;
         private Builder firstPass;
+        private String wordChars = "";
 
         /** QUOTES, each closing itself ({@code '}, {@code "}, {@code '''}); replaces the inherited ones. */
         Builder quotes(String... quotes) {
@@ -404,6 +415,12 @@ public final class LexicalRules {
 
         Builder heredoc(Heredoc kind) {
             heredoc = kind;
+            return this;
+        }
+
+        /** Punctuation that is no single token, so it is part of a name (see {@link LexicalRules#wordChar}). */
+        Builder wordChars(String chars) {
+            wordChars = chars;
             return this;
         }
 

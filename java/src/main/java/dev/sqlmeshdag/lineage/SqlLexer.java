@@ -140,12 +140,12 @@ public final class SqlLexer {
         return isWordPart(prev) || prev == '"' || prev == '`' || prev == ']';
     }
 
-    private static boolean isWordStart(char c) {
-        return Character.isLetter(c) || c == '_' || c == '$';
+    private boolean isWordStart(char c) {
+        return Character.isLetter(c) || c == '_' || c == '$' || dialect.lexis().wordChar(c);
     }
 
-    private static boolean isWordPart(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    private boolean isWordPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$' || dialect.lexis().wordChar(c);
     }
 
     private char peek(int ahead) {

@@ -219,6 +219,7 @@ final class TableScanner {
         while (i < tokens.size() && (tokens.get(i).is("ONLY") || tokens.get(i).is("FINAL"))) {
             i++;
         }
+        skipTempTableHashes();
         if (i >= tokens.size()) {
             return;
         }
@@ -321,6 +322,10 @@ final class TableScanner {
     private String readDottedName(StringBuilder name) {
         String last = null;
         while (i < tokens.size()) {
+            skipTempTableHashes();
+            if (i >= tokens.size()) {
+                break;
+            }
             Token t = tokens.get(i);
             if (!t.isName() && !(last != null && t.type() == SqlLexer.Type.NUMBER)) {
                 break;
@@ -344,7 +349,8 @@ final class TableScanner {
             }
             // a part may start with digits (raw.2024_orders), which the lexer reads as a number
             if (i + 1 < tokens.size() && tokens.get(i).is(".") && !tokens.get(i + 1).spaceBefore()
-                    && (tokens.get(i + 1).isName() || tokens.get(i + 1).type() == SqlLexer.Type.NUMBER)) {
+                    && (tokens.get(i + 1).isName() || tokens.get(i + 1).type() == SqlLexer.Type.NUMBER
+                    || dialect.hashTempTables() && tokens.get(i + 1).is("#"))) {
                 name.append('.');
                 i++;
             } else {
@@ -352,6 +358,14 @@ final class TableScanner {
             }
         }
         return last;
+    }
+
+    /** T-SQL's {@code #tmp} / {@code ##tmp}: the hashes are no part of the name SQLMesh lists. */
+    private void skipTempTableHashes() {
+        for (int n = 0; n < 2 && dialect.hashTempTables() && i + 1 < tokens.size() && tokens.get(i).is("#")
+                && (tokens.get(i + 1).isName() || tokens.get(i + 1).is("#")); n++) {
+            i++;
+        }
     }
 
     private void addTable(String name) {

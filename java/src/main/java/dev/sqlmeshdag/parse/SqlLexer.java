@@ -161,11 +161,11 @@ final class SqlLexer {
         return text.startsWith(s, pos);
     }
 
-    private static boolean isWordStart(char c) {
-        return Character.isLetter(c) || c == '_' || c > 127 && !Character.isWhitespace(c);
+    private boolean isWordStart(char c) {
+        return Character.isLetter(c) || c == '_' || c > 127 && !Character.isWhitespace(c) || rules.wordChar(c);
     }
 
-    private static boolean isWordPart(char c) {
+    private boolean isWordPart(char c) {
         return isWordStart(c) || Character.isDigit(c) || c == '$';
     }
 }

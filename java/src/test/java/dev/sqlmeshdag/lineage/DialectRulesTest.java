@@ -63,6 +63,19 @@ class DialectRulesTest {
     }
 
     @Test
+    void redshiftHashIsPartOfAName() {
+        // '#' is no single token to Redshift's tokenizer, so #temp_orders is one name
+        assertEquals(List.of("\"#a#b\"", "\"#temp_orders\"", "\"memory\".\"raw\".\"t#x\""),
+                deps("SELECT * FROM #temp_orders, raw.t#x, #a#b", "redshift"));
+    }
+
+    @Test
+    void tsqlTempTablesAreListedWithoutTheirHashes() {
+        assertEquals(List.of("\"g\"", "\"memory\".\"dbo\".\"tmp\"", "\"tmp\""),
+                deps("SELECT * FROM #tmp AS x JOIN ##g ON 1 = 1, dbo.#tmp", "tsql"));
+    }
+
+    @Test
     void everyDialectOfThePinnedSqlglotIsAccepted() {
         for (String name : List.of("singlestore", "prql", "solr", "tableau", "dune", "exasol", "fabric", "druid")) {
             assertTrue(Dialect.of(name).isPresent(), name);
