@@ -1,6 +1,8 @@
 package dev.sqlmeshdag.lineage;
 
+import static dev.sqlmeshdag.lineage.LexicalRules.BIT;
 import static dev.sqlmeshdag.lineage.LexicalRules.BYTE;
+import static dev.sqlmeshdag.lineage.LexicalRules.HEX;
 import static dev.sqlmeshdag.lineage.LexicalRules.PLAIN;
 import static dev.sqlmeshdag.lineage.LexicalRules.RAW;
 import static dev.sqlmeshdag.lineage.LexicalRules.rules;
@@ -25,21 +27,23 @@ public enum Dialect {
      */
     ATHENA(Casing.LOWERCASE, trinoRules().firstPass(rules().quotes("'").identifiers("\"\"", "``")
             .stringEscapes("'\\").byteStringEscapes("'\\").comments("--", "/*", "{#", "/*+").nested(true)
-            .prefixes(PLAIN, "n'", "N'", "x'", "X'", "U&'", "u&'"))),
+            .prefixes(PLAIN, "n'", "N'", "U&'", "u&'").prefixes(HEX, "x'", "X'"))),
     BIGQUERY(Casing.BIGQUERY, rules().quotes("'", "\"", "\"\"\"", "'''").identifiers("``").stringEscapes("\\")
             .byteStringEscapes("\\").comments("--", "#", "/*", "{#").nested(false)
             .prefixes(PLAIN, "n'", "N'", "n\"", "N\"", "n\"\"\"", "N\"\"\"", "n'''", "N'''")
             .prefixes(BYTE, "b'", "B'", "b\"", "B\"", "b\"\"\"", "B\"\"\"", "b'''", "B'''")
-            .prefixes(RAW, "r'", "R'", "r\"", "R\"", "r\"\"\"", "R\"\"\"", "r'''", "R'''")),
+            .prefixes(RAW, "r'", "R'", "r\"", "R\"", "r\"\"\"", "R\"\"\"", "r'''", "R'''").operators("#>", "#>>")),
     CLICKHOUSE(Casing.CASE_SENSITIVE, rules().quotes("'").identifiers("\"\"", "``").stringEscapes("'\\")
             .byteStringEscapes("'\\").identifierEscapes("\\").comments("--", "#", "#!", "/*", "{#").nested(true)
-            .prefixes(PLAIN, "n'", "N'").heredoc(Heredoc.ANY_TAG)),
+            .prefixes(PLAIN, "n'", "N'").heredoc(Heredoc.ANY_TAG).operators("#>", "#>>")),
     DATABRICKS(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\\")
             .byteStringEscapes("\\").escapesInRawStrings(false).comments("--", "/*", "{#", "/*+").nested(true)
-            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"", "X'", "x'").prefixes(RAW, "r'", "R'", "r\"", "R\"")),
+            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "X'", "x'")
+            .prefixes(RAW, "r'", "R'", "r\"", "R\"")),
     DORIS(Casing.CASE_SENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\"'\\")
             .byteStringEscapes("\"'\\").escapeFollowChars("%0Z_bnrt").comments("--", "#", "/*", "{#", "/*+")
-            .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"", "b'", "B'", "x'", "X'")),
+            .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'").operators("#>", "#>>")),
     DREMIO(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
             .comments("--", "//", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'")),
     DRILL(Casing.LOWERCASE, rules().quotes("'").identifiers("``").stringEscapes("\\").byteStringEscapes("\\")
@@ -48,7 +52,7 @@ public enum Dialect {
             .comments("--", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'")),
     DUCKDB(Casing.CASE_INSENSITIVE, duckdbRules()),
     DUNE(Casing.CASE_INSENSITIVE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
-            .comments("--", "/*", "{#").nested(false).prefixes(PLAIN, "n'", "N'", "X'", "U&'", "u&'")),
+            .comments("--", "/*", "{#").nested(false).prefixes(PLAIN, "n'", "N'", "U&'", "u&'").prefixes(HEX, "X'")),
     EXASOL(Casing.UPPERCASE, rules().quotes("'").identifiers("\"\"", "[]").stringEscapes("'").byteStringEscapes("'")
             .comments("--", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'")),
     FABRIC(Casing.CASE_SENSITIVE, rules().quotes("'", "\"").identifiers("[]", "\"\"").stringEscapes("'")
@@ -58,53 +62,61 @@ public enum Dialect {
             .byteStringEscapes("\\").comments("--", "/*", "{#", "/*+").nested(true)
             .prefixes(PLAIN, "n'", "N'", "n\"", "N\"")),
     MATERIALIZE(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
-            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'", "b'", "B'", "x'", "X'")
-            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG)),
+            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'")
+            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG).operators("#-", "|/", "||/")),
     /** Not a sqlglot dialect: SQLMesh's MotherDuck connection speaks DuckDB's SQL. */
     MOTHERDUCK(Casing.CASE_INSENSITIVE, duckdbRules()),
     MYSQL(Casing.CASE_SENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\"'\\")
             .byteStringEscapes("\"'\\").escapeFollowChars("%0Z_bnrt").comments("--", "#", "/*", "{#", "/*+")
-            .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"", "b'", "B'", "x'", "X'")),
+            .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'").operators("#>", "#>>")),
     ORACLE(Casing.UPPERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
             .comments("--", "/*", "{#", "/*+").nested(false).prefixes(PLAIN, "n'", "N'", "U'", "u'")),
     POSTGRES(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'\\")
-            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'", "b'", "B'", "x'", "X'")
-            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG)),
+            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'")
+            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG).operators("#-", "|/", "||/")),
     PRESTO(Casing.CASE_INSENSITIVE, rules().quotes("'").identifiers("\"\"").stringEscapes("'")
             .byteStringEscapes("'").comments("--", "/*", "{#").nested(false)
-            .prefixes(PLAIN, "n'", "N'", "x'", "X'", "U&'", "u&'")),
+            .prefixes(PLAIN, "n'", "N'", "U&'", "u&'").prefixes(HEX, "x'", "X'")),
     PRQL(Casing.LOWERCASE, rules().quotes("'", "\"").identifiers("``").stringEscapes("'").byteStringEscapes("'")
             .comments("--", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'", "n\"", "N\"")),
     REDSHIFT(Casing.CASE_INSENSITIVE, rules().quotes("'").identifiers("\"\"").stringEscapes("'\\")
             .byteStringEscapes("'\\").comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'")
-            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG).wordChars("#")),
+            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG).wordChars("#").operators("#-", "|/", "||/")),
     RISINGWAVE(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
-            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'", "b'", "B'", "x'", "X'")
-            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG)),
+            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'")
+            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG).operators("#-", "|/", "||/")),
     SINGLESTORE(Casing.CASE_SENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\"'\\")
             .byteStringEscapes("\"'\\").escapeFollowChars("%0Z_bnrt").comments("--", "#", "/*", "{#", "/*+")
-            .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"", "b'", "B'", "x'", "X'")
-            .prefixes(BYTE, "e'", "E'")),
+            .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'")
+            .prefixes(BYTE, "e'", "E'").operators("#>", "#>>")),
     SNOWFLAKE(Casing.UPPERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'\\")
             .byteStringEscapes("'\\").comments("--", "//", "/*", "{#").nested(false).dollarRaw()
-            .prefixes(PLAIN, "n'", "N'", "x'", "X'")),
+            .prefixes(PLAIN, "n'", "N'").prefixes(HEX, "x'", "X'")),
     SOLR(Casing.CASE_INSENSITIVE, rules().quotes("'").identifiers("``").stringEscapes("'").byteStringEscapes("'")
             .comments("--", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'")),
     SPARK(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\\")
             .byteStringEscapes("\\").escapesInRawStrings(false).comments("--", "/*", "{#", "/*+").nested(true)
-            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"", "X'", "x'").prefixes(RAW, "r'", "R'", "r\"", "R\"")),
+            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "X'", "x'")
+            .prefixes(RAW, "r'", "R'", "r\"", "R\"")),
     SPARK2(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\\")
             .byteStringEscapes("\\").comments("--", "/*", "{#", "/*+").nested(true)
-            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"", "X'", "x'")),
+            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "X'", "x'")),
     SQLITE(Casing.CASE_INSENSITIVE, rules().quotes("'").identifiers("\"\"", "[]", "``").stringEscapes("'")
-            .byteStringEscapes("'").comments("--", "/*", "{#").nested(false).prefixes(PLAIN, "n'", "N'", "x'", "X'")),
+            .byteStringEscapes("'").comments("--", "/*", "{#").nested(false).prefixes(PLAIN, "n'", "N'")
+            .prefixes(HEX, "x'", "X'")),
     STARROCKS(Casing.CASE_SENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\"'\\")
             .byteStringEscapes("\"'\\").escapeFollowChars("%0Z_bnrt").comments("--", "#", "/*", "{#", "/*+")
-            .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"", "b'", "B'", "x'", "X'")),
+            .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'").operators("#>", "#>>")),
     TABLEAU(Casing.LOWERCASE, rules().quotes("'", "\"").identifiers("[]").stringEscapes("'").byteStringEscapes("'")
             .comments("--", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'", "n\"", "N\"")),
     TERADATA(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
-            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'", "X'", "x'")),
+            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'").prefixes(HEX, "X'", "x'")),
     TRINO(Casing.CASE_INSENSITIVE, trinoRules()),
     TSQL(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("[]", "\"\"").stringEscapes("'")
             .byteStringEscapes("'").comments("--", "/*", "{#").nested(true)
@@ -149,13 +161,14 @@ public enum Dialect {
 
     private static LexicalRules.Builder trinoRules() {
         return rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
-                .comments("--", "/*", "{#").nested(false).prefixes(PLAIN, "n'", "N'", "x'", "X'", "U&'", "u&'");
+                .comments("--", "/*", "{#").nested(false).prefixes(PLAIN, "n'", "N'", "U&'", "u&'")
+                .prefixes(HEX, "x'", "X'");
     }
 
     private static LexicalRules.Builder duckdbRules() {
         return rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'\\")
                 .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'").prefixes(BYTE, "e'", "E'")
-                .heredoc(Heredoc.IDENTIFIER_TAG);
+                .heredoc(Heredoc.IDENTIFIER_TAG).operators("//");
     }
 
     /**

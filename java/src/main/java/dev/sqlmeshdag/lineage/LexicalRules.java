@@ -20,7 +20,7 @@ import java.util.TreeSet;
 public final class LexicalRules {
 
     /** What a delimited lexeme is. */
-    public enum Kind { STRING, IDENTIFIER, COMMENT }
+    public enum Kind { STRING, IDENTIFIER, COMMENT, OPERATOR }
 
     /**
      * A string, quoted identifier or comment.
@@ -41,7 +41,7 @@ public final class LexicalRules {
         }
     }
 
-    enum StringKind { PLAIN, RAW, BYTE }
+    enum StringKind { PLAIN, RAW, BYTE, HEX, BIT }
 
     /** A string opener ({@code '}, {@code r'''}, {@code E'}, {@code $$}) and how the string it opens reads. */
     private record Opener(String start, String end, StringKind kind) {
@@ -65,6 +65,7 @@ public final class LexicalRules {
     private final boolean unescapesSequences;
     private final LexicalRules firstPass;
     private final String wordChars;
+    private final List<String> operators;
 
     /** Postgres-style {@code $tag$ ... $tag$} strings. */
     enum Heredoc {
@@ -98,6 +99,7 @@ public final class LexicalRules {
         this.unescapesSequences = stringEscapes.contains('\\') || byteStringEscapes.contains('\\');
         this.firstPass = b.firstPass == null ? null : b.firstPass.build();
         this.wordChars = b.wordChars;
+        this.operators = List.copyOf(b.operators);
     }
 
     private static Set<Character> chars(String s) {
@@ -148,6 +150,12 @@ public final class LexicalRules {
         }
         String comment = longestComment(text, pos);
         Opener opener = longestOpener(text, pos);
+        String operator = longestOperator(text, pos);
+        if (operator != null && (comment == null || operator.length() > comment.length())
+                && (opener == null || operator.length() > opener.start().length())) {
+            // sqlglot's keyword trie takes the longest match, so #-- is the operator #- and a -, not a comment
+            return new Lexeme(Kind.OPERATOR, pos, pos + operator.length(), true, operator, "");
+        }
         // sqlglot takes the longest opener of either kind (its keyword trie); ties cannot occur
         if (comment != null && (opener == null || comment.length() >= opener.start().length())) {
             return comment(text, pos, comment);
@@ -164,7 +172,15 @@ public final class LexicalRules {
         if (opener != null) {
             Set<Character> escapes = opener.kind() == StringKind.BYTE ? byteStringEscapes : stringEscapes;
             boolean noEscapes = opener.kind() == StringKind.RAW && !escapesInRawStrings;
-            return extract(text, pos, pos + opener.start().length(), opener.end(), escapes, noEscapes, Kind.STRING);
+            Lexeme s = extract(text, pos, pos + opener.start().length(), opener.end(), escapes, noEscapes, Kind.STRING);
+            java.util.regex.Pattern digits = opener.kind() == StringKind.HEX ? HEX_DIGITS
+                    : opener.kind() == StringKind.BIT ? BIT_DIGITS : null;
+            if (digits != null && s.closed() && !s.value().isEmpty() && !digits.matcher(s.value()).matches()) {
+                return new Lexeme(Kind.STRING, s.start(), s.end(), false, s.value(), s.close(),
+                        "sqlglot refuses " + text.substring(s.start(), s.end()) + ": not a "
+                                + (opener.kind() == StringKind.HEX ? "hexadecimal" : "binary") + " number");
+            }
+            return s;
         }
         if (heredoc != Heredoc.NONE && text.charAt(pos) == '$') {
             return heredoc(text, pos);
@@ -177,6 +193,16 @@ public final class LexicalRules {
         for (String start : comments.keySet()) {
             if (text.startsWith(start, pos) && (best == null || start.length() > best.length())) {
                 best = start;
+            }
+        }
+        return best;
+    }
+
+    private String longestOperator(String text, int pos) {
+        String best = null;
+        for (String op : operators) {
+            if (text.startsWith(op, pos) && (best == null || op.length() > best.length())) {
+                best = op;
             }
         }
         return best;
@@ -328,6 +354,8 @@ public final class LexicalRules {
         private Heredoc heredoc = Heredoc.NONE;
         private Builder firstPass;
         private String wordChars = "";
+        /** sqlglot's base Tokenizer has the range operator -|- in every dialect. */
+        private final List<String> operators = new ArrayList<>(List.of("-|-"));
 
         /** QUOTES, each closing itself ({@code '}, {@code "}, {@code '''}); replaces the inherited ones. */
         Builder quotes(String... quotes) {
@@ -418,6 +446,16 @@ public final class LexicalRules {
             return this;
         }
 
+        /**
+         * Operators (tokenizer KEYWORDS) that overlap a comment or string opener, so sqlglot's longest match reads
+         * them whole: {@code #>} where {@code #} starts a comment, {@code #-} before {@code -}, {@code //} before
+         * {@code *}.
+         */
+        Builder operators(String... ops) {
+            operators.addAll(List.of(ops));
+            return this;
+        }
+
         /** Punctuation that is no single token, so it is part of a name (see {@link LexicalRules#wordChar}). */
         Builder wordChars(String chars) {
             wordChars = chars;
@@ -438,4 +476,12 @@ public final class LexicalRules {
     static final StringKind PLAIN = StringKind.PLAIN;
     static final StringKind RAW = StringKind.RAW;
     static final StringKind BYTE = StringKind.BYTE;
+    static final StringKind HEX = StringKind.HEX;
+    static final StringKind BIT = StringKind.BIT;
+
+    /** What Python's int(text, 16) / int(text, 2) accepts, which sqlglot asks of hex and bit strings. */
+    private static final java.util.regex.Pattern HEX_DIGITS =
+            java.util.regex.Pattern.compile("\\s*[+-]?(0[xX])?_?[0-9a-fA-F]+(_[0-9a-fA-F]+)*\\s*");
+    private static final java.util.regex.Pattern BIT_DIGITS =
+            java.util.regex.Pattern.compile("\\s*[+-]?(0[bB])?_?[01]+(_[01]+)*\\s*");
 }

@@ -88,6 +88,7 @@ public final class SqlLexer {
                 // about the user's own quotes ask Dialect.quotesIdentifier
                 case STRING -> sql.charAt(start) == '"' && !sql.startsWith("\"\"\"", start) ? Type.QUOTED : Type.STRING;
                 case IDENTIFIER -> Type.QUOTED;
+                case OPERATOR -> Type.PUNCT;
             };
         } else if (Character.isDigit(c) || (c == '.' && Character.isDigit(peek(1)) && !followsName())) {
             skipNumber();

@@ -74,6 +74,11 @@ final class SqlLexer {
             if (lexeme.error() != null) {
                 throw new ParseException(start, lexeme.error());
             }
+            if (lexeme.kind() == LexicalRules.Kind.OPERATOR) {
+                pos = lexeme.end();
+                add(Kind.OP, start, null);
+                return;
+            }
             boolean string = lexeme.kind() == LexicalRules.Kind.STRING;
             if (!lexeme.closed()) {
                 throw new ParseException(start, (string ? "string" : "quoted identifier")

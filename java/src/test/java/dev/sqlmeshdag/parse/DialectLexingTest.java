@@ -67,6 +67,12 @@ class DialectLexingTest {
             "1 #! shebang 'x'\nAS a FROM t",
             "$q$ never closed FROM t",
             "1 AS a FROM t WHERE b = $x",
+            "1 #--x\nAS a FROM t",
+            "a #>'x' AS b FROM t",
+            "a //* b */ AS c FROM t",
+            "1 |/* c */ 2 AS a FROM t",
+            "1 -|-- c\nAS a FROM t",
+            "b'012' AS a, x'4G' AS b FROM t",
             "/* a */ /* b /* c */ 'd' */ 1 AS a FROM t");
 
     @Test
