@@ -35,11 +35,11 @@ public enum Dialect {
             .prefixes(RAW, "r'", "R'", "r\"", "R\"", "r\"\"\"", "R\"\"\"", "r'''", "R'''").operators("#>", "#>>")),
     CLICKHOUSE(Casing.CASE_SENSITIVE, rules().quotes("'").identifiers("\"\"", "``").stringEscapes("'\\")
             .byteStringEscapes("'\\").identifierEscapes("\\").comments("--", "#", "#!", "/*", "{#").nested(true)
-            .prefixes(PLAIN, "n'", "N'").heredoc(Heredoc.ANY_TAG).operators("#>", "#>>")),
+            .prefixes(PLAIN, "n'", "N'").heredoc(Heredoc.ANY_TAG).operators("#>", "#>>").dollarEndsNames()),
     DATABRICKS(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\\")
             .byteStringEscapes("\\").escapesInRawStrings(false).comments("--", "/*", "{#", "/*+").nested(true)
             .prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "X'", "x'")
-            .prefixes(RAW, "r'", "R'", "r\"", "R\"")),
+            .prefixes(RAW, "r'", "R'", "r\"", "R\"").dollarEndsNames()),
     DORIS(Casing.CASE_SENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\"'\\")
             .byteStringEscapes("\"'\\").escapeFollowChars("%0Z_bnrt").comments("--", "#", "/*", "{#", "/*+")
             .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "x'", "X'")
@@ -60,7 +60,7 @@ public enum Dialect {
             .prefixes(PLAIN, "n'", "N'", "n\"", "N\"")),
     HIVE(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\\")
             .byteStringEscapes("\\").comments("--", "/*", "{#", "/*+").nested(true)
-            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"")),
+            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"").dollarEndsNames()),
     MATERIALIZE(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
             .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'").prefixes(HEX, "x'", "X'")
             .prefixes(BIT, "b'", "B'")
@@ -102,10 +102,10 @@ public enum Dialect {
     SPARK(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\\")
             .byteStringEscapes("\\").escapesInRawStrings(false).comments("--", "/*", "{#", "/*+").nested(true)
             .prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "X'", "x'")
-            .prefixes(RAW, "r'", "R'", "r\"", "R\"")),
+            .prefixes(RAW, "r'", "R'", "r\"", "R\"").dollarEndsNames()),
     SPARK2(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\\")
             .byteStringEscapes("\\").comments("--", "/*", "{#", "/*+").nested(true)
-            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "X'", "x'")),
+            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "X'", "x'").dollarEndsNames()),
     SQLITE(Casing.CASE_INSENSITIVE, rules().quotes("'").identifiers("\"\"", "[]", "``").stringEscapes("'")
             .byteStringEscapes("'").comments("--", "/*", "{#").nested(false).prefixes(PLAIN, "n'", "N'")
             .prefixes(HEX, "x'", "X'")),

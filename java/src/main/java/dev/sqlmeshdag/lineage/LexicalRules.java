@@ -65,6 +65,7 @@ public final class LexicalRules {
     private final boolean unescapesSequences;
     private final LexicalRules firstPass;
     private final String wordChars;
+    private final boolean dollarInNames;
     private final List<String> operators;
 
     /** Postgres-style {@code $tag$ ... $tag$} strings. */
@@ -99,6 +100,7 @@ public final class LexicalRules {
         this.unescapesSequences = stringEscapes.contains('\\') || byteStringEscapes.contains('\\');
         this.firstPass = b.firstPass == null ? null : b.firstPass.build();
         this.wordChars = b.wordChars;
+        this.dollarInNames = b.dollarInNames;
         this.operators = List.copyOf(b.operators);
     }
 
@@ -126,6 +128,14 @@ public final class LexicalRules {
      */
     public boolean wordChar(char c) {
         return wordChars.indexOf(c) >= 0;
+    }
+
+    /**
+     * Whether {@code $} belongs to a name ({@code t$x}): not where sqlglot's tokenizer makes it a token of its own
+     * (ClickHouse, Spark, Databricks, Hive), so {@code raw.t$x} reads the table {@code raw.t} there.
+     */
+    public boolean dollarInNames() {
+        return dollarInNames;
     }
 
     /** Whether a backslash escapes a quote inside an ordinary string. */
@@ -354,6 +364,7 @@ public final class LexicalRules {
         private Heredoc heredoc = Heredoc.NONE;
         private Builder firstPass;
         private String wordChars = "";
+        private boolean dollarInNames = true;
         /** sqlglot's base Tokenizer has the range operator -|- in every dialect. */
         private final List<String> operators = new ArrayList<>(List.of("-|-"));
 
@@ -453,6 +464,12 @@ public final class LexicalRules {
          */
         Builder operators(String... ops) {
             operators.addAll(List.of(ops));
+            return this;
+        }
+
+        /** {@code $} is a token of its own (a SINGLE_TOKEN that is no VAR_SINGLE_TOKEN), so it ends a name. */
+        Builder dollarEndsNames() {
+            dollarInNames = false;
             return this;
         }
 

@@ -142,11 +142,13 @@ public final class SqlLexer {
     }
 
     private boolean isWordStart(char c) {
-        return Character.isLetter(c) || c == '_' || c == '$' || dialect.lexis().wordChar(c);
+        return Character.isLetter(c) || c == '_' || c == '$' && dialect.lexis().dollarInNames()
+                || dialect.lexis().wordChar(c);
     }
 
     private boolean isWordPart(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$' || dialect.lexis().wordChar(c);
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$' && dialect.lexis().dollarInNames()
+                || dialect.lexis().wordChar(c);
     }
 
     private char peek(int ahead) {

@@ -171,6 +171,6 @@ final class SqlLexer {
     }
 
     private boolean isWordPart(char c) {
-        return isWordStart(c) || Character.isDigit(c) || c == '$';
+        return isWordStart(c) || Character.isDigit(c) || c == '$' && rules.dollarInNames();
     }
 }

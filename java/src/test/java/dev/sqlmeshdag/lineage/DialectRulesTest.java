@@ -70,6 +70,12 @@ class DialectRulesTest {
     }
 
     @Test
+    void sparkEndsANameAtADollar() {
+        assertEquals(List.of("\"memory\".\"raw\".\"t\""), deps("SELECT * FROM raw.t$x", "spark"));
+        assertEquals(List.of("\"memory\".\"raw\".\"t$x\""), deps("SELECT * FROM raw.t$x", "duckdb"));
+    }
+
+    @Test
     void tsqlTempTablesAreListedWithoutTheirHashes() {
         assertEquals(List.of("\"g\"", "\"memory\".\"dbo\".\"tmp\"", "\"tmp\""),
                 deps("SELECT * FROM #tmp AS x JOIN ##g ON 1 = 1, dbo.#tmp", "tsql"));

@@ -73,6 +73,7 @@ class DialectLexingTest {
             "1 |/* c */ 2 AS a FROM t",
             "1 -|-- c\nAS a FROM t",
             "b'012' AS a, x'4G' AS b FROM t",
+            "e$$ AS a, t$x AS b FROM t",
             "/* a */ /* b /* c */ 'd' */ 1 AS a FROM t");
 
     @Test
