@@ -78,6 +78,27 @@ class DialectLexingTest {
 
     @Test
     void bothLexersSplitLikeSqlglotForEveryDialect() throws Exception {
+        assertSameAsSqlglot(SNIPPETS);
+    }
+
+    /** Random strings of quotes, escapes, comment markers and prefixes, from a fixed seed. */
+    @Test
+    void randomSnippetsSplitLikeSqlglot() throws Exception {
+        String[] atoms = {"'", "\"", "`", "\\", "$", "#", "--", "/*", "*/", "//", "[", "]", "{#", "#}", "r", "e", "b",
+            "x", "N", "U&", " ", "\n", "a", "$$", "$t$", "'''", "\"\"\"", "''", "1", ",", "#!", "/*+", "\\'", "-|-"};
+        java.util.Random random = new java.util.Random(20261203L);
+        List<String> snippets = new ArrayList<>();
+        for (int n = 0; n < 200; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = 1 + random.nextInt(8); k > 0; k--) {
+                sb.append(atoms[random.nextInt(atoms.length)]);
+            }
+            snippets.add(sb.append(" AS q FROM t").toString());
+        }
+        assertSameAsSqlglot(snippets);
+    }
+
+    private static void assertSameAsSqlglot(List<String> snippets) throws Exception {
         Path python = Path.of(System.getenv().getOrDefault("SQLMESH_PYTHON", ".venv/bin/python"));
         assumeTrue(Files.isExecutable(python), "no Python with SQLMesh at " + python);
         ObjectMapper json = new ObjectMapper();
@@ -87,7 +108,7 @@ class DialectLexingTest {
             if (d == Dialect.MOTHERDUCK) {
                 continue; // not a sqlglot dialect; it shares DuckDB's rules
             }
-            for (String snippet : SNIPPETS) {
+            for (String snippet : snippets) {
                 cases.add(Map.of("dialect", sqlglotName(d), "sql", text(snippet)));
                 dialects.add(d);
             }
