@@ -1,48 +1,129 @@
 package dev.sqlmeshdag.lineage;
 
-import java.util.EnumSet;
+import static dev.sqlmeshdag.lineage.LexicalRules.BIT;
+import static dev.sqlmeshdag.lineage.LexicalRules.BYTE;
+import static dev.sqlmeshdag.lineage.LexicalRules.HEX;
+import static dev.sqlmeshdag.lineage.LexicalRules.PLAIN;
+import static dev.sqlmeshdag.lineage.LexicalRules.RAW;
+import static dev.sqlmeshdag.lineage.LexicalRules.rules;
+
+import dev.sqlmeshdag.lineage.LexicalRules.Heredoc;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * The SQL dialects SQLMesh accepts in {@code model_defaults.dialect}, with the two things lineage needs from each:
- * how unquoted and quoted identifiers are case-folded, and which characters may quote an identifier.
- * The case rules follow sqlglot's per-dialect normalization strategy, since SQLMesh normalises names through it.
+ * The SQL dialects SQLMesh accepts in {@code model_defaults.dialect} (every dialect the pinned sqlglot registers),
+ * each with everything the engine needs to know about it: how unquoted and quoted identifiers are case-folded
+ * (sqlglot's per-dialect normalization strategy, since SQLMesh normalises names through it) and its
+ * {@link LexicalRules}: how it quotes strings and identifiers, escapes quotes and writes comments. Both SQL lexers
+ * read these; the lexical facts are copied from each sqlglot Tokenizer and {@code DialectLexingTest} checks them
+ * against sqlglot's tokenizer.
  */
 public enum Dialect {
-    ATHENA(Casing.LOWERCASE, false, false),
-    BIGQUERY(Casing.BIGQUERY, true, false),
-    CLICKHOUSE(Casing.CASE_SENSITIVE, true, false),
-    DATABRICKS(Casing.CASE_INSENSITIVE, true, false),
-    DORIS(Casing.CASE_SENSITIVE, true, false),
-    DREMIO(Casing.LOWERCASE, false, false),
-    DRILL(Casing.LOWERCASE, true, false),
-    DRUID(Casing.LOWERCASE, false, false),
-    DUCKDB(Casing.CASE_INSENSITIVE, false, false),
-    DUNE(Casing.CASE_INSENSITIVE, false, false),
-    EXASOL(Casing.UPPERCASE, false, true),
-    FABRIC(Casing.CASE_SENSITIVE, false, true),
-    HIVE(Casing.CASE_INSENSITIVE, true, false),
-    MATERIALIZE(Casing.LOWERCASE, false, false),
-    MOTHERDUCK(Casing.CASE_INSENSITIVE, false, false),
-    MYSQL(Casing.CASE_SENSITIVE, true, false),
-    ORACLE(Casing.UPPERCASE, false, false),
-    POSTGRES(Casing.LOWERCASE, false, false),
-    PRESTO(Casing.CASE_INSENSITIVE, false, false),
-    REDSHIFT(Casing.CASE_INSENSITIVE, false, false),
-    RISINGWAVE(Casing.LOWERCASE, false, false),
-    SNOWFLAKE(Casing.UPPERCASE, false, false),
-    SPARK(Casing.CASE_INSENSITIVE, true, false),
-    SPARK2(Casing.CASE_INSENSITIVE, true, false),
-    SQLITE(Casing.CASE_INSENSITIVE, true, true),
-    STARROCKS(Casing.CASE_SENSITIVE, true, false),
-    TERADATA(Casing.LOWERCASE, false, false),
-    TRINO(Casing.CASE_INSENSITIVE, false, false),
-    TSQL(Casing.CASE_INSENSITIVE, false, true),
+    /**
+     * sqlglot's Athena tokenizer reads the text with Hive's and Trino's rules combined, then again with Trino's for
+     * everything but Hive-style DDL (which no model query is).
+     */
+    ATHENA(Casing.LOWERCASE, trinoRules().firstPass(rules().quotes("'").identifiers("\"\"", "``")
+            .stringEscapes("'\\").byteStringEscapes("'\\").comments("--", "/*", "{#", "/*+").nested(true)
+            .prefixes(PLAIN, "n'", "N'", "U&'", "u&'").prefixes(HEX, "x'", "X'"))),
+    BIGQUERY(Casing.BIGQUERY, rules().quotes("'", "\"", "\"\"\"", "'''").identifiers("``").stringEscapes("\\")
+            .byteStringEscapes("\\").comments("--", "#", "/*", "{#").nested(false)
+            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"", "n\"\"\"", "N\"\"\"", "n'''", "N'''")
+            .prefixes(BYTE, "b'", "B'", "b\"", "B\"", "b\"\"\"", "B\"\"\"", "b'''", "B'''")
+            .prefixes(RAW, "r'", "R'", "r\"", "R\"", "r\"\"\"", "R\"\"\"", "r'''", "R'''").operators("#>", "#>>")),
+    CLICKHOUSE(Casing.CASE_SENSITIVE, rules().quotes("'").identifiers("\"\"", "``").stringEscapes("'\\")
+            .byteStringEscapes("'\\").identifierEscapes("\\").comments("--", "#", "#!", "/*", "{#").nested(true)
+            .prefixes(PLAIN, "n'", "N'").heredoc(Heredoc.ANY_TAG).operators("#>", "#>>").dollarEndsNames()),
+    DATABRICKS(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\\")
+            .byteStringEscapes("\\").escapesInRawStrings(false).comments("--", "/*", "{#", "/*+").nested(true)
+            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "X'", "x'")
+            .prefixes(RAW, "r'", "R'", "r\"", "R\"").dollarEndsNames()),
+    DORIS(Casing.CASE_SENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\"'\\")
+            .byteStringEscapes("\"'\\").escapeFollowChars("%0Z_bnrt").comments("--", "#", "/*", "{#", "/*+")
+            .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'").operators("#>", "#>>")),
+    DREMIO(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
+            .comments("--", "//", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'")),
+    DRILL(Casing.LOWERCASE, rules().quotes("'").identifiers("``").stringEscapes("\\").byteStringEscapes("\\")
+            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'")),
+    DRUID(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
+            .comments("--", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'")),
+    DUCKDB(Casing.CASE_INSENSITIVE, duckdbRules()),
+    DUNE(Casing.CASE_INSENSITIVE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
+            .comments("--", "/*", "{#").nested(false).prefixes(PLAIN, "n'", "N'", "U&'", "u&'").prefixes(HEX, "X'")),
+    EXASOL(Casing.UPPERCASE, rules().quotes("'").identifiers("\"\"", "[]").stringEscapes("'").byteStringEscapes("'")
+            .comments("--", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'")),
+    FABRIC(Casing.CASE_SENSITIVE, rules().quotes("'", "\"").identifiers("[]", "\"\"").stringEscapes("'")
+            .byteStringEscapes("'").comments("--", "/*", "{#").nested(true)
+            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"")),
+    HIVE(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\\")
+            .byteStringEscapes("\\").comments("--", "/*", "{#", "/*+").nested(true)
+            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"").dollarEndsNames()),
+    MATERIALIZE(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
+            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'")
+            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG).operators("#-", "|/", "||/")),
+    /** Not a sqlglot dialect: SQLMesh's MotherDuck connection speaks DuckDB's SQL. */
+    MOTHERDUCK(Casing.CASE_INSENSITIVE, duckdbRules()),
+    MYSQL(Casing.CASE_SENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\"'\\")
+            .byteStringEscapes("\"'\\").escapeFollowChars("%0Z_bnrt").comments("--", "#", "/*", "{#", "/*+")
+            .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'").operators("#>", "#>>")),
+    ORACLE(Casing.UPPERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
+            .comments("--", "/*", "{#", "/*+").nested(false).prefixes(PLAIN, "n'", "N'", "U'", "u'")),
+    POSTGRES(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'\\")
+            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'")
+            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG).operators("#-", "|/", "||/")),
+    PRESTO(Casing.CASE_INSENSITIVE, rules().quotes("'").identifiers("\"\"").stringEscapes("'")
+            .byteStringEscapes("'").comments("--", "/*", "{#").nested(false)
+            .prefixes(PLAIN, "n'", "N'", "U&'", "u&'").prefixes(HEX, "x'", "X'")),
+    PRQL(Casing.LOWERCASE, rules().quotes("'", "\"").identifiers("``").stringEscapes("'").byteStringEscapes("'")
+            .comments("--", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'", "n\"", "N\"")),
+    REDSHIFT(Casing.CASE_INSENSITIVE, rules().quotes("'").identifiers("\"\"").stringEscapes("'\\")
+            .byteStringEscapes("'\\").comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'")
+            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG).wordChars("#").operators("#-", "|/", "||/")),
+    RISINGWAVE(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
+            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'")
+            .prefixes(BYTE, "e'", "E'").heredoc(Heredoc.IDENTIFIER_TAG).operators("#-", "|/", "||/")),
+    SINGLESTORE(Casing.CASE_SENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\"'\\")
+            .byteStringEscapes("\"'\\").escapeFollowChars("%0Z_bnrt").comments("--", "#", "/*", "{#", "/*+")
+            .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'")
+            .prefixes(BYTE, "e'", "E'").operators("#>", "#>>")),
+    SNOWFLAKE(Casing.UPPERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'\\")
+            .byteStringEscapes("'\\").comments("--", "//", "/*", "{#").nested(false).dollarRaw()
+            .prefixes(PLAIN, "n'", "N'").prefixes(HEX, "x'", "X'")),
+    SOLR(Casing.CASE_INSENSITIVE, rules().quotes("'").identifiers("``").stringEscapes("'").byteStringEscapes("'")
+            .comments("--", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'")),
+    SPARK(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\\")
+            .byteStringEscapes("\\").escapesInRawStrings(false).comments("--", "/*", "{#", "/*+").nested(true)
+            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "X'", "x'")
+            .prefixes(RAW, "r'", "R'", "r\"", "R\"").dollarEndsNames()),
+    SPARK2(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\\")
+            .byteStringEscapes("\\").comments("--", "/*", "{#", "/*+").nested(true)
+            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "X'", "x'").dollarEndsNames()),
+    SQLITE(Casing.CASE_INSENSITIVE, rules().quotes("'").identifiers("\"\"", "[]", "``").stringEscapes("'")
+            .byteStringEscapes("'").comments("--", "/*", "{#").nested(false).prefixes(PLAIN, "n'", "N'")
+            .prefixes(HEX, "x'", "X'")),
+    STARROCKS(Casing.CASE_SENSITIVE, rules().quotes("'", "\"").identifiers("``").stringEscapes("\"'\\")
+            .byteStringEscapes("\"'\\").escapeFollowChars("%0Z_bnrt").comments("--", "#", "/*", "{#", "/*+")
+            .nested(false).prefixes(PLAIN, "n'", "N'", "n\"", "N\"").prefixes(HEX, "x'", "X'")
+            .prefixes(BIT, "b'", "B'").operators("#>", "#>>")),
+    TABLEAU(Casing.LOWERCASE, rules().quotes("'", "\"").identifiers("[]").stringEscapes("'").byteStringEscapes("'")
+            .comments("--", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'", "n\"", "N\"")),
+    TERADATA(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
+            .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'").prefixes(HEX, "X'", "x'")),
+    TRINO(Casing.CASE_INSENSITIVE, trinoRules()),
+    TSQL(Casing.CASE_INSENSITIVE, rules().quotes("'", "\"").identifiers("[]", "\"\"").stringEscapes("'")
+            .byteStringEscapes("'").comments("--", "/*", "{#").nested(true)
+            .prefixes(PLAIN, "n'", "N'", "n\"", "N\"")),
     /** sqlglot's own dialect, used when a model names none. */
-    GENERIC(Casing.LOWERCASE, false, false);
+    GENERIC(Casing.LOWERCASE, rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
+            .comments("--", "/*", "{#", "/*+").nested(true).prefixes(PLAIN, "n'", "N'"));
 
     /** How a dialect folds identifier case (sqlglot's NormalizationStrategy, plus BigQuery's own rule). */
     public enum Casing {
@@ -61,50 +142,66 @@ public enum Dialect {
     private static final Map<String, Dialect> ALIASES = Map.of("postgresql", POSTGRES, "mssql", TSQL,
             "sqlserver", TSQL, "azuresql", TSQL, "gcp_postgres", POSTGRES);
 
-    /**
-     * Dialects whose sqlglot tokenizer reads {@code "x"} as a string (or, for Drill, rejects it) rather than as a
-     * quoted identifier; checked against sqlglot's tokenizer QUOTES/IDENTIFIERS in the pinned virtualenv.
-     */
-    private static final Set<Dialect> DOUBLE_QUOTE_NOT_IDENTIFIER = EnumSet.of(BIGQUERY, DATABRICKS, DORIS, DRILL,
-            HIVE, MYSQL, SPARK, SPARK2, STARROCKS);
-
     private final Casing casing;
-    private final boolean backticks;
-    private final boolean brackets;
+    private final LexicalRules lexis;
 
-    Dialect(Casing casing, boolean backticks, boolean brackets) {
+    Dialect(Casing casing, LexicalRules.Builder lexis) {
         this.casing = casing;
-        this.backticks = backticks;
-        this.brackets = brackets;
+        this.lexis = lexis.build();
+    }
+
+    /** How this dialect writes strings, quoted identifiers and comments. */
+    public LexicalRules lexis() {
+        return lexis;
     }
 
     public Casing casing() {
         return casing;
     }
 
+    private static LexicalRules.Builder trinoRules() {
+        return rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'")
+                .comments("--", "/*", "{#").nested(false).prefixes(PLAIN, "n'", "N'", "U&'", "u&'")
+                .prefixes(HEX, "x'", "X'");
+    }
+
+    private static LexicalRules.Builder duckdbRules() {
+        return rules().quotes("'").identifiers("\"\"").stringEscapes("'").byteStringEscapes("'\\")
+                .comments("--", "/*", "{#").nested(true).prefixes(PLAIN, "n'", "N'").prefixes(BYTE, "e'", "E'")
+                .heredoc(Heredoc.IDENTIFIER_TAG).operators("//");
+    }
+
+    /**
+     * Whether a joined FROM item may unfold a column of an earlier item ({@code FROM t AS a, a.items}): the
+     * dialects whose sqlglot parser sets {@code SUPPORTS_IMPLICIT_UNNEST}.
+     */
+    public boolean implicitUnnest() {
+        return this == BIGQUERY || this == REDSHIFT;
+    }
+
+    /** T-SQL's {@code #temp} and {@code ##global} tables: sqlglot's T-SQL parser drops the hashes from the name. */
+    public boolean hashTempTables() {
+        return this == TSQL || this == FABRIC;
+    }
+
     /** Whether {@code `name`} quotes an identifier (otherwise a backtick is just part of a name). */
     public boolean backticks() {
-        return backticks;
+        return lexis.identifierClose('`') != null;
     }
 
     /** Whether {@code [name]} quotes an identifier. */
     public boolean brackets() {
-        return brackets;
+        return lexis.identifierClose('[') != null;
     }
 
     /** Whether {@code "name"} quotes an identifier (in Spark, BigQuery, MySQL ... it is a string). */
     public boolean doubleQuotes() {
-        return !DOUBLE_QUOTE_NOT_IDENTIFIER.contains(this);
+        return lexis.identifierClose('"') != null;
     }
 
     /** Whether a token opening with {@code open} ({@code "}, {@code `} or {@code [}) is a quoted identifier. */
     public boolean quotesIdentifier(char open) {
-        return switch (open) {
-            case '"' -> doubleQuotes();
-            case '`' -> backticks;
-            case '[' -> brackets;
-            default -> false;
-        };
+        return lexis.identifierClose(open) != null;
     }
 
     /** The dialect named in a config ({@code duckdb}, {@code Snowflake}, ...); settings after a comma are ignored. */

@@ -50,11 +50,33 @@ public final class NameNormalizer {
                 .collect(Collectors.joining("."));
     }
 
-    /** One identifier (a CTE or alias name) as the dialect resolves it, for comparing names. */
-    public String foldIdentifier(String identifierAsWritten) {
-        List<Part> parts = parts(identifierAsWritten, dialect);
+    /**
+     * The last part of a name (a CTE, an alias, or a table in FROM) as the dialect resolves it, for comparing a
+     * table with CTE names: BigQuery keeps the case of a qualified table's name, so {@code ds.Foo} is not the CTE
+     * {@code foo} there, while a lone {@code Foo} or {@code `FOO`} is.
+     */
+    public String foldIdentifier(String nameAsWritten) {
+        List<Part> parts = parts(nameAsWritten, dialect);
         Part last = parts.get(parts.size() - 1);
-        return foldPart(last, false);
+        return foldPart(last, parts.size() > 1);
+    }
+
+    /**
+     * The first ({@code first}) or last part of a FROM item that may be a column (BigQuery's and Redshift's
+     * implicit {@code UNNEST}: {@code FROM t AS a, a.items}) folded as sqlglot folds it there: its parser marks the
+     * item {@code maybe_column}, so BigQuery lower-cases it like a column unless the whole path was written inside
+     * one pair of backticks ({@code `a.items`}), which stays a case-sensitive table name.
+     */
+    public String foldAsColumn(String nameAsWritten, boolean first) {
+        List<Part> parts = parts(nameAsWritten, dialect);
+        Part part = parts.get(first ? 0 : parts.size() - 1);
+        if (casing == Dialect.Casing.BIGQUERY) {
+            String s = nameAsWritten.trim();
+            boolean quotedPath = s.length() > 1 && s.charAt(0) == '`' && s.indexOf('`', 1) == s.length() - 1
+                    && s.indexOf('.') > 0;
+            return quotedPath ? part.text() : part.text().toLowerCase(java.util.Locale.ROOT);
+        }
+        return Dialect.fold(casing, part.text(), part.quoted());
     }
 
     private String foldPart(Part part, boolean qualifiedTable) {

@@ -47,7 +47,8 @@ final class ScopedTableFinder extends TablesNamesFinder<Void> {
         if (name == null || name.isEmpty()) {
             return null;
         }
-        String key = fold.apply(name);
+        // the whole name: BigQuery's case rule for a table depends on whether it is qualified
+        String key = fold.apply(table.getFullyQualifiedName());
         boolean hidden = scopes.stream().anyMatch(scope -> scope.contains(key));
         if (!hidden) {
             found.add(table.getFullyQualifiedName());

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Splits SQL text into tokens just finely enough for macro rendering and table scanning: strings, comments and
  * quoted identifiers are kept whole so that nothing inside them is ever mistaken for a keyword, a macro or a name.
- * Every token keeps its offsets, so callers can copy the original text between tokens unchanged.
+ * Every token keeps its offsets, so callers can copy the original text between tokens unchanged. Where a string,
+ * quoted identifier or comment ends is the dialect's {@link LexicalRules}, shared with the model-file lexer.
  */
 public final class SqlLexer {
 
@@ -76,21 +77,19 @@ public final class SqlLexer {
     private Token next(char c, boolean space) {
         int start = pos;
         Type type;
-        if (startsComment(c)) {
-            skipComment(c);
-            type = Type.COMMENT;
-        } else if (c == '\'') {
-            skipString();
-            type = Type.STRING;
-        } else if (c == '$' && peek(1) == '$') {
-            skipUntil("$$", 2);
-            type = Type.STRING;
-        } else if (c == '"' || c == '`') {
-            skipQuoted(c, c);
-            type = Type.QUOTED;
-        } else if (c == '[' && dialect.brackets()) {
-            skipQuoted('[', ']');
-            type = Type.QUOTED;
+        LexicalRules.Lexeme lexeme = dialect.lexis().scan(sql, pos);
+        if (lexeme != null && lexeme.error() == null) {
+            // an unclosed one runs to the end of the text; SQLMesh rejects such a model before lineage matters
+            pos = lexeme.end();
+            type = switch (lexeme.kind()) {
+                case COMMENT -> Type.COMMENT;
+                // the renderer writes resolved names (@this_model ...) in double quotes whatever the dialect, so a
+                // "..." token stays a name here even where the dialect reads it as a string; callers that care
+                // about the user's own quotes ask Dialect.quotesIdentifier
+                case STRING -> sql.charAt(start) == '"' && !sql.startsWith("\"\"\"", start) ? Type.QUOTED : Type.STRING;
+                case IDENTIFIER -> Type.QUOTED;
+                case OPERATOR -> Type.PUNCT;
+            };
         } else if (Character.isDigit(c) || (c == '.' && Character.isDigit(peek(1)) && !followsName())) {
             skipNumber();
             type = Type.NUMBER;
@@ -105,71 +104,6 @@ public final class SqlLexer {
             type = Type.PUNCT;
         }
         return new Token(type, start, pos, sql.substring(start, pos), space);
-    }
-
-    private boolean startsComment(char c) {
-        if (c == '-' && peek(1) == '-') {
-            return true;
-        }
-        if (c == '/' && peek(1) == '*') {
-            return true;
-        }
-        return c == '#' && (dialect == Dialect.MYSQL || dialect == Dialect.BIGQUERY || dialect == Dialect.CLICKHOUSE);
-    }
-
-    private void skipComment(char c) {
-        if (c == '/') {
-            skipUntil("*/", 2);
-            return;
-        }
-        while (pos < sql.length() && sql.charAt(pos) != '\n') {
-            pos++;
-        }
-    }
-
-    private void skipString() {
-        boolean backslash = dialect.backticks();
-        if (sql.startsWith("'''", pos) && dialect == Dialect.BIGQUERY) {
-            skipUntil("'''", 3);
-            return;
-        }
-        pos++;
-        while (pos < sql.length()) {
-            char c = sql.charAt(pos);
-            if (backslash && c == '\\') {
-                pos += 2;
-            } else if (c == '\'') {
-                if (peek(1) == '\'') {
-                    pos += 2;
-                } else {
-                    pos++;
-                    return;
-                }
-            } else {
-                pos++;
-            }
-        }
-    }
-
-    private void skipQuoted(char open, char close) {
-        pos++;
-        while (pos < sql.length()) {
-            char c = sql.charAt(pos);
-            pos++;
-            if (c == close) {
-                if (open != '[' && pos < sql.length() && sql.charAt(pos) == close) {
-                    pos++;
-                } else {
-                    return;
-                }
-            }
-        }
-    }
-
-    /** Skips past {@code end}, which starts {@code openLength} characters after the opening delimiter. */
-    private void skipUntil(String end, int openLength) {
-        int found = sql.indexOf(end, pos + openLength);
-        pos = found < 0 ? sql.length() : found + end.length();
     }
 
     private void skipNumber() {
@@ -207,12 +141,14 @@ public final class SqlLexer {
         return isWordPart(prev) || prev == '"' || prev == '`' || prev == ']';
     }
 
-    private static boolean isWordStart(char c) {
-        return Character.isLetter(c) || c == '_' || c == '$';
+    private boolean isWordStart(char c) {
+        return Character.isLetter(c) || c == '_' || c == '$' && dialect.lexis().dollarInNames()
+                || dialect.lexis().wordChar(c);
     }
 
-    private static boolean isWordPart(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    private boolean isWordPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$' && dialect.lexis().dollarInNames()
+                || dialect.lexis().wordChar(c);
     }
 
     private char peek(int ahead) {

@@ -46,8 +46,9 @@ public final class TableExtractor {
             return List.of();
         }
         Dialect d = Dialect.of(dialect).orElse(Dialect.GENERIC);
-        UnaryOperator<String> fold = new NameNormalizer(dialect, null)::foldIdentifier;
-        TableScanner.Result scanned = TableScanner.scanChecked(renderedSql, d, fold);
+        NameNormalizer names = new NameNormalizer(dialect, null);
+        UnaryOperator<String> fold = names::foldIdentifier;
+        TableScanner.Result scanned = TableScanner.scanChecked(renderedSql, d, names);
         if (scanned.balanced()) {
             return scanned.tables();
         }
@@ -84,7 +85,7 @@ public final class TableExtractor {
         try {
             return Optional.ofNullable(CCJSqlParserUtil.parse(prepared, PARSER_THREADS, parser -> parser
                     .withSquareBracketQuotation(dialect.brackets())
-                    .withBackslashEscapeCharacter(dialect.backticks())
+                    .withBackslashEscapeCharacter(dialect.lexis().backslashEscapes())
                     .withTimeOut(PARSE_TIMEOUT_MS)));
         } catch (JSQLParserException | RuntimeException | StackOverflowError e) {
             return Optional.empty();

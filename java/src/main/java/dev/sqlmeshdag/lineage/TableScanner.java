@@ -26,6 +26,13 @@ final class TableScanner {
     private static final Set<String> NOT_TABLES = Set.of("LATERAL", "UNNEST", "TABLE", "VALUES", "SELECT", "WITH",
             "FROM", "JOIN", "ON", "USING", "WHERE", "GROUP", "ORDER", "HAVING", "QUALIFY", "LIMIT", "UNION", "LEFT",
             "RIGHT", "INNER", "OUTER", "CROSS", "FULL", "NATURAL", "AS", "SET");
+    /** Words that may follow a FROM item without being its alias. */
+    private static final Set<String> NOT_ALIASES = Set.of("JOIN", "ON", "USING", "FOR", "TABLESAMPLE", "PIVOT",
+            "UNPIVOT", "LEFT", "RIGHT", "INNER", "OUTER", "CROSS", "FULL", "NATURAL", "SEMI", "ANTI", "ANY", "ASOF",
+            "APPLY", "WITH");
+    /** Words between a FROM item and JOIN. */
+    private static final Set<String> JOIN_WORDS = Set.of("LEFT", "RIGHT", "INNER", "OUTER", "CROSS", "FULL",
+            "NATURAL", "SEMI", "ANTI");
     /** Words before a parenthesis that make it a query or a list rather than a function call. */
     private static final Set<String> NON_FUNCTION_WORDS = Set.of("IN", "EXISTS", "FROM", "JOIN", "AS", "ON", "AND",
             "OR", "NOT", "WHERE", "SELECT", "UNION", "ALL", "ANY", "SOME", "LATERAL", "DISTINCT", "EXCEPT",
@@ -44,6 +51,8 @@ final class TableScanner {
         With with = With.NONE;
         boolean recursive;
         String pendingCte;
+        /** Names an implicit UNNEST may start with: the FROM list's table names and aliases so far, or null. */
+        Set<String> refs;
 
         Frame(boolean functionCall, String cteBody) {
             this.functionCall = functionCall;
@@ -54,27 +63,29 @@ final class TableScanner {
     private final List<Token> tokens;
     private final Dialect dialect;
     private final UnaryOperator<String> fold;
+    private final NameNormalizer names;
     private final Deque<Frame> frames = new ArrayDeque<>();
     private final Set<String> found = new LinkedHashSet<>();
     private boolean balanced = true;
     private int i;
 
-    private TableScanner(List<Token> tokens, Dialect dialect, UnaryOperator<String> fold) {
+    private TableScanner(List<Token> tokens, Dialect dialect, NameNormalizer names) {
         this.tokens = tokens;
         this.dialect = dialect;
-        this.fold = fold;
+        this.names = names;
+        this.fold = names::foldIdentifier;
     }
 
     /** What the scan found; {@code balanced} is false when parentheses did not pair up, so scopes may be wrong. */
     record Result(List<String> tables, boolean balanced) {
     }
 
-    static List<String> scan(String sql, Dialect dialect, UnaryOperator<String> fold) {
-        return scanChecked(sql, dialect, fold).tables();
+    static List<String> scan(String sql, Dialect dialect, NameNormalizer names) {
+        return scanChecked(sql, dialect, names).tables();
     }
 
-    static Result scanChecked(String sql, Dialect dialect, UnaryOperator<String> fold) {
-        TableScanner s = new TableScanner(SqlLexer.tokens(sql, dialect), dialect, fold);
+    static Result scanChecked(String sql, Dialect dialect, NameNormalizer names) {
+        TableScanner s = new TableScanner(SqlLexer.tokens(sql, dialect), dialect, names);
         s.run();
         return new Result(new ArrayList<>(s.found), s.frames.size() == 1 && s.balanced);
     }
@@ -102,12 +113,16 @@ final class TableScanner {
             f.inFrom = false;
             i++;
         } else if (isFromKeyword(t, f)) {
+            boolean from = t.is("FROM");
+            if (from) {
+                f.refs = null;
+            }
             f.inFrom = true;
             i++;
-            readTableRef();
+            readTableRef(from);
         } else if (t.is(",") && f.inFrom) {
             i++;
-            readTableRef();
+            readTableRef(false);
         } else {
             if (t.type() == SqlLexer.Type.WORD && CLAUSE_ENDS.contains(t.text().toUpperCase(Locale.ROOT))) {
                 f.inFrom = false;
@@ -171,7 +186,7 @@ final class TableScanner {
         if (fromItem && i < tokens.size() && couldBeTable(tokens.get(i))) {
             // FROM (a JOIN b ON ...): a parenthesised join, whose first item is a table too
             child.inFrom = true;
-            readTableRef();
+            readTableRef(true);
         }
     }
 
@@ -194,11 +209,17 @@ final class TableScanner {
         }
     }
 
-    /** Reads one FROM item: a name (maybe dotted) unless it is a function call, subquery or keyword. */
-    private void readTableRef() {
+    /**
+     * Reads one FROM item: a name (maybe dotted) unless it is a function call, subquery or keyword.
+     *
+     * @param fromItem whether it is the item right after FROM rather than a joined one
+     */
+    private void readTableRef(boolean fromItem) {
+        int itemStart = i;
         while (i < tokens.size() && (tokens.get(i).is("ONLY") || tokens.get(i).is("FINAL"))) {
             i++;
         }
+        skipTempTableHashes();
         if (i >= tokens.size()) {
             return;
         }
@@ -207,7 +228,7 @@ final class TableScanner {
         if (first.type() == SqlLexer.Type.STRING && duckdb) {
             // DuckDB reads FROM 'file.parquet' as a table named after the file, and SQLMesh lists it
             String path = first.text().substring(1, first.text().length() - 1);
-            addTable('"' + path.replace("\"", "\"\"") + '"', path);
+            addTable('"' + path.replace("\"", "\"\"") + '"');
             i++;
             return;
         }
@@ -215,11 +236,81 @@ final class TableScanner {
             return;
         }
         StringBuilder name = new StringBuilder();
-        String last = readDottedName(name);
+        readDottedName(name);
         if (i < tokens.size() && tokens.get(i).is("(")) {
             return;
         }
-        addTable(name.toString(), last);
+        if (dialect.implicitUnnest() && isImplicitUnnest(name.toString(), fromItem, itemStart)) {
+            return;
+        }
+        addTable(name.toString());
+    }
+
+    /**
+     * sqlglot's {@code _implicit_unnests_to_explicit} (BigQuery, Redshift): a joined item without ON whose first part
+     * names an earlier item of the same FROM list ({@code FROM t AS a, a.items}) unfolds a column, it reads no table.
+     * Names compare as sqlglot normalises them, which for BigQuery differs between the FROM table (a table name)
+     * and the joined item (possibly a column).
+     */
+    private boolean isImplicitUnnest(String name, boolean first, int itemStart) {
+        Frame f = frames.peek();
+        String alias = aliasAt(i);
+        if (first) {
+            f.refs = new HashSet<>();
+            f.refs.add(alias != null ? fold.apply(alias) : fold.apply(name));
+            return false;
+        }
+        if (f.refs == null) {
+            f.refs = new HashSet<>();
+            // the FROM item was no table (a subquery, UNNEST(...)): its alias, if any, ends the text before this item
+            String fromAlias = aliasBefore(itemStart - 1);
+            f.refs.add(fromAlias == null ? "" : fold.apply(fromAlias));
+        }
+        int after = alias == null ? i : i + (tokens.get(i).is("AS") ? 2 : 1);
+        boolean on = after < tokens.size() && tokens.get(after).is("ON");
+        boolean unnest = !on && f.refs.contains(names.foldAsColumn(name, true));
+        f.refs.add(alias != null ? fold.apply(alias) : names.foldAsColumn(name, false));
+        return unnest;
+    }
+
+    /** The alias of a subquery ({@code ) AS a}, {@code ) a}) just before the comma or JOIN at {@code k}, or null. */
+    private String aliasBefore(int k) {
+        int j = k - 1;
+        while (j >= 0 && tokens.get(j).type() == SqlLexer.Type.WORD && JOIN_WORDS.contains(
+                tokens.get(j).text().toUpperCase(Locale.ROOT))) {
+            j--;
+        }
+        if (j < 1 || !tokens.get(j).isName()) {
+            return null;
+        }
+        int close = tokens.get(j - 1).is("AS") ? j - 2 : j - 1;
+        if (close < 0 || !tokens.get(close).is(")")) {
+            return null;
+        }
+        // sqlglot files UNNEST(...) AS u's alias as a column alias, so an UNNEST has no name to refer to
+        int depth = 0;
+        for (int p = close; p >= 0; p--) {
+            depth += tokens.get(p).is(")") ? 1 : tokens.get(p).is("(") ? -1 : 0;
+            if (depth == 0) {
+                return p > 0 && tokens.get(p - 1).is("UNNEST") ? null : tokens.get(j).text();
+            }
+        }
+        return null;
+    }
+
+    /** The alias written at {@code k} ({@code AS a} or a bare name that is no keyword), or null. */
+    private String aliasAt(int k) {
+        if (k < tokens.size() && tokens.get(k).is("AS")) {
+            return k + 1 < tokens.size() && tokens.get(k + 1).isName() ? tokens.get(k + 1).text() : null;
+        }
+        if (k >= tokens.size() || !tokens.get(k).isName()) {
+            return null;
+        }
+        Token t = tokens.get(k);
+        String word = t.text().toUpperCase(Locale.ROOT);
+        boolean keyword = t.type() == SqlLexer.Type.WORD && (NOT_TABLES.contains(word) || CLAUSE_ENDS.contains(word)
+                || NOT_ALIASES.contains(word));
+        return keyword ? null : t.text();
     }
 
     /** Whether a token after FROM may start a table name (not a keyword, literal, parenthesis or stage). */
@@ -231,6 +322,10 @@ final class TableScanner {
     private String readDottedName(StringBuilder name) {
         String last = null;
         while (i < tokens.size()) {
+            skipTempTableHashes();
+            if (i >= tokens.size()) {
+                break;
+            }
             Token t = tokens.get(i);
             if (!t.isName() && !(last != null && t.type() == SqlLexer.Type.NUMBER)) {
                 break;
@@ -254,7 +349,8 @@ final class TableScanner {
             }
             // a part may start with digits (raw.2024_orders), which the lexer reads as a number
             if (i + 1 < tokens.size() && tokens.get(i).is(".") && !tokens.get(i + 1).spaceBefore()
-                    && (tokens.get(i + 1).isName() || tokens.get(i + 1).type() == SqlLexer.Type.NUMBER)) {
+                    && (tokens.get(i + 1).isName() || tokens.get(i + 1).type() == SqlLexer.Type.NUMBER
+                    || dialect.hashTempTables() && tokens.get(i + 1).is("#"))) {
                 name.append('.');
                 i++;
             } else {
@@ -264,8 +360,17 @@ final class TableScanner {
         return last;
     }
 
-    private void addTable(String name, String lastPart) {
-        String key = fold.apply(lastPart);
+    /** T-SQL's {@code #tmp} / {@code ##tmp}: the hashes are no part of the name SQLMesh lists. */
+    private void skipTempTableHashes() {
+        for (int n = 0; n < 2 && dialect.hashTempTables() && i + 1 < tokens.size() && tokens.get(i).is("#")
+                && (tokens.get(i + 1).isName() || tokens.get(i + 1).is("#")); n++) {
+            i++;
+        }
+    }
+
+    private void addTable(String name) {
+        // the whole name: BigQuery's case rule for a table depends on whether it is qualified
+        String key = fold.apply(name);
         for (Frame f : frames) {
             if (f.ctes.contains(key)) {
                 return;

@@ -9,6 +9,7 @@ import dev.sqlmeshdag.core.PropertyValue.Call;
 import dev.sqlmeshdag.core.PropertyValue.ListValue;
 import dev.sqlmeshdag.core.PropertyValue.Raw;
 import dev.sqlmeshdag.core.PropertyValue.Scalar;
+import dev.sqlmeshdag.lineage.Dialect;
 import dev.sqlmeshdag.parse.PyToken.Kind;
 import dev.sqlmeshdag.parse.PyValue.Bool;
 import dev.sqlmeshdag.parse.PyValue.CallV;
@@ -321,7 +322,7 @@ public final class PythonModelParser {
     private PropertyValue sqlValue(String sql, PyToken near) throws ParseException {
         LineIndex index = new LineIndex(file, sql);
         try {
-            List<SqlToken> tokens = SqlLexer.tokenize(sql, SqlLexRules.forDialect(null), index);
+            List<SqlToken> tokens = SqlLexer.tokenize(sql, Dialect.GENERIC.lexis(), index);
             if (tokens.isEmpty()) {
                 return new Raw(sql);
             }

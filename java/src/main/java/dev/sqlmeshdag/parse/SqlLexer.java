@@ -1,29 +1,36 @@
 package dev.sqlmeshdag.parse;
 
+import dev.sqlmeshdag.lineage.LexicalRules;
+import dev.sqlmeshdag.lineage.LexicalRules.Lexeme;
 import dev.sqlmeshdag.parse.SqlToken.Kind;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Splits SQL text into tokens, keeping exact source offsets so statements can be handed on as written.
- * Only as much SQL is understood as is needed to know where strings, comments, brackets and statements end.
+ * Only as much SQL is understood as is needed to know where strings, comments, brackets and statements end;
+ * where a string, quoted identifier or comment ends is the dialect's {@link LexicalRules}, shared with the
+ * lineage lexer.
  */
 final class SqlLexer {
 
     private final String text;
-    private final SqlLexRules rules;
+    private final LexicalRules rules;
     private final LineIndex lines;
     private final List<SqlToken> tokens = new ArrayList<>();
     private List<String> pendingComments = new ArrayList<>();
     private int pos;
 
-    private SqlLexer(String text, SqlLexRules rules, LineIndex lines) {
+    private SqlLexer(String text, LexicalRules rules, LineIndex lines) {
         this.text = text;
         this.rules = rules;
         this.lines = lines;
     }
 
-    static List<SqlToken> tokenize(String text, SqlLexRules rules, LineIndex lines) throws ParseException {
+    static List<SqlToken> tokenize(String text, LexicalRules rules, LineIndex lines) throws ParseException {
+        if (rules.firstPass() != null) {
+            tokenize(text, rules.firstPass(), lines);
+        }
         SqlLexer lexer = new SqlLexer(text, rules, lines);
         lexer.run();
         return lexer.tokens;
@@ -39,61 +46,46 @@ final class SqlLexer {
         }
     }
 
+    /** Whitespace, then comments (kept for the next token), strings and quoted identifiers by the dialect's rules. */
     private void skipSpaceAndComments() throws ParseException {
         while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (Character.isWhitespace(c)) {
+            if (Character.isWhitespace(text.charAt(pos))) {
                 pos++;
-            } else if (startsWith("--") || (rules.hashComments() && c == '#' && !startsWith("#}"))
-                    || (rules.slashComments() && startsWith("//"))) {
-                int start = pos + (c == '-' || c == '/' ? 2 : 1);
-                int nl = text.indexOf('\n', pos);
-                pos = nl < 0 ? text.length() : nl;
-                pendingComments.add(text.substring(start, pos));
-            } else if (startsWith("/*")) {
-                blockComment("/*", "*/", rules.nestedComments());
-            } else if (startsWith("{#")) {
-                blockComment("{#", "#}", false);
-            } else {
+                continue;
+            }
+            Lexeme lexeme = rules.scan(text, pos);
+            if (lexeme == null || lexeme.kind() != LexicalRules.Kind.COMMENT) {
                 return;
             }
-        }
-    }
-
-    private void blockComment(String open, String close, boolean nests) throws ParseException {
-        int start = pos;
-        int depth = 0;
-        while (pos < text.length()) {
-            if (startsWith(open) && (nests || depth == 0)) {
-                depth++;
-                pos += open.length();
-            } else if (startsWith(close)) {
-                depth--;
-                pos += close.length();
-                if (depth == 0) {
-                    pendingComments.add(text.substring(start + open.length(), pos - close.length()));
-                    return;
-                }
-            } else {
-                pos++;
+            if (!lexeme.closed()) {
+                String open = text.substring(pos, pos + 2);
+                throw new ParseException(pos, "comment '" + open + "' is never closed; add '" + lexeme.close() + "'");
             }
+            pendingComments.add(lexeme.value());
+            pos = lexeme.end();
         }
-        throw new ParseException(start, "comment '" + open + "' is never closed; add '" + close + "'");
     }
 
     private void readToken() throws ParseException {
         int start = pos;
         char c = text.charAt(pos);
-        Character idClose = rules.identifierQuotes().get(c);
-        if (c == '\'' || (c == '"' && rules.doubleQuotedStrings())) {
-            readString(start, c);
-        } else if (idClose != null) {
-            readQuotedIdentifier(start, idClose);
-        } else if (c == '$' && rules.dollarQuoted() && dollarTag() != null) {
-            readDollarString(start, dollarTag());
-        } else if (isPrefixedString(c)) {
-            pos++;
-            readString(start, text.charAt(pos));
+        Lexeme lexeme = rules.scan(text, pos);
+        if (lexeme != null) {
+            if (lexeme.error() != null) {
+                throw new ParseException(start, lexeme.error());
+            }
+            if (lexeme.kind() == LexicalRules.Kind.OPERATOR) {
+                pos = lexeme.end();
+                add(Kind.OP, start, null);
+                return;
+            }
+            boolean string = lexeme.kind() == LexicalRules.Kind.STRING;
+            if (!lexeme.closed()) {
+                throw new ParseException(start, (string ? "string" : "quoted identifier")
+                        + " starting here is never closed; add the closing " + lexeme.close());
+            }
+            pos = lexeme.end();
+            add(string ? Kind.STRING : Kind.QUOTED_ID, start, lexeme.value());
         } else if (Character.isDigit(c)) {
             readNumber(start);
         } else if (isWordStart(c) || (c == '@' && pos + 1 < text.length()
@@ -102,78 +94,6 @@ final class SqlLexer {
         } else {
             readPunctuation(start, c);
         }
-    }
-
-    /** {@code E'..'}, {@code N'..'}, {@code r'..'} and friends: a letter glued to a quote is still one string. */
-    private boolean isPrefixedString(char c) {
-        if (pos + 1 >= text.length() || "eEnNbBxXrRuU".indexOf(c) < 0) {
-            return false;
-        }
-        char next = text.charAt(pos + 1);
-        return next == '\'' || (next == '"' && rules.doubleQuotedStrings());
-    }
-
-    private void readString(int start, char quote) throws ParseException {
-        boolean triple = rules.tripleQuoted() && text.startsWith(String.valueOf(quote).repeat(3), pos);
-        String close = triple ? String.valueOf(quote).repeat(3) : String.valueOf(quote);
-        pos += close.length();
-        StringBuilder value = new StringBuilder();
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c == '\\' && rules.backslashEscapes() && pos + 1 < text.length()) {
-                value.append(text.charAt(pos + 1));
-                pos += 2;
-            } else if (!triple && c == quote && pos + 1 < text.length() && text.charAt(pos + 1) == quote) {
-                value.append(quote);
-                pos += 2;
-            } else if (text.startsWith(close, pos)) {
-                pos += close.length();
-                add(Kind.STRING, start, value.toString());
-                return;
-            } else {
-                value.append(c);
-                pos++;
-            }
-        }
-        throw new ParseException(start, "string starting here is never closed; add the closing " + close);
-    }
-
-    private void readQuotedIdentifier(int start, char close) throws ParseException {
-        pos++;
-        StringBuilder value = new StringBuilder();
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c == close && pos + 1 < text.length() && text.charAt(pos + 1) == close) {
-                value.append(close);
-                pos += 2;
-            } else if (c == close) {
-                pos++;
-                add(Kind.QUOTED_ID, start, value.toString());
-                return;
-            } else {
-                value.append(c);
-                pos++;
-            }
-        }
-        throw new ParseException(start, "quoted identifier starting here is never closed; add the closing " + close);
-    }
-
-    /** The {@code $tag$} opening at pos, or null when the dollar sign is something else ({@code $1}). */
-    private String dollarTag() {
-        int i = pos + 1;
-        while (i < text.length() && (Character.isLetter(text.charAt(i)) || text.charAt(i) == '_')) {
-            i++;
-        }
-        return i < text.length() && text.charAt(i) == '$' ? text.substring(pos, i + 1) : null;
-    }
-
-    private void readDollarString(int start, String tag) throws ParseException {
-        int close = text.indexOf(tag, pos + tag.length());
-        if (close < 0) {
-            throw new ParseException(start, "string starting with " + tag + " is never closed; add the closing " + tag);
-        }
-        pos = close + tag.length();
-        add(Kind.STRING, start, text.substring(start + tag.length(), close));
     }
 
     private void readNumber(int start) {
@@ -246,11 +166,11 @@ final class SqlLexer {
         return text.startsWith(s, pos);
     }
 
-    private static boolean isWordStart(char c) {
-        return Character.isLetter(c) || c == '_' || c > 127 && !Character.isWhitespace(c);
+    private boolean isWordStart(char c) {
+        return Character.isLetter(c) || c == '_' || c > 127 && !Character.isWhitespace(c) || rules.wordChar(c);
     }
 
-    private static boolean isWordPart(char c) {
-        return isWordStart(c) || Character.isDigit(c) || c == '$';
+    private boolean isWordPart(char c) {
+        return isWordStart(c) || Character.isDigit(c) || c == '$' && rules.dollarInNames();
     }
 }

@@ -7,6 +7,8 @@ import dev.sqlmeshdag.core.Property;
 import dev.sqlmeshdag.core.PropertyValue;
 import dev.sqlmeshdag.core.PropertyValue.Call;
 import dev.sqlmeshdag.core.PropertyValue.Scalar;
+import dev.sqlmeshdag.lineage.Dialect;
+import dev.sqlmeshdag.lineage.LexicalRules;
 import dev.sqlmeshdag.parse.SqlStatement.Type;
 import dev.sqlmeshdag.parse.SqlToken.Kind;
 import java.util.ArrayList;
@@ -90,12 +92,13 @@ public final class SqlModelParser {
         return expandBlueprints(model);
     }
 
-    private SqlLexRules lexRules(String defaultDialect) {
+    private LexicalRules lexRules(String defaultDialect) {
         Matcher m = MODEL_DIALECT.matcher(text.substring(0, Math.min(text.length(), DIALECT_SCAN_LIMIT)));
-        return SqlLexRules.forDialect(m.find() ? m.group(1) : defaultDialect);
+        // an unknown dialect is reported when the model is assembled; sqlglot's own rules stand in until then
+        return Dialect.of(m.find() ? m.group(1) : defaultDialect).orElse(Dialect.GENERIC).lexis();
     }
 
-    private List<SqlStatement> statements(SqlLexRules rules) throws ParseException {
+    private List<SqlStatement> statements(LexicalRules rules) throws ParseException {
         return StatementSplitter.split(text, SqlLexer.tokenize(text, rules, lines));
     }
 

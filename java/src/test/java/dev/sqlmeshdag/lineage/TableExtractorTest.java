@@ -172,7 +172,7 @@ class TableExtractorTest {
                 + "SELECT * FROM b, (WITH c AS (SELECT 1) SELECT * FROM c) q WHERE EXTRACT(YEAR FROM d) = 1 "
                 + "AND e IN (SELECT 1 FROM s.y)";
         NameNormalizer names = new NameNormalizer("duckdb", "memory");
-        List<String> scanned = TableScanner.scan(sql, Dialect.DUCKDB, names::foldIdentifier);
+        List<String> scanned = TableScanner.scan(sql, Dialect.DUCKDB, names);
         assertEquals(List.of("s.x", "c", "s.y"), scanned);
         assertEquals(List.of("\"c\"", "\"memory\".\"s\".\"x\"", "\"memory\".\"s\".\"y\""), duck(sql));
     }

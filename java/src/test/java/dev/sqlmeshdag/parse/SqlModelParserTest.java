@@ -493,4 +493,22 @@ class SqlModelParserTest {
         assertEquals("models/orders.sql:1:1: the file has no MODEL block and no query; add MODEL (name db.table, "
                 + "kind FULL); followed by a SELECT", error("-- nothing here\n"));
     }
+
+    @Test
+    void eachDialectsEscapesDecideWhereTheQueryEnds() {
+        // Snowflake's backslash escapes the quote, so the semicolon is inside the string
+        ModelSource m = one("MODEL (name a.b, dialect snowflake);\nSELECT 'it\\'s; fine' AS a FROM raw.t");
+        assertEquals("SELECT 'it\\'s; fine' AS a FROM raw.t", m.query());
+        // in Postgres the backslash is an ordinary character: the string ends at C:\ and the query is whole
+        ModelSource pg = one("MODEL (name a.b, dialect postgres);\nSELECT 'C:\\' AS p FROM raw.t");
+        assertEquals("SELECT 'C:\\' AS p FROM raw.t", pg.query());
+    }
+
+    @Test
+    void sqlglotRefusalsAreErrorsAtTheirLine() {
+        // Athena reads the text with Hive's and Trino's rules combined first: the backtick never closes there
+        assertTrue(error("MODEL (name a.b, dialect athena);\nSELECT `a\\` b` FROM t").contains("orders.sql:2:"));
+        // Dune knows X'..' but not x'..'
+        assertTrue(error("MODEL (name a.b, dialect dune);\nSELECT x'4F' AS h").contains("orders.sql:2:8"));
+    }
 }

@@ -1,0 +1,221 @@
+package dev.sqlmeshdag.parse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqlmeshdag.lineage.Dialect;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tokenizes tricky snippets with the pinned sqlglot's tokenizer and with both of the engine's SQL lexers, for every
+ * dialect, and compares where strings, quoted identifiers and comments start and end, and which text sqlglot refuses.
+ * Runs when a Python with SQLMesh is available ({@code SQLMESH_PYTHON}, default the checkout's
+ * {@code .venv/bin/python}).
+ */
+class DialectLexingTest {
+
+    /** Each is tokenized as {@code SELECT <snippet>\nzzz}: no leading command keyword, no trailing comment. */
+    static final List<String> SNIPPETS = List.of(
+            "'it\\'s' AS a FROM t",
+            "'it''s' AS a FROM t",
+            "'a\\\\' AS b, 'c' AS d FROM t",
+            "'back\\slash' AS a, 'tab\\t' AS b FROM t",
+            "'mysql \\% \\_ \\n \\x' AS a FROM t",
+            "'-- not a comment' AS a, '/* nor */' AS b FROM t",
+            "\"dq \\\" x\" AS a FROM t",
+            "\"dq \"\" x\" AS a FROM t",
+            "\"it's\" AS a FROM t",
+            "`bt `` x` AS a FROM t",
+            "`bt \\` x` AS a FROM t",
+            "[br]]x] AS a, [y] AS b FROM t",
+            "1 -- 'not a string\nAS a FROM t",
+            "1 -- windows line\r\nAS a FROM t",
+            "/* 'x' /* nested */ 'y' */ 1 AS a FROM t",
+            "/*+ hint /* inner */ 1 AS a FROM t",
+            "1 # hash 'x'\nAS a FROM t",
+            "1 // slash 'x'\nAS a FROM t",
+            "{# jinja 'x' #} 1 AS a FROM t",
+            "$$ it's $$ AS a FROM t",
+            "$$ a \\$$ AS a FROM t",
+            "$tag$ it's $tag$ AS a FROM t",
+            "$1, $2 FROM t",
+            "r'\\d+' AS a, r'x\\'y' AS b FROM t",
+            "R\"a\\\"b\" AS a FROM t",
+            "e'it\\'s' AS a FROM t",
+            "b'01' AS a, x'4F' AS b FROM t",
+            "N'nat''x' AS a, U&'uni' AS b FROM t",
+            "'''triple ' quote''' AS a FROM t",
+            "\"\"\"a \" b\"\"\" AS a FROM t",
+            "'a' 'b' AS a FROM t",
+            "'a'||'b' AS a FROM t",
+            "'unterminated FROM t",
+            "\"ab\\\"c\" AS a FROM t",
+            "'\\\\' AS a, '\\'' AS b FROM t",
+            "'x\\\\\\'y' AS a FROM t",
+            "1 #! shebang 'x'\nAS a FROM t",
+            "$q$ never closed FROM t",
+            "1 AS a FROM t WHERE b = $x",
+            "1 #--x\nAS a FROM t",
+            "a #>'x' AS b FROM t",
+            "a //* b */ AS c FROM t",
+            "1 |/* c */ 2 AS a FROM t",
+            "1 -|-- c\nAS a FROM t",
+            "b'012' AS a, x'4G' AS b FROM t",
+            "e$$ AS a, t$x AS b FROM t",
+            "/* a */ /* b /* c */ 'd' */ 1 AS a FROM t");
+
+    @Test
+    void bothLexersSplitLikeSqlglotForEveryDialect() throws Exception {
+        assertSameAsSqlglot(SNIPPETS);
+    }
+
+    /** Random strings of quotes, escapes, comment markers and prefixes, from a fixed seed. */
+    @Test
+    void randomSnippetsSplitLikeSqlglot() throws Exception {
+        String[] atoms = {"'", "\"", "`", "\\", "$", "#", "--", "/*", "*/", "//", "[", "]", "{#", "#}", "r", "e", "b",
+            "x", "N", "U&", " ", "\n", "a", "$$", "$t$", "'''", "\"\"\"", "''", "1", ",", "#!", "/*+", "\\'", "-|-"};
+        java.util.Random random = new java.util.Random(20261203L);
+        List<String> snippets = new ArrayList<>();
+        for (int n = 0; n < 200; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = 1 + random.nextInt(8); k > 0; k--) {
+                sb.append(atoms[random.nextInt(atoms.length)]);
+            }
+            snippets.add(sb.append(" AS q FROM t").toString());
+        }
+        assertSameAsSqlglot(snippets);
+    }
+
+    private static void assertSameAsSqlglot(List<String> snippets) throws Exception {
+        Path python = Path.of(System.getenv().getOrDefault("SQLMESH_PYTHON", ".venv/bin/python"));
+        assumeTrue(Files.isExecutable(python), "no Python with SQLMesh at " + python);
+        ObjectMapper json = new ObjectMapper();
+        List<Map<String, String>> cases = new ArrayList<>();
+        List<Dialect> dialects = new ArrayList<>();
+        for (Dialect d : Dialect.values()) {
+            if (d == Dialect.MOTHERDUCK) {
+                continue; // not a sqlglot dialect; it shares DuckDB's rules
+            }
+            for (String snippet : snippets) {
+                cases.add(Map.of("dialect", sqlglotName(d), "sql", text(snippet)));
+                dialects.add(d);
+            }
+        }
+        JsonNode expected = run(python, json, cases);
+        assertEquals(cases.size(), expected.size());
+        List<String> mismatches = new ArrayList<>();
+        int refused = 0;
+        for (int i = 0; i < cases.size(); i++) {
+            Dialect d = dialects.get(i);
+            String sql = cases.get(i).get("sql");
+            JsonNode theirs = expected.get(i);
+            String where = d + " " + json.writeValueAsString(sql) + ": ";
+            List<SqlToken> tokens;
+            try {
+                tokens = SqlLexer.tokenize(sql, d.lexis(), new LineIndex("m.sql", sql));
+            } catch (ParseException e) {
+                if (!theirs.has("error")) {
+                    mismatches.add(where + "sqlglot reads it, the model-file lexer refuses it: " + e.getMessage());
+                }
+                refused++;
+                continue;
+            }
+            if (theirs.has("error")) {
+                mismatches.add(where + "sqlglot refuses it (" + theirs.get("error").asText() + "), we read it");
+                continue;
+            }
+            List<String> spans = new ArrayList<>();
+            theirs.get("spans").forEach(s -> spans.add(s.get(0).asText() + " " + s.get(1).asInt() + "-"
+                    + s.get(2).asInt() + " " + sql.substring(s.get(1).asInt(), s.get(2).asInt())));
+            List<String> comments = new ArrayList<>();
+            theirs.get("comments").forEach(c -> comments.add(c.asText()));
+
+            List<String> fileSpans = new ArrayList<>();
+            List<String> fileComments = new ArrayList<>();
+            for (SqlToken t : tokens) {
+                fileComments.addAll(t.comments());
+                if (t.is(SqlToken.Kind.STRING) || t.is(SqlToken.Kind.QUOTED_ID)) {
+                    fileSpans.add(span(t.is(SqlToken.Kind.STRING) ? "string" : "identifier", t.start(), t.end(), sql));
+                }
+            }
+            check(mismatches, where + "model-file lexer: ", spans, fileSpans, comments, fileComments);
+
+            List<String> lineageSpans = new ArrayList<>();
+            List<String> lineageComments = new ArrayList<>();
+            for (dev.sqlmeshdag.lineage.SqlLexer.Token t : dev.sqlmeshdag.lineage.SqlLexer.tokensWithComments(sql, d)) {
+                switch (t.type()) {
+                    case STRING -> lineageSpans.add(span("string", t.start(), t.end(), sql));
+                    // the lineage lexer keeps "..." as a name candidate (see SqlLexer); the dialect still decides
+                    case QUOTED -> lineageSpans.add(span(d.quotesIdentifier(t.text().charAt(0)) ? "identifier"
+                            : "string", t.start(), t.end(), sql));
+                    case COMMENT -> lineageComments.add(t.text());
+                    default -> {
+                    }
+                }
+            }
+            List<String> lineageCommentTexts = new ArrayList<>();
+            for (int k = 0; k < lineageComments.size() && k < comments.size(); k++) {
+                // sqlglot keeps a comment's text without its markers
+                lineageCommentTexts.add(lineageComments.get(k).contains(comments.get(k)) ? comments.get(k)
+                        : lineageComments.get(k));
+            }
+            for (int k = comments.size(); k < lineageComments.size(); k++) {
+                lineageCommentTexts.add(lineageComments.get(k));
+            }
+            check(mismatches, where + "lineage lexer: ", spans, lineageSpans, comments, lineageCommentTexts);
+        }
+        assertTrue(mismatches.isEmpty(), mismatches.size() + " differences:\n" + String.join("\n", mismatches));
+        // the snippets exercise both outcomes
+        assertTrue(refused > 0 && refused < cases.size());
+    }
+
+    private static void check(List<String> out, String where, List<String> spans, List<String> ours,
+                              List<String> comments, List<String> ourComments) {
+        if (!spans.equals(ours)) {
+            out.add(where + "sqlglot " + spans + " vs ours " + ours);
+        }
+        if (!comments.equals(ourComments)) {
+            out.add(where + "comments: sqlglot " + comments + " vs ours " + ourComments);
+        }
+    }
+
+    private static String span(String kind, int start, int end, String sql) {
+        return kind + " " + start + "-" + end + " " + sql.substring(start, end);
+    }
+
+    static String text(String snippet) {
+        return "SELECT " + snippet + "\nzzz";
+    }
+
+    static String sqlglotName(Dialect d) {
+        return d == Dialect.GENERIC ? "" : d.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static JsonNode run(Path python, ObjectMapper json, Object cases) throws Exception {
+        Path script = Files.createTempFile("sqlglot_tokens", ".py");
+        try (InputStream in = DialectLexingTest.class.getResourceAsStream("sqlglot_tokens.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        Process p = new ProcessBuilder(python.toString(), script.toString()).start();
+        p.getOutputStream().write(json.writeValueAsBytes(cases));
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        Files.deleteIfExists(script);
+        assertEquals(0, p.exitValue(), err);
+        return json.readTree(out);
+    }
+}
