@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlmesh_dag_generator.cache import project_files, write_json_atomically
+from sqlmesh_dag_generator.cache import source_entries, write_json_atomically
 from sqlmesh_dag_generator.errors import SQLMeshDagError
 
 FORMAT = "sqlmesh-dag-spec-file"
@@ -37,10 +37,11 @@ def file_hashes(project: Path, spec_path: Path) -> dict[str, str]:
     """
     skip = Path(spec_path).resolve()
     hashes = {}
-    for rel, _size, _mtime in project_files(project):
-        source = project / rel
-        if source.resolve() != skip:
-            hashes[rel] = hashlib.sha256(source.read_bytes()).hexdigest()
+    # The files the engine reads, as the spec cache's key sees them; not SQLMesh's home folder, which
+    # is the reader's (the spec file is written in CI and read on Airflow).
+    for rel, kind, content in source_entries(project, home=False):
+        if (project / rel).resolve() != skip:
+            hashes[rel] = hashlib.sha256(kind.encode() + b"\0" + content).hexdigest()
     return hashes
 
 
