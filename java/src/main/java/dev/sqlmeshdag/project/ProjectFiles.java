@@ -162,10 +162,16 @@ final class ProjectFiles {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
-                    if (Files.isRegularFile(p)
-                            && Stream.of(extensions).anyMatch(e -> p.getFileName().toString().endsWith(e))
-                            && !ignore.ignores(root, p)) {
+                    if (!Stream.of(extensions).anyMatch(e -> p.getFileName().toString().endsWith(e))
+                            || ignore.ignores(root, p)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (Files.isRegularFile(p)) {
                         found.add(p);
+                    } else if (attrs.isSymbolicLink() && !Files.exists(p)) {
+                        // Left out either way; said, so that a model that went missing has a reason.
+                        problems.warning(new Location(relative(root, p), 1, 1), "this link leads nowhere (its "
+                                + "target is missing, or it links back to itself); it is left out");
                     }
                     return FileVisitResult.CONTINUE;
                 }
