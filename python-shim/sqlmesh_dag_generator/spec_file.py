@@ -17,7 +17,8 @@ from sqlmesh_dag_generator.cache import source_entries, write_json_atomically
 from sqlmesh_dag_generator.errors import SQLMeshDagError
 
 FORMAT = "sqlmesh-dag-spec-file"
-VERSION = 1
+# 2: the files are those the engine reads (cache.source_entries), the previous version hashed every file.
+VERSION = 2
 # How many changed files a staleness message names before "and N more".
 NAMED_CHANGES = 5
 
