@@ -53,8 +53,10 @@ SOURCE_FOLDERS = ("models", "macros", "external_models")
 _SKIPPED_DIRS = {"__pycache__"}
 _DATA_SUFFIXES = (".pyc", ".duckdb", ".duckdb.wal", ".wal", ".db", ".sqlite", ".sqlite3")
 # How long a cold parse waits for another process that is already running the engine for the
-# same project, before it starts its own. Below Airflow's dagbag_import_timeout (30 s by default).
+# same project, before it starts its own. Below Airflow's dagbag_import_timeout (30 s by default);
+# $SQLMESH_DAG_LOCK_TIMEOUT overrides it (raise both for a project the engine needs longer for).
 LOCK_TIMEOUT_SECONDS = 20.0
+LOCK_TIMEOUT_ENV_VAR = "SQLMESH_DAG_LOCK_TIMEOUT"
 
 
 def default_cache_dir() -> Path:
@@ -181,6 +183,8 @@ def cache_key(project: Path, options: dict[str, Any], jar: Path) -> str:
         digest.update(content)
         if kind == "file":
             names |= env_reads.names_read(content)[0]
+            if rel == ".env":
+                names |= env_reads.dotenv_names(content)
     names |= env_reads.sqlmesh_names(os.environ)
     environment = {name: os.environ.get(name) for name in sorted(names)}
     digest.update(json.dumps([CACHE_FORMAT, str(project), options, jar_identity(jar), _versions(), environment],
@@ -200,7 +204,7 @@ def lock_file(cache_dir: Path, project: Path) -> Path:
 
 
 @contextlib.contextmanager
-def engine_lock(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[bool]:
+def engine_lock(path: Path, timeout: float | None = None) -> Iterator[bool]:
     """Hold ``path``'s cross-process lock (True), or give up after ``timeout`` seconds (False).
 
     Concurrent cold parses of one project (several DAG files, a DAG processor and a
@@ -216,6 +220,8 @@ def engine_lock(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[b
         log.debug("no engine lock at %s: %s", path, exc)
         yield False
         return
+    if timeout is None:
+        timeout = lock_timeout()
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -233,6 +239,15 @@ def engine_lock(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[b
         yield locked
     finally:
         os.close(fd)  # releases the lock
+
+
+def lock_timeout() -> float:
+    try:
+        return float(os.environ.get(LOCK_TIMEOUT_ENV_VAR) or LOCK_TIMEOUT_SECONDS)
+    except ValueError:
+        log.warning("%s=%r is not a number of seconds; using %s", LOCK_TIMEOUT_ENV_VAR,
+                    os.environ.get(LOCK_TIMEOUT_ENV_VAR), LOCK_TIMEOUT_SECONDS)
+        return LOCK_TIMEOUT_SECONDS
 
 
 def read(path: Path, key: str) -> dict | None:

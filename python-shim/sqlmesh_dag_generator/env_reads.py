@@ -19,6 +19,8 @@ ENV_READS = re.compile(
 _ENV_MENTIONS = re.compile(r"\benv_var\s*\(|\benviron\b|\bgetenv\s*\(")
 # `from os import environ`: a mention that reads nothing by itself.
 _ENV_IMPORT = re.compile(r"^\s*from\s+os\s+import\s+[^\n]*\benviron\b", re.MULTILINE)
+# `${X}` and `${X:-default}` in a project's .env, which SQLMesh (and the engine) expand from the environment.
+_DOTENV_EXPANSION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")
 # Variables SQLMesh reads itself (SQLMESH__GATEWAYS__..., SQLMESH__DEFAULT_GATEWAY, SQLMESH_HOME, ...).
 SQLMESH_PREFIX = "SQLMESH"
 
@@ -31,6 +33,11 @@ def names_read(data: bytes) -> tuple[set[str], bool]:
     found = [m.group("a") or m.group("b") or m.group("c") for m in ENV_READS.finditer(text)]
     mentions = len(_ENV_MENTIONS.findall(text)) - len(_ENV_IMPORT.findall(text))
     return set(found), mentions <= len(found)
+
+
+def dotenv_names(data: bytes) -> set[str]:
+    """The variables a .env file expands (``${X}``)."""
+    return set(_DOTENV_EXPANSION.findall(data.decode("utf-8", errors="replace")))
 
 
 def sqlmesh_names(environ) -> set[str]:

@@ -77,6 +77,11 @@ def test_environment_variables_the_config_reads_are_in_the_key(engine_jar, shop_
     assert check()["start_date"].startswith("2024-01-01")
     monkeypatch.setenv("SHOP_START", "2023-02-01")
     assert check()["start_date"].startswith("2023-02-01")
+    # a variable that the project's .env expands into the one the config reads
+    (shop_project / ".env").write_text("SHOP_START=${SHOP_BASE:-2023-03-01}\n")
+    assert check()["start_date"].startswith("2023-03-01")
+    monkeypatch.setenv("SHOP_BASE", "2023-04-01")
+    assert check()["start_date"].startswith("2023-04-01")
 
 
 def test_sqlmesh_default_gateway_variable_is_in_the_key(engine_jar, shop_project, check, monkeypatch):
@@ -250,3 +255,22 @@ def test_concurrent_cold_parses_start_one_engine(engine_jar, shop_project, tmp_p
     assert {out.strip() for out, _ in results} == {"7"}
     starts = sum(err.count("starting the engine") for _, err in results)
     assert starts == 1, f"{starts} JVMs started for one project"
+
+
+def test_a_parse_that_waits_too_long_for_the_lock_starts_its_own_engine(engine_jar, shop_project, cache_dir,
+                                                                       monkeypatch, caplog):
+    import fcntl
+
+    from sqlmesh_dag_generator import cache
+
+    monkeypatch.setenv(cache.LOCK_TIMEOUT_ENV_VAR, "1")
+    lock = cache.lock_file(cache_dir, shop_project)
+    lock.parent.mkdir(parents=True)
+    with open(lock, "w") as held:  # another parser that never finishes
+        fcntl.flock(held, fcntl.LOCK_EX)
+        started = time.monotonic()
+        spec = SQLMeshDAGGenerator(shop_project, cache_dir=cache_dir).load_spec()
+        waited = time.monotonic() - started
+    assert len(spec["models"]) == 7
+    assert waited >= 1.0
+    assert "starting a second engine" in caplog.text
