@@ -98,8 +98,8 @@ def source_entries(project: Path, home: bool = True) -> Iterator[tuple[str, str,
     """(path, kind, content) of every entry the engine can read, in a stable order.
 
     kind is "file" (content: the bytes) or what stands in for content when there is none:
-    "link" (a symlinked folder: its target), "broken" (a link that leads nowhere or loops, an
-    unreadable file or folder: the error). Never raises for one bad entry. ``home``: include
+    "link" (a symlinked folder: its target), "special" (a pipe, a device: its type), "broken"
+    (a link that leads nowhere or loops, an unreadable file or folder: the error). Never raises for one bad entry. ``home``: include
     the personal config files in SQLMesh's home folder (as "~sqlmesh/<name>").
     """
     folders = [(project, ""), (sqlmesh_home(), "~sqlmesh/")] if home else [(project, "")]
@@ -116,10 +116,18 @@ def source_entries(project: Path, home: bool = True) -> Iterator[tuple[str, str,
 
 def _file_entry(path: str, rel: str) -> tuple[str, str, bytes]:
     try:
-        with open(path, "rb") as f:
-            return rel, "file", f.read()
-    except OSError as exc:  # dangling link, link loop, a folder where a file is expected, no permission
+        # O_NONBLOCK: a named pipe would otherwise block the parse until something writes to it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:  # dangling link, link loop, no permission
         return rel, "broken", f"{_reason(exc)} {_link_target(path)}".encode()
+    with os.fdopen(fd, "rb") as f:
+        try:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):  # a folder where a file is expected, a pipe, a device: the engine skips it
+                return rel, "special", str(stat.S_IFMT(mode)).encode()
+            return rel, "file", f.read()
+        except OSError as exc:
+            return rel, "broken", _reason(exc).encode()
 
 
 def _link_target(path: str) -> str:

@@ -274,3 +274,19 @@ def test_a_parse_that_waits_too_long_for_the_lock_starts_its_own_engine(engine_j
     assert len(spec["models"]) == 7
     assert waited >= 1.0
     assert "starting a second engine" in caplog.text
+
+
+@pytest.mark.parametrize("name", ["corner_shop", "audited_shop", "odd_names"])
+def test_the_key_covers_every_file_the_engine_read(engine_jar, name, tmp_path):
+    # The key mirrors the engine's walk (cache.source_entries); a model file the engine read that the
+    # key does not cover would be an edit the cache cannot see.
+    from sqlmesh_dag_generator import cache
+
+    project = copy_project(TEST_PROJECTS / name, tmp_path / name)
+    (project / "models" / ".wip").mkdir()
+    (project / "models" / ".wip" / "hidden.sql").write_text("MODEL (name s.hidden, kind VIEW);\nSELECT 1 AS x\n")
+    spec = SQLMeshDAGGenerator(project, cache_dir=tmp_path / "cache").load_spec()
+    read = {m["file"] for m in spec["models"]} | {"config.yaml"}
+    assert "models/.wip/hidden.sql" in read
+    covered = {rel for rel, kind, _ in cache.source_entries(project) if kind == "file"}
+    assert read <= covered, read - covered
