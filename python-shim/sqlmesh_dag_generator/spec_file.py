@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +37,13 @@ def file_hashes(project: Path, spec_path: Path) -> dict[str, str]:
 
     A spec file kept inside the project is not one of its sources.
     """
-    skip = Path(spec_path).resolve()
+    # os.path.realpath, not Path.resolve(): it does not raise on a symlink loop in the project.
+    skip = os.path.realpath(spec_path)
     hashes = {}
     # The files the engine reads, as the spec cache's key sees them; not SQLMesh's home folder, which
     # is the reader's (the spec file is written in CI and read on Airflow).
     for rel, kind, content in source_entries(project, home=False):
-        if (project / rel).resolve() != skip:
+        if os.path.realpath(project / rel) != skip:
             hashes[rel] = hashlib.sha256(kind.encode() + b"\0" + content).hexdigest()
     return hashes
 
