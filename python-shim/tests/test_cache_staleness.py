@@ -117,15 +117,6 @@ def test_a_cached_error_goes_away_with_its_fix_even_when_size_and_mtime_stay(eng
     assert "error" not in check()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_a_file_made_readable_again_is_seen(engine_jar, shop_project, check):
-    model = shop_project / "models" / "marts" / "customer_totals.sql"
-    model.chmod(0)
-    assert "cannot read" in check()["error"]
-    model.chmod(0o644)
-    assert "error" not in check()
-
-
 # ---------------------------------------------------------------- readable errors, no traceback
 
 
@@ -187,16 +178,95 @@ def test_an_unreadable_subfolder_is_a_warning_in_the_cli(engine_jar):
         shutil.rmtree(scratch)
 
 
-def test_the_cache_key_survives_an_unreadable_subfolder(engine_jar, shop_project, check):
-    # As root the folder stays readable; as any other user it is keyed by its error. Either way no crash,
-    # and a model added next to it shows.
-    (shop_project / "models" / "locked").mkdir()
-    (shop_project / "models" / "locked").chmod(0)
-    try:
-        (shop_project / "models" / "marts" / "top.sql").write_text(NEW_MODEL.format(name="top"))
-        assert "marts__top" in check()["edges"]
-    finally:
-        (shop_project / "models" / "locked").chmod(0o755)
+def _unprivileged(function) -> dict:
+    """function()'s JSON-able result, computed in a child process that runs as `nobody` when the tests run
+    as root (root reads any folder, so an unreadable folder needs another user)."""
+    import encodings.idna  # noqa: F401  (py4j needs it, and nobody cannot import from root's Python)
+    import json
+    import traceback
+
+    import py4j.java_gateway  # noqa: F401
+    import py4j.protocol  # noqa: F401
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        os.close(read_end)
+        try:
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            result = function()
+        except BaseException:
+            result = {"crash": traceback.format_exc()}
+        os.write(write_end, json.dumps(result, default=str).encode())
+        os._exit(0)
+    os.close(write_end)
+    data = b""
+    while chunk := os.read(read_end, 1 << 16):
+        data += chunk
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    return json.loads(data)
+
+
+@pytest.fixture
+def scratch_project():
+    """A project copy that `nobody` can reach (pytest's tmp_path is private to root), and parse(cache),
+    which parses it as `nobody` with the named cache folder."""
+    scratch = Path(tempfile.mkdtemp(prefix="sqlmesh-dag-perm-"))
+    scratch.chmod(0o755)
+    project = copy_project(TEST_PROJECTS / "corner_shop", scratch / "shop")
+
+    def parse(cache: str) -> dict:
+        (scratch / cache).mkdir(exist_ok=True)
+        (scratch / cache).chmod(0o777)
+
+        def run():
+            try:
+                spec = SQLMeshDAGGenerator(project, cache_dir=scratch / cache).load_spec()
+            except SQLMeshDagError as exc:
+                return {"error": str(exc)}
+            return {"models": sorted(m["name"] for m in spec["models"]),
+                    "warnings": [w["message"] for w in spec["warnings"]]}
+        shown = _unprivileged(run)
+        assert "crash" not in shown, shown["crash"]
+        return shown
+
+    yield project, parse
+    for folder, _, _ in os.walk(scratch):
+        os.chmod(folder, 0o755)
+    shutil.rmtree(scratch)
+
+
+def test_a_file_made_readable_again_is_seen(engine_jar, scratch_project):
+    project, parse = scratch_project
+    model = project / "models" / "marts" / "customer_totals.sql"
+    model.chmod(0)
+    shown = parse("warm")
+    assert shown == parse("fresh-1")
+    assert "models/marts/customer_totals.sql:1:1: cannot read this file" in shown["error"]
+    model.chmod(0o644)
+    shown = parse("warm")
+    assert shown == parse("fresh-2")
+    assert "marts.customer_totals" in shown["models"]
+
+
+def test_an_unreadable_subfolder_is_a_warning_and_its_fix_is_seen(engine_jar, scratch_project):
+    project, parse = scratch_project
+    locked = project / "models" / "locked"
+    locked.mkdir()
+    (locked / "hidden_away.sql").write_text(NEW_MODEL.format(name="hidden_away"))
+    locked.chmod(0)
+    shown = parse("warm")
+    assert shown == parse("fresh-1")
+    assert "marts.hidden_away" not in shown["models"]
+    assert shown["warnings"] == ["cannot read this folder (permission denied); what it holds is left out, "
+                                 "as SQLMesh does"]
+    locked.chmod(0o755)
+    shown = parse("warm")
+    assert shown == parse("fresh-2")
+    assert "marts.hidden_away" in shown["models"] and shown["warnings"] == []
 
 
 # ---------------------------------------------------------------- each error once
