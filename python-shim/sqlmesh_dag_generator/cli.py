@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_spec_file(argv: list[str]) -> int:
     """`spec PROJECT -o FILE`: the spec plus the project files' hashes, for DAGs that parse without a JVM."""
-    from sqlmesh_dag_generator import engine, spec_file
+    from sqlmesh_dag_generator import cache, engine, spec_file
     from sqlmesh_dag_generator.generator import check_spec_version
 
     parser = argparse.ArgumentParser(prog="sqlmesh-dag spec", description=write_spec_file.__doc__)
@@ -53,9 +53,8 @@ def write_spec_file(argv: list[str]) -> int:
     parser.add_argument("--exclude", action="append", default=[])
     parser.add_argument("--default-catalog")
     ns = parser.parse_args(argv)
-    project = ns.project.expanduser().resolve()
-    if not project.is_dir():
-        raise SQLMeshDagError(f"SQLMesh project folder {project} does not exist.")
+    project = ns.project.expanduser().absolute()
+    cache.check_project_folder(project)  # the same readable errors as a DAG's import
     # The same options a stub asks for, or its spec file would never match.
     options = engine.engine_options(ns.gateway, ns.select, ns.exclude, ns.default_catalog)
     spec = engine.request_spec(project, options)

@@ -190,6 +190,7 @@ class SQLMeshDAGGenerator:
         self._spec: dict | None = None
         # What the spec was read from (cache key or spec file digest): part of the DAG cache's key.
         self._spec_key: str | None = None
+        self._walked_key: str | None = None
 
     @classmethod
     def from_config(cls, path: str | os.PathLike) -> "SQLMeshDAGGenerator":
@@ -210,9 +211,7 @@ class SQLMeshDAGGenerator:
     def load_spec(self) -> dict:
         """The project's spec, from the spec file, the cache or the engine (see ``load_mode``)."""
         if self._spec is None:
-            if not self.project_path.is_dir():
-                raise SQLMeshDagError(f"SQLMesh project folder {self.project_path} does not exist "
-                                      f"(check sqlmesh_project_path).")
+            cache.check_project_folder(self.project_path)
             spec = self._spec_from_file() if self.load_mode != "engine" else None
             if spec is None:
                 spec = self._spec_from_cache_or_engine()
@@ -242,22 +241,33 @@ class SQLMeshDAGGenerator:
     def _spec_from_cache_or_engine(self) -> dict:
         jar = engine.find_engine_jar()
         options = self.engine_options
-        key = cache.cache_key(self.project_path, options, jar)
+        key = self._cache_key()
         entry = cache.cache_file(self.cache_dir, self.project_path, options)
         spec = cache.read(entry, key)
         if spec is None:
-            spec = engine.request_spec(self.project_path, options, jar)
-            check_spec_version(spec)
-            # Broken projects are cached too: the DAG processor re-parses every few seconds and the
-            # key changes as soon as the user edits a file.
-            try:
-                cache.write(entry, key, spec)
-            except OSError as exc:
-                log.warning("could not write the spec cache %s (%s); the next parse will start the engine again",
-                            entry, exc)
-                return spec
+            # One engine per project at a time: a parse that finds another one running waits for its entry.
+            with cache.engine_lock(cache.lock_file(self.cache_dir, self.project_path)):
+                spec = cache.read(entry, key)
+                if spec is None:
+                    spec = engine.request_spec(self.project_path, options, jar)
+                    check_spec_version(spec)
+                    # Broken projects are cached too (the DAG processor re-parses every few seconds);
+                    # the key covers everything the errors come from, so a fix is seen at the next parse.
+                    try:
+                        cache.write(entry, key, spec)
+                    except OSError as exc:
+                        log.warning("could not write the spec cache %s (%s); the next parse will start the "
+                                    "engine again", entry, exc)
+                        return spec
         self._spec_key = "cache:" + key
         return spec
+
+    def _cache_key(self) -> str:
+        """The spec cache's key, computed once per parse (it reads the project's sources)."""
+        if self._walked_key is None:
+            cache.check_project_folder(self.project_path)
+            self._walked_key = cache.cache_key(self.project_path, self.engine_options, engine.find_engine_jar())
+        return self._walked_key
 
     def get_recommended_schedule(self) -> Any:
         """The schedule SQLMesh's crons call for (the engine's inference), unless one was given."""
@@ -370,7 +380,7 @@ class SQLMeshDAGGenerator:
         if not self.cache_dag:
             return None
         if self.spec_file is None or self.load_mode == "engine":
-            spec_key = "cache:" + cache.cache_key(self.project_path, self.engine_options, engine.find_engine_jar())
+            spec_key = "cache:" + self._cache_key()
         else:
             self.load_spec()
             spec_key = self._spec_key

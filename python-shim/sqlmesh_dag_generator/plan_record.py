@@ -37,11 +37,12 @@ import hashlib
 import json
 import logging
 import os
-import re
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from sqlmesh_dag_generator import env_reads
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +51,6 @@ RECORD_VERSION = 1
 
 _SKIPPED_ROOT_FOLDERS = {".cache", "logs", ".git"}
 _DATA_SUFFIXES = (".duckdb", ".duckdb.wal", ".wal", ".db", ".sqlite", ".sqlite3", ".tmp")
-_ENV_READS = re.compile(
-    r"""\benv_var\(\s*(['"])(?P<a>[^'"]+)\1"""
-    r"""|\benviron\s*(?:\[\s*|\.get\(\s*)(['"])(?P<b>[^'"]+)\3"""
-    r"""|\bgetenv\(\s*(['"])(?P<c>[^'"]+)\5""")
-# Any mention of the environment that the pattern above did not account for.
-_ENV_MENTIONS = re.compile(r"\benv_var\s*\(|\benviron\b|\bgetenv\s*\(")
-# `from os import environ`: a mention that reads nothing by itself.
-_ENV_IMPORT = re.compile(r"^\s*from\s+os\s+import\s+[^\n]*\benviron\b", re.MULTILINE)
 
 
 class Unsure(Exception):
@@ -79,7 +72,7 @@ def inputs_digest(project: Path, settings: dict, options: dict) -> str | None:
                 digest.update(f"home {path} {len(data)}\n".encode())
                 digest.update(data)
                 names |= _environment_reads(path, data)
-        names |= {name for name in os.environ if name.upper().startswith("SQLMESH")}
+        names |= env_reads.sqlmesh_names(os.environ)
         environment = {name: os.environ.get(name) for name in sorted(names)}
         digest.update(json.dumps({"environment": environment, "settings": settings, "options": options,
                                   "python": sys.version, "distributions": _distributions(),
@@ -123,14 +116,10 @@ def _unsure(error: OSError) -> None:
 
 
 def _environment_reads(path: str, data: bytes) -> set[str]:
-    if b"env" not in data:
-        return set()
-    text = data.decode("utf-8", errors="replace")
-    found = [m.group("a") or m.group("b") or m.group("c") for m in _ENV_READS.finditer(text)]
-    mentions = len(_ENV_MENTIONS.findall(text)) - len(_ENV_IMPORT.findall(text))
-    if mentions > len(found):
+    names, all_named = env_reads.names_read(data)
+    if not all_named:
         raise Unsure(f"{path} reads the environment in a way that names no variable")
-    return set(found)
+    return names
 
 
 def _distributions() -> list[str]:

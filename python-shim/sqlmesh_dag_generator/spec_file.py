@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-from sqlmesh_dag_generator.cache import project_files, write_json_atomically
+from sqlmesh_dag_generator.cache import source_entries, write_json_atomically
 from sqlmesh_dag_generator.errors import SQLMeshDagError
 
 FORMAT = "sqlmesh-dag-spec-file"
-VERSION = 1
+# 2: the files are those the engine reads (cache.source_entries), the previous version hashed every file.
+VERSION = 2
 # How many changed files a staleness message names before "and N more".
 NAMED_CHANGES = 5
 
@@ -35,12 +37,14 @@ def file_hashes(project: Path, spec_path: Path) -> dict[str, str]:
 
     A spec file kept inside the project is not one of its sources.
     """
-    skip = Path(spec_path).resolve()
+    # os.path.realpath, not Path.resolve(): it does not raise on a symlink loop in the project.
+    skip = os.path.realpath(spec_path)
     hashes = {}
-    for rel, _size, _mtime in project_files(project):
-        source = project / rel
-        if source.resolve() != skip:
-            hashes[rel] = hashlib.sha256(source.read_bytes()).hexdigest()
+    # The files the engine reads, as the spec cache's key sees them; not SQLMesh's home folder, which
+    # is the reader's (the spec file is written in CI and read on Airflow).
+    for rel, kind, content in source_entries(project, home=False):
+        if os.path.realpath(project / rel) != skip:
+            hashes[rel] = hashlib.sha256(kind.encode() + b"\0" + content).hexdigest()
     return hashes
 
 

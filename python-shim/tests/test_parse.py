@@ -54,9 +54,14 @@ def test_touching_a_model_file_changes_the_dag_at_next_parse(engine_jar, shop_pr
     new_task = after.get_task("marts__top_customers")
     assert new_task.upstream_task_ids == {"marts__customer_totals"}
 
-    # an edit that keeps the size still counts: mtime is part of the key
+    # the key is the contents: a touch alone changes nothing the engine reads, so no JVM starts ...
     model = shop_project / "models" / "marts" / "top_customers.sql"
     stat = model.stat()
+    os.utime(model, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    SQLMeshDAGGenerator(shop_project, dag_id="shop", cache_dir=cache_dir).load_spec()
+    assert len(launches) == 2
+    # ... and an edit that keeps both the size and the modification time is seen
+    model.write_text(model.read_text().replace("LIMIT 3", "LIMIT 4"))
     os.utime(model, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     SQLMeshDAGGenerator(shop_project, dag_id="shop", cache_dir=cache_dir).load_spec()
     assert len(launches) == 3
@@ -74,7 +79,9 @@ def test_database_files_and_logs_do_not_invalidate_the_cache(engine_jar, shop_pr
 def test_cache_is_written_atomically_into_the_configured_folder(engine_jar, shop_project, cache_dir):
     SQLMeshDAGGenerator(shop_project, cache_dir=cache_dir).load_spec()
     files = sorted(p.name for p in cache_dir.iterdir())
-    assert len(files) == 1 and files[0].endswith(".json"), files
+    # the spec, and the lock that lets one parse at a time start the engine for this project
+    assert sorted(name.rsplit(".", 1)[1] for name in files) == ["json", "lock"], files
+    assert not [p for p in cache_dir.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_environment_variable_sets_the_cache_folder(engine_jar, shop_project, tmp_path, monkeypatch):

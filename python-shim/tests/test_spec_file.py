@@ -15,6 +15,8 @@ import pytest
 
 from helpers import load_dagbag, write_stub
 from sqlmesh_dag_generator import OptionError, SQLMeshDAGGenerator
+from sqlmesh_dag_generator import engine
+from sqlmesh_dag_generator import spec_file as spec_files
 from sqlmesh_dag_generator.spec_file import StaleSpecFile
 
 
@@ -154,3 +156,18 @@ def test_a_worker_without_java_builds_its_task_from_the_spec_file_and_runs_it(en
     assert worker("raw__orders") == {"tasks": ["raw__orders"], "states": {"raw__orders": "success"}}
     with duckdb.connect(str(shop_project / "corner_shop.duckdb"), read_only=True) as con:
         assert con.execute("SELECT COUNT(*) FROM raw.orders").fetchone()[0] > 0
+
+
+def test_spec_file_cli_on_a_project_with_a_symlink_loop_or_a_file_path(engine_jar, shop_project, tmp_path):
+    # Path.resolve() raised on a link loop after the spec was read; a file as project path said "does not exist".
+    (shop_project / "models" / "loop").symlink_to("loop")
+    (shop_project / "models" / "a.sql").symlink_to("b.sql")
+    (shop_project / "models" / "b.sql").symlink_to("a.sql")
+    done = _write_spec_file(shop_project, tmp_path / "shop.spec.json")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    spec = spec_files.read(tmp_path / "shop.spec.json", shop_project, engine.engine_options(None, [], []))
+    assert len(spec["models"]) == 7
+    done = _write_spec_file(shop_project / "config.yaml", tmp_path / "file.spec.json")
+    assert done.returncode == 2
+    assert "is a file, not a folder" in done.stderr and "Traceback" not in done.stderr

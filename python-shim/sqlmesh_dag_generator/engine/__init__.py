@@ -173,6 +173,8 @@ def request_spec(project_path: str | os.PathLike, options: dict[str, Any], jar: 
 
     jar = jar or find_engine_jar()
     stderr_tail: collections.deque = collections.deque(maxlen=50)
+    # Says when a parse pays for a JVM (a cold or stale cache); also how the tests count engine starts.
+    log.info("starting the engine to read %s", project_path)
     try:
         port, token, proc = _launch(jar, stderr_tail)
     except (ValueError, OSError) as exc:

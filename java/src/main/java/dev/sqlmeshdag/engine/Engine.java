@@ -3,6 +3,7 @@ package dev.sqlmeshdag.engine;
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Model;
 import dev.sqlmeshdag.core.ModelSource;
+import dev.sqlmeshdag.core.Problem;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.ProjectConfig;
 import dev.sqlmeshdag.core.ProjectException;
@@ -47,7 +48,9 @@ public final class Engine {
         try {
             config = ProjectLoader.load(projectRoot, opts.gateway(), opts.defaultCatalog(), problems);
         } catch (ProjectException e) {
-            e.problems().forEach(problems::add);
+            // The loader records each problem before it throws; adding them again printed every one twice.
+            List<Problem> known = problems.all();
+            e.problems().stream().filter(p -> !known.contains(p)).forEach(problems::add);
             return empty(null, problems, "");
         }
         if (config == null) {

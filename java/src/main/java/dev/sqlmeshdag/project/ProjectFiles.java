@@ -2,12 +2,16 @@ package dev.sqlmeshdag.project;
 
 import dev.sqlmeshdag.core.ExternalModel;
 import dev.sqlmeshdag.core.Location;
+import dev.sqlmeshdag.core.ProjectException;
 import dev.sqlmeshdag.core.Problems;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,8 +41,8 @@ final class ProjectFiles {
      * included, as SQLMesh's loader does), minus ignored ones, sorted by path. Empty files are skipped
      * because SQLMesh skips them; a non-empty {@code __init__.py} is kept because SQLMesh imports it too.
      */
-    static List<Path> modelFiles(Path root, IgnorePatterns ignore) {
-        return files(root.resolve("models"), ignore, root, ".sql", ".py").stream()
+    static List<Path> modelFiles(Path root, IgnorePatterns ignore, Problems problems) {
+        return files(root.resolve("models"), ignore, root, problems, ".sql", ".py").stream()
                 .filter(ProjectFiles::nonEmpty)
                 .toList();
     }
@@ -46,7 +50,7 @@ final class ProjectFiles {
     /** Names of the functions registered with {@code @macro(...)} in {@code macros/**}/*.py, lower case. */
     static Set<String> userMacros(Path root, IgnorePatterns ignore, Problems problems) {
         Set<String> names = new TreeSet<>();
-        for (Path file : files(root.resolve("macros"), ignore, root, ".py")) {
+        for (Path file : files(root.resolve("macros"), ignore, root, problems, ".py")) {
             String text = read(file);
             Matcher m = DECORATOR.matcher(text);
             while (m.find()) {
@@ -81,7 +85,8 @@ final class ProjectFiles {
         } else if (Files.exists(root.resolve("schema.yaml"))) {
             paths.add(root.resolve("schema.yaml"));
         }
-        paths.addAll(files(root.resolve("external_models"), new IgnorePatterns(List.of()), root, ".yaml"));
+        paths.addAll(files(root.resolve("external_models"), new IgnorePatterns(List.of()), root, problems,
+                ".yaml"));
         Map<String, ExternalModel> byName = new LinkedHashMap<>();
         for (Path path : paths) {
             String file = relative(root, path);
@@ -142,26 +147,61 @@ final class ProjectFiles {
                 + previous.location() + "); remove one of them");
     }
 
-    private static List<Path> files(Path dir, IgnorePatterns ignore, Path root, String... extensions) {
+    /**
+     * Files under {@code dir} with one of the extensions, sorted. Symlinked files are read, symlinked folders are
+     * not entered (as {@link Files#walk} without FOLLOW_LINKS). A folder or entry that cannot be read is a warning
+     * and is left out, like SQLMesh's glob does, instead of ending the whole walk.
+     */
+    private static List<Path> files(Path dir, IgnorePatterns ignore, Path root, Problems problems,
+            String... extensions) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> Stream.of(extensions).anyMatch(e -> p.getFileName().toString().endsWith(e)))
-                    .filter(p -> !ignore.ignores(root, p))
-                    .sorted(Comparator.comparing(p -> relative(root, p)))
-                    .toList();
+        List<Path> found = new ArrayList<>();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+                    if (!Stream.of(extensions).anyMatch(e -> p.getFileName().toString().endsWith(e))
+                            || ignore.ignores(root, p)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (Files.isRegularFile(p)) {
+                        found.add(p);
+                    } else if (attrs.isSymbolicLink() && !Files.exists(p)) {
+                        // Left out either way; said, so that a model that went missing has a reason.
+                        problems.warning(new Location(relative(root, p), 1, 1), "this link leads nowhere (its "
+                                + "target is missing, or it links back to itself); it is left out");
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path p, IOException e) {
+                    problems.warning(new Location(relative(root, p), 1, 1), "cannot read this "
+                            + (Files.isDirectory(p) ? "folder" : "entry") + " (" + reason(e)
+                            + "); what it holds is left out, as SQLMesh does");
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            problems.warning(new Location(relative(root, dir), 1, 1), "cannot read this folder (" + reason(e)
+                    + "); what it holds is left out, as SQLMesh does");
         }
+        found.sort(Comparator.comparing(p -> relative(root, p)));
+        return found;
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof AccessDeniedException ? "permission denied" : e.getClass().getSimpleName() + ": "
+                + e.getMessage();
     }
 
     private static boolean nonEmpty(Path file) {
         try {
             return Files.size(file) > 0;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return true; // kept, so that reading it reports the problem with its path
         }
     }
 
@@ -169,7 +209,8 @@ final class ProjectFiles {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new ProjectException(new Location(file.getFileName().toString(), 1, 1), "cannot read this file ("
+                    + reason(e) + "); check that it exists and is readable");
         }
     }
 

@@ -114,7 +114,7 @@ public final class ProjectLoader {
         List<String> patterns = ignorePatterns(config.get("ignore_patterns"));
         IgnorePatterns ignore = new IgnorePatterns(patterns);
         Object dialect = modelDefaults.get("dialect");
-        List<Path> models = ProjectFiles.modelFiles(root, ignore);
+        List<Path> models = ProjectFiles.modelFiles(root, ignore, problems);
         Set<String> macros = ProjectFiles.userMacros(root, ignore, problems);
         List<ExternalModel> externals = ProjectFiles.externalModels(root, gatewayName, problems);
         return new ProjectConfig(

@@ -110,6 +110,28 @@ class MainTest {
     }
 
     @Test
+    void aConfigErrorIsPrintedOnceByEveryCommand() throws IOException {
+        write("config.yaml", "model_defaults: [\n");
+        for (String[] args : new String[][] {{"validate", root.toString()},
+                {"graph", root.toString(), "--format", "json"}}) {
+            Result r = run(args);
+            assertEquals(1, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), args[0] + " printed:\n" + r.err());
+            assertTrue(r.err().startsWith("config.yaml:2:1: invalid YAML"), r.err());
+        }
+    }
+
+    @Test
+    void linksThatLeadNowhereAreWarningsNotFailures() throws IOException {
+        Files.createSymbolicLink(root.resolve("models/gone.sql"), root.resolve("models/nowhere.sql"));
+        Files.createSymbolicLink(root.resolve("models/loop"), root.resolve("models/loop"));
+        Result r = run("validate", root.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("models/gone.sql:1:1: warning: this link leads nowhere (its target is missing, or it links "
+                + "back to itself); it is left out", r.err().strip());
+    }
+
+    @Test
     void validateCleanProjectExitsZero() {
         Result r = run("validate", root.toString());
         assertEquals(0, r.code(), r.err());
