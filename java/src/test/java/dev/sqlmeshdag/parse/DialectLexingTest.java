@@ -2,20 +2,14 @@ package dev.sqlmeshdag.parse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlmeshdag.lineage.Dialect;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,8 +93,6 @@ class DialectLexingTest {
     }
 
     private static void assertSameAsSqlglot(List<String> snippets) throws Exception {
-        Path python = Path.of(System.getenv().getOrDefault("SQLMESH_PYTHON", ".venv/bin/python"));
-        assumeTrue(Files.isExecutable(python), "no Python with SQLMesh at " + python);
         ObjectMapper json = new ObjectMapper();
         List<Map<String, String>> cases = new ArrayList<>();
         List<Dialect> dialects = new ArrayList<>();
@@ -113,7 +105,7 @@ class DialectLexingTest {
                 dialects.add(d);
             }
         }
-        JsonNode expected = run(python, json, cases);
+        JsonNode expected = PythonOracle.run(DialectLexingTest.class, "sqlglot_tokens.py", cases);
         assertEquals(cases.size(), expected.size());
         List<String> mismatches = new ArrayList<>();
         int refused = 0;
@@ -201,21 +193,5 @@ class DialectLexingTest {
 
     static String sqlglotName(Dialect d) {
         return d == Dialect.GENERIC ? "" : d.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static JsonNode run(Path python, ObjectMapper json, Object cases) throws Exception {
-        Path script = Files.createTempFile("sqlglot_tokens", ".py");
-        try (InputStream in = DialectLexingTest.class.getResourceAsStream("sqlglot_tokens.py")) {
-            Files.write(script, in.readAllBytes());
-        }
-        Process p = new ProcessBuilder(python.toString(), script.toString()).start();
-        p.getOutputStream().write(json.writeValueAsBytes(cases));
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        Files.deleteIfExists(script);
-        assertEquals(0, p.exitValue(), err);
-        return json.readTree(out);
     }
 }

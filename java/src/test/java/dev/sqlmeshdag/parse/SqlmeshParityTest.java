@@ -3,19 +3,13 @@ package dev.sqlmeshdag.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlmeshdag.core.ModelSource;
 import dev.sqlmeshdag.core.Problems;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,10 +59,8 @@ class SqlmeshParityTest {
 
     @Test
     void splitsModelFilesLikeSqlmesh() throws Exception {
-        Path python = Path.of(System.getenv().getOrDefault("SQLMESH_PYTHON", ".venv/bin/python"));
-        assumeTrue(Files.isExecutable(python), "no Python with SQLMesh at " + python);
         ObjectMapper json = new ObjectMapper();
-        JsonNode expected = runSqlmesh(python, json);
+        JsonNode expected = PythonOracle.run(SqlmeshParityTest.class, "sqlmesh_split.py", FILES);
         assertEquals(FILES.size(), expected.size());
         List<String> mismatches = new ArrayList<>();
         for (int i = 0; i < FILES.size(); i++) {
@@ -104,21 +96,5 @@ class SqlmeshParityTest {
         if (!java.util.Objects.equals(theirs, ours)) {
             out.add(text + "\n  " + what + ": SQLMesh " + theirs + " vs ours " + ours);
         }
-    }
-
-    private static JsonNode runSqlmesh(Path python, ObjectMapper json) throws Exception {
-        Path script = Files.createTempFile("sqlmesh_split", ".py");
-        try (InputStream in = SqlmeshParityTest.class.getResourceAsStream("sqlmesh_split.py")) {
-            Files.write(script, in.readAllBytes());
-        }
-        Process p = new ProcessBuilder(python.toString(), script.toString()).redirectErrorStream(false).start();
-        p.getOutputStream().write(json.writeValueAsBytes(FILES));
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        Files.deleteIfExists(script);
-        assertEquals(0, p.exitValue(), err);
-        return json.readTree(out);
     }
 }
