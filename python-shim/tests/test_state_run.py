@@ -87,7 +87,25 @@ MODELS = {
             table = context.resolve_table("inc.daily")
             return pd.DataFrame({"n": [int(context.fetchdf(f"SELECT COUNT(*) AS n FROM {table}")["n"][0])]})
     """,
+    # Signals gate the intervals: this one lets through days up to the 3rd only.
+    "sig_gated.sql": """
+        MODEL (name sig.gated, kind INCREMENTAL_BY_TIME_RANGE (time_column ds), cron '@daily',
+               start '2024-01-01', signals (days_up_to(last := '2024-01-03')));
+        SELECT ds, v FROM raw.src WHERE ds BETWEEN @start_ds AND @end_ds
+    """,
 }
+
+SIGNALS = """
+    import typing as t
+
+    from sqlmesh import signal
+    from sqlmesh.utils.date import DatetimeRanges
+
+
+    @signal()
+    def days_up_to(batch: DatetimeRanges, last: str) -> t.Union[bool, DatetimeRanges]:
+        return [interval for interval in batch if interval[0].strftime("%Y-%m-%d") <= last]
+"""
 
 AUTO_RESTATED = """
     MODEL (name inc.auto, kind INCREMENTAL_BY_TIME_RANGE (time_column ds, auto_restatement_cron '@daily'),
@@ -101,6 +119,8 @@ def _write_project(folder: Path, *, extra_config: str = "", extra_models: dict |
     (folder / "config.yaml").write_text(CONFIG + extra_config)
     for name, text in {**MODELS, **(extra_models or {})}.items():
         (folder / "models" / name).write_text(textwrap.dedent(text).strip() + "\n")
+    (folder / "signals").mkdir()
+    (folder / "signals" / "__init__.py").write_text(textwrap.dedent(SIGNALS).lstrip())
     return folder
 
 
@@ -174,12 +194,15 @@ def test_scope_is_the_model_and_its_parents(planned, tmp_path):
         daily = state_run.scope_for(ctx, stored, '"db"."inc"."daily"')
         summary = state_run.scope_for(ctx, stored, '"db"."full"."summary"')
         root = state_run.scope_for(ctx, stored, '"db"."root"."nostart"')
+        gated = state_run.scope_for(ctx, stored, '"db"."sig"."gated"')
     assert sorted(s.name for s in daily.snapshots.values()) == ['"db"."inc"."daily"', '"db"."raw"."src"']
     assert not daily.widen_reasons
     # no start of its own: it inherits inc.daily's, which has one; raw.src is not needed
     assert sorted(s.name for s in summary.snapshots.values()) == ['"db"."full"."summary"', '"db"."inc"."daily"']
     assert not summary.widen_reasons
     assert len(root.snapshots) == len(stored.snapshots) and root.widen_reasons
+    # a signal's context can resolve any model
+    assert len(gated.snapshots) == len(stored.snapshots) and "signals" in gated.widen_reasons[0]
 
 
 def test_prod_runs_match_context_run(planned, tmp_path):
@@ -197,6 +220,9 @@ def test_prod_runs_match_context_run(planned, tmp_path):
     assert pair.step("prod", "bad.fails", "2024-01-04").is_failure
     assert pair.step("prod", "py.counts", "2024-01-04").is_success
     pair.step("prod", "root.nostart", "2024-01-04")
+    # the signal holds back the days after the 3rd, on both paths
+    assert pair.step("prod", "sig.gated", "2024-01-06").is_success
+    assert len(_observed(pair.new, "prod")["rows"]['"db"."sig"."gated"']) == 3
     pair.step("prod", "inc.daily", "2024-01-06")
     # a name the environment does not have: nothing to do on both paths
     assert pair.step("prod", "no.such_model", "2024-01-06").is_nothing_to_do
