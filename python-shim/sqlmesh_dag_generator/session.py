@@ -7,6 +7,7 @@ are parsed, and parsing must stay free of SQLMesh.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import logging
 import os
@@ -97,7 +98,8 @@ def project_config(project: Path, gateway: str | None, connection_id: str | None
     from sqlmesh.core.config import Config
     from sqlmesh.core.config.loader import load_configs
 
-    configs = load_configs("config", Config, [project])
+    configs = {path: _cache_outside_project(config, project)
+               for path, config in load_configs("config", Config, [project]).items()}
     if not connection_id and not state_connection_id:
         return configs
     replacements: dict[str, Any] = {}
@@ -116,6 +118,21 @@ def project_config(project: Path, gateway: str | None, connection_id: str | None
         gateways[name] = gateways[name].model_copy(update=replacements)
         updated[path] = config.model_copy(update={"gateways": gateways})
     return updated
+
+
+def _cache_outside_project(config: Any, project: Path) -> Any:
+    """``config`` with SQLMesh's cache in this machine's cache folder unless the project chose one.
+
+    SQLMesh writes its `.cache/` into the project folder by default: from every worker,
+    into what is often a shared checkout or a read-only image. The cache only speeds up
+    SQLMesh's own loading, so each machine keeps its own, one folder per project.
+    """
+    if config.cache_dir:
+        return config
+    from sqlmesh_dag_generator.cache import default_cache_dir
+
+    key = hashlib.sha256(str(project).encode()).hexdigest()[:16]
+    return config.model_copy(update={"cache_dir": str(default_cache_dir() / "sqlmesh" / f"{project.name}-{key}")})
 
 
 def sqlmesh_connection(conn_id: str, connection_mapping: str | None = None) -> Any:

@@ -118,6 +118,8 @@ def test_example_runs_interval_by_interval_like_sqlmesh(engine_jar, example_proj
     run, tis = run_dag(dags_folder, "example_run", FIRST_END)
     assert run.state == "success", {t: ti.state for t, ti in tis.items()}
     assert all(ti.state == "success" for ti in tis.values())
+    # SQLMesh's own cache goes to the machine's cache folder, not into the (often shared) project folder
+    assert not (example_project / ".cache").exists()
 
     oracle.create(FIRST_END - timedelta(days=1))
     failed_in_sqlmesh = oracle.run(FIRST_END)
