@@ -4,6 +4,10 @@ given as AIRFLOW_CONN_* JSON; its password must not leak anywhere Airflow stores
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +40,21 @@ def test_example_on_postgres_through_an_airflow_connection(engine_jar, example_p
     assert password not in stored_by_airflow("example_pg")
     output = capfd.readouterr()
     assert password not in output.out + output.err
+
+
+def test_airflow_metadata_database_on_postgres_migrates_with_the_postgres_extra(postgres_server, tmp_path):
+    """Airflow 3 opens an async engine (asyncpg) beside psycopg2 on its PostgreSQL metadata database."""
+    import psycopg2
+
+    con = psycopg2.connect(host=postgres_server["host"], port=postgres_server["port"], user="postgres",
+                           password=postgres_server["password"], dbname="postgres")
+    con.autocommit = True
+    con.cursor().execute("CREATE DATABASE airflow_metadata")
+    con.close()
+    url = (f"postgresql+psycopg2://postgres:{postgres_server['password']}@{postgres_server['host']}:"
+           f"{postgres_server['port']}/airflow_metadata")
+    env = {**os.environ, "AIRFLOW_HOME": str(tmp_path), "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url,
+           "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    airflow = Path(sys.executable).with_name("airflow")
+    out = subprocess.run([str(airflow), "db", "migrate"], env=env, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, (out.stdout + out.stderr)[-3000:]
