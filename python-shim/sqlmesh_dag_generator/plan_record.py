@@ -62,14 +62,12 @@ def inputs_digest(project: Path, settings: dict, options: dict) -> str | None:
     try:
         digest = hashlib.sha256()
         names: set[str] = set()
-        for path, data in _project_files(project):
-            digest.update(f"file {path} {len(data)}\n".encode())
-            digest.update(data)
-            names |= _environment_reads(path, data)
         home = Path(os.getenv("SQLMESH_HOME") or Path.home() / ".sqlmesh")
-        if home.is_dir():
-            for path, data in _project_files(home):
-                digest.update(f"home {path} {len(data)}\n".encode())
+        for label, root in (("file", project), ("home", home)):
+            if label == "home" and not home.is_dir():
+                continue
+            for path, data in _project_files(root):
+                digest.update(f"{label} {path} {len(data)}\n".encode())
                 digest.update(data)
                 names |= _environment_reads(path, data)
         names |= env_reads.sqlmesh_names(os.environ)

@@ -196,20 +196,16 @@ def scope_for(ctx: Any, environment: Any, fqn: str) -> _Scope:
         scope.widen_reasons.append("the environment has before_all/after_all statements")
     elif _has_auto_restatement(state, entries):
         scope.widen_reasons.append("a model of the environment has auto_restatement_cron")
-    if scope.widen_reasons:
-        scope.snapshots = dict(state.get_snapshots(environment.snapshots))
-        return scope
-
-    wanted = {model_info.snapshot_id, *entries.parents(model_info)}
-    if environment.name.lower() != "prod":
-        wanted |= _ancestors(model_info, entries)
-    scope.snapshots = dict(state.get_snapshots(list(wanted)))
-
-    model = scope.snapshots[model_info.snapshot_id]
-    if model.is_model and model.model.signals:
-        scope.widen_reasons.append(f"{fqn} has signals")
-    elif not _start_settled(model_info, scope.snapshots, entries, state):
-        scope.widen_reasons.append(f"{fqn} inherits its start from a model without one (cron and time decide it)")
+    else:
+        wanted = {model_info.snapshot_id, *entries.parents(model_info)}
+        if environment.name.lower() != "prod":
+            wanted |= _ancestors(model_info, entries)
+        scope.snapshots = dict(state.get_snapshots(list(wanted)))
+        model = scope.snapshots[model_info.snapshot_id]
+        if model.is_model and model.model.signals:
+            scope.widen_reasons.append(f"{fqn} has signals")
+        elif not _start_settled(model_info, scope.snapshots, entries, state):
+            scope.widen_reasons.append(f"{fqn} inherits its start from a model without one (cron and time decide it)")
     if scope.widen_reasons:
         scope.snapshots = dict(state.get_snapshots(environment.snapshots))
     return scope
