@@ -42,7 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlmesh_dag_generator import env_reads
+from sqlmesh_dag_generator import cache, env_reads
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def inputs_digest(project: Path, settings: dict, options: dict) -> str | None:
     try:
         digest = hashlib.sha256()
         names: set[str] = set()
-        home = Path(os.getenv("SQLMESH_HOME") or Path.home() / ".sqlmesh")
+        home = cache.sqlmesh_home()
         for label, root in (("file", project), ("home", home)):
             if label == "home" and not home.is_dir():
                 continue
