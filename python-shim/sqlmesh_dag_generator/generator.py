@@ -6,6 +6,7 @@ SQLMesh itself is not imported here.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -294,9 +295,15 @@ class SQLMeshDAGGenerator:
                 **common, "skip_backfill": self.skip_backfill, "plan_only": self.plan_only,
                 "log_plan_details": self.log_plan_details, "skip_audits": self.skip_audits}, roots))
             roots = (tasks.PLAN_TASK_ID,)
+        # A failed plan stops only the models it changed: the tasks right after the plan task start once it
+        # is done, whatever its state, and each model task reads the plan's outcome (runtime.run_model).
+        # Command-line tasks (static bash/kubernetes) cannot read it, so for them a failed plan stops all.
+        checks_plan = self.auto_replan_on_change and self.operator_type == "python"
         index = {m["fqn"]: m for m in spec.get("models") or []}
         by_fqn = {m["fqn"]: m for m in chosen}
         sources = self._source_plan(chosen, roots) if self.source_placeholders else {}
+        if checks_plan:
+            sources = {t: dataclasses.replace(task, trigger_rule="all_done") for t, task in sources.items()}
         # A worker's parse needs one task; the trigger task alone needs every model's edges.
         skip_others = only is not None and only != tasks.TRIGGER_TASK_ID
         for model in chosen:
@@ -306,8 +313,11 @@ class SQLMeshDAGGenerator:
             upstream += tuple(sources[t].task_id for t in model.get("external") or [] if t in sources)
             kwargs = {"model_fqn": model["fqn"], "model_name": model["name"], "cron": model.get("cron"),
                       "cron_tz": model.get("cron_tz"), **common, "skip_audits": self.skip_audits}
+            if checks_plan:
+                kwargs["after_plan"] = True
             owner = model.get("owner") or self.default_args.get("owner")
-            plan.append(tasks.model_task(model, kwargs, upstream or roots, owner))
+            task = tasks.model_task(model, kwargs, upstream or roots, owner)
+            plan.append(dataclasses.replace(task, trigger_rule="all_done") if checks_plan and not upstream else task)
         plan.extend(sources.values())
         if self.trigger_dag_id:
             leaves = _leaves(plan)

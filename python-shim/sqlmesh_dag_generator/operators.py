@@ -41,6 +41,10 @@ def _operator(dag, spec: TaskSpec, options: OperatorOptions, callbacks: dict, mo
               **callbacks}
     if spec.owner:
         common["owner"] = spec.owner
+    if spec.trigger_rule:
+        common["trigger_rule"] = spec.trigger_rule
+    if spec.max_active_tis_per_dag:
+        common["max_active_tis_per_dag"] = spec.max_active_tis_per_dag
     if spec.role == "source":
         from airflow.providers.standard.operators.empty import EmptyOperator
 

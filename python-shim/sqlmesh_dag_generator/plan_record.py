@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlmesh_dag_generator import cache, env_reads
+from sqlmesh_dag_generator.session import DATABASE_LOCK_SUFFIX
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ RECORD_KEY = "sqlmesh_plan_record"
 RECORD_VERSION = 1
 
 _SKIPPED_ROOT_FOLDERS = {".cache", "logs", ".git"}
-_DATA_SUFFIXES = (".duckdb", ".duckdb.wal", ".wal", ".db", ".sqlite", ".sqlite3", ".tmp")
+_DATA_SUFFIXES = (".duckdb", ".duckdb.wal", ".wal", ".db", ".sqlite", ".sqlite3", ".tmp", DATABASE_LOCK_SUFFIX)
 
 
 class Unsure(Exception):

@@ -31,16 +31,24 @@ log = logging.getLogger(__name__)
 
 
 def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str | None,
-              settings: dict, return_value: bool = True, skip_audits: bool = False,
+              settings: dict, return_value: bool = True, skip_audits: bool = False, after_plan: bool = False,
               **context: Any) -> dict | None:
     """Run one model with SQLMesh for this DAG run's interval.
 
     ``settings`` holds the ``runtime_settings`` arguments (project, gateway, environment,
     connection ids): ids and names only, resolved against Airflow when the task runs.
     The model's audits run after it, as with `sqlmesh run`, unless ``skip_audits``.
+    ``after_plan``: the DAG has a plan task; the model runs only if that plan succeeded, or
+    failed without touching this model (SQLMesh applies a plan whole or not at all, so the
+    environment still serves the version it served before).
     """
+    if after_plan:
+        _check_plan_outcome(context, model_name, model_fqn)
     interval_start = context.get("data_interval_start")
     interval_end = context.get("data_interval_end")
+    if interval_start is None and interval_end is None:
+        log.info("manual run without a data interval: %s runs as `sqlmesh run` would now, for every interval "
+                 "that is complete and missing up to %s", model_name, _run_moment(context))
     if not is_due(cron, cron_tz, interval_start, interval_end):
         log.info("%s is not due in (%s, %s] (cron %s%s); nothing to do", model_name,
                  interval_start, interval_end, cron, f", {cron_tz}" if cron_tz else "")
@@ -113,6 +121,7 @@ def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill
             log.info("environment %s is at plan %s, which this DAG applied for the same project, config and "
                      "versions; nothing to plan (%.2f s, project not loaded)", environment, record["plan_id"],
                      time.monotonic() - started)
+            _save_outcome(context, "unchanged")
             return {"environment": environment, "status": "unchanged"} if return_value else None
     with sqlmesh_context(target) as (ctx, console):
         timings = {"load": time.monotonic() - started}
@@ -136,8 +145,12 @@ def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill
             status = "planned"
         else:
             phase = time.monotonic()
-            status = _apply_plan(ctx, console, plan, as_of, creating=creating, skip_backfill=skip_backfill,
-                                 log_plan_details=log_plan_details)
+            try:
+                status = _apply_plan(ctx, console, plan, plan.execution_time, creating=creating,
+                                     skip_backfill=skip_backfill, log_plan_details=log_plan_details)
+            except SQLMeshDagError:
+                _save_outcome(context, "failed", plan)
+                raise
             timings["apply"] = time.monotonic() - phase
         if status != "planned" and not console.failure_text():
             applied = ctx.state_reader.get_environment(environment)
@@ -146,7 +159,9 @@ def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill
         log.info("plan phase timings: %s", ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))
     errors = console.failure_text()
     if errors:
+        _save_outcome(context, "failed", plan)
         raise _plan_failed(environment, errors)
+    _save_outcome(context, status)
     return {"environment": environment, "status": status} if return_value else None
 
 
@@ -211,23 +226,88 @@ def _plan_failed(environment: str, details: str) -> ModelRunError:
 
 
 def _build_plan(ctx: Any, environment: str, as_of: Any, *, without_backfill: bool, creating: bool) -> Any:
-    options = {"execution_time": as_of, "skip_tests": True, "skip_linter": True,
-               "skip_backfill": without_backfill, "no_gaps": creating}
-    plan = ctx.plan_builder(environment, **options).build()
-    changed = sorted(_changed_models(plan))
+    options = {"skip_tests": True, "skip_linter": True, "skip_backfill": without_backfill, "no_gaps": creating}
+    plan = ctx.plan_builder(environment, execution_time=as_of, **options).build()
+    changed = sorted(_changed_models(plan, added=False))
     if without_backfill or not changed:
         return plan
+    served = _served_until(plan)
+    if served is not None and served > _timestamp(as_of):
+        # A run of an old interval (a backfill of January after the project changed): planned as of its
+        # own start, the changed models' new versions would be promoted with data up to January only,
+        # and prod's tables would lose everything after it. Planning as of the end of what the
+        # environment already serves keeps prod at least as complete as it was.
+        served_as_of = datetime.fromtimestamp(served / 1000, tz=timezone.utc)
+        log.info("this run's interval starts at %s, before the end of what environment %s already serves "
+                 "(%s): planning as of %s, so that the changed models' new versions cover all of it",
+                 as_of, environment, served_as_of, served_as_of)
+        as_of = served_as_of
     # The plan backfills the changed models (and what they read) only, as SQLMesh does for dev
     # environments. Intervals an unchanged model merely lacks are its own task's job at its cron;
     # backfilling them here, as of the interval start, would also run models that are not due
     # (a weekly model before its first full week gets an empty, invalid interval).
-    return ctx.plan_builder(environment, backfill_models=changed, **options).build()
+    return ctx.plan_builder(environment, execution_time=as_of, backfill_models=changed, **options).build()
 
 
-def _changed_models(plan: Any) -> set[str]:
+def _served_until(plan: Any) -> int | None:
+    """The latest interval end (ms) the environment serves for a model this plan changes."""
+    ends = [old.intervals[-1][1] for _new, old in plan.context_diff.modified_snapshots.values()
+            if old.is_model and not old.is_seed and old.intervals]
+    return max(ends, default=None)
+
+
+def _timestamp(moment: Any) -> int:
+    from sqlmesh.utils.date import to_timestamp
+
+    return to_timestamp(moment)
+
+
+def _changed_models(plan: Any, added: bool = True) -> set[str]:
+    """Names of the models whose version the plan changes (``added``: and of the models it adds)."""
     snapshots = plan.context_diff.snapshots
     ids = set(plan.directly_modified) | {sid for down in plan.indirectly_modified.values() for sid in down}
+    if added:
+        ids |= set(plan.context_diff.added)
     return {snapshots[sid].node.name for sid in ids if sid in snapshots and snapshots[sid].is_model}
+
+
+PLAN_OUTCOME_KEY = "sqlmesh_plan_outcome"
+
+
+def _save_outcome(context: dict, status: str, plan: Any = None) -> None:
+    """What the model tasks of this run read: the plan's status and, when it failed, what it would change."""
+    ti = context.get("ti")
+    if ti is None:
+        return
+    outcome: dict[str, Any] = {"status": status}
+    if plan is not None:
+        snapshots = plan.context_diff.snapshots
+        outcome["changed"] = sorted(_changed_models(plan))
+        outcome["changed_fqns"] = sorted(snapshots[sid].name for sid in snapshots
+                                         if snapshots[sid].node.name in outcome["changed"])
+    ti.xcom_push(key=PLAN_OUTCOME_KEY, value=outcome)
+
+
+def _check_plan_outcome(context: dict, model_name: str, model_fqn: str) -> None:
+    """Raise unless this run's plan task succeeded, or failed without changing this model."""
+    from sqlmesh_dag_generator.tasks import PLAN_TASK_ID
+
+    ti = context.get("ti")
+    if ti is None:
+        return
+    outcome = ti.xcom_pull(task_ids=PLAN_TASK_ID, key=PLAN_OUTCOME_KEY)
+    if not outcome:
+        raise ModelRunError(f"{model_name} did not run: this run's {PLAN_TASK_ID} task did not finish a plan "
+                            f"(it failed or did not run); see its log.")
+    if outcome.get("status") != "failed":
+        return
+    changed = set(outcome.get("changed") or []) | set(outcome.get("changed_fqns") or [])
+    if model_name in changed or model_fqn in changed:
+        raise ModelRunError(f"{model_name} did not run: the plan of its new version failed (see the "
+                            f"{PLAN_TASK_ID} task's log). The environment still serves the version it served "
+                            f"before; fix the change and the next run plans again.")
+    log.info("this run's plan failed but does not change %s; it runs the version the environment serves",
+             model_name)
 
 
 def describe_plan(plan: Any, applied: bool) -> list[str]:

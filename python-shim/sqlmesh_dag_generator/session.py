@@ -12,6 +12,7 @@ import io
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -43,12 +44,15 @@ def sqlmesh_context(settings: RuntimeSettings, load: bool = True) -> Iterator[tu
     known_adapters = dict(shared_adapters)
     ctx = None
     replacement: BaseException | None = None
+    held = contextlib.ExitStack()
     try:
         configs = project_config(project, gateway, settings.connection_id, settings.state_connection_id,
                                  settings.connection_mapping)
         console = _make_capturing_console()
         sqlmesh_console.set_console(console)
         os.chdir(project)
+        # Released in `finally`, after SQLMesh has closed its database connections.
+        held.enter_context(embedded_database_lock(configs, gateway))
         ctx = Context(paths=str(project), config=configs, gateway=gateway or None, load=load)
         yield ctx, console
     except Exception as exc:
@@ -64,10 +68,73 @@ def sqlmesh_context(settings: RuntimeSettings, load: bool = True) -> Iterator[tu
         os.chdir(previous_cwd)
         sqlmesh_console.set_console(previous_console)
         _forget_new_adapters(shared_adapters, known_adapters)
+        held.close()
     if replacement is not None:
         # "from None": tracebacks (Python's and Airflow's structured ones) then omit the original,
         # secret-bearing exception that Python still records as the context.
         raise replacement from None
+
+
+@contextlib.contextmanager
+def embedded_database_lock(configs: dict, gateway: str | None) -> Iterator[None]:
+    """Hold an exclusive lock on each DuckDB file the gateway's warehouse and state use, while SQLMesh runs.
+
+    DuckDB lets one process write a database file at a time and fails the others at once
+    ("Could not set lock on file"). Airflow runs the tasks of overlapping DAG runs (a
+    backfill starts 10 by default) in parallel, so without this lock some of them fail, and
+    a plan task that fails while it migrates SQLMesh's state leaves that state broken.
+    The lock makes every task that uses the same files wait its turn, whatever DAG, run or
+    backfill it belongs to, on this machine. Server warehouses are not locked.
+    Paths are relative to the working directory, the project, as SQLMesh reads them.
+    """
+    files = sorted({Path(f).resolve() for config in configs.values() for f in _duckdb_files(config, gateway)})
+    with contextlib.ExitStack() as stack:
+        for path in files:
+            stack.enter_context(database_lock(path))
+        yield
+
+
+def _duckdb_files(config: Any, gateway: str | None) -> list[str]:
+    from sqlmesh.core.config.connection import BaseDuckDBConnectionConfig
+
+    name = gateway or config.default_gateway_name
+    try:
+        connections = [config.get_connection(name), config.get_state_connection(name)]
+    except Exception:  # an unknown gateway: SQLMesh reports it when the context is made
+        return []
+    files = []
+    for connection in connections:
+        if not isinstance(connection, BaseDuckDBConnectionConfig):
+            continue
+        paths = [connection.database] + [getattr(c, "path", c) for c in (connection.catalogs or {}).values()]
+        files += [p for p in paths if isinstance(p, str) and p and p != ":memory:" and "://" not in p
+                  and not p.startswith("md:") and not p.startswith("motherduck:")]
+    return files
+
+
+# Beside each DuckDB file: the lock file its tasks take turns on.
+DATABASE_LOCK_SUFFIX = ".sqlmesh-dag.lock"
+
+
+@contextlib.contextmanager
+def database_lock(database: Path) -> Iterator[None]:
+    """Hold the lock of one DuckDB file (waiting for it), as every task using that file does."""
+    import fcntl
+
+    lock_path = database.with_name(database.name + DATABASE_LOCK_SUFFIX)
+    with open(lock_path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("waiting for %s: another task is using this DuckDB database (DuckDB allows one writer "
+                     "process at a time)", database)
+            started = time.monotonic()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            log.info("got %s after %.1f s", database, time.monotonic() - started)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _duckdb_adapters() -> dict:

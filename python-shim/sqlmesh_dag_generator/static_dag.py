@@ -223,6 +223,10 @@ def _task_call(generator, task: TaskSpec, source: "_Source") -> str:
     }
     if task.owner:
         args["owner"] = source.value(task.owner, "owner")
+    if task.trigger_rule:
+        args["trigger_rule"] = source.value(task.trigger_rule, "trigger_rule")
+    if task.max_active_tis_per_dag:
+        args["max_active_tis_per_dag"] = source.value(task.max_active_tis_per_dag, "max_active_tis_per_dag")
     for name, value in generator.callbacks.items():
         if value:
             args[name] = source.function(value, name)

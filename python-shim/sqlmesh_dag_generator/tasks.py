@@ -31,6 +31,10 @@ class TaskSpec:
     owner: str | None = None
     # The spec's entry for model tasks (name, fqn, cron, ...), for renderers that need more than kwargs.
     model: dict[str, Any] | None = None
+    # Airflow's trigger rule when not all_success (see generator.task_plan: tasks right after the plan task).
+    trigger_rule: str | None = None
+    # At most this many instances of the task at once across all runs of the DAG (None: Airflow's default).
+    max_active_tis_per_dag: int | None = None
 
 
 def health_check_task(kwargs: dict) -> TaskSpec:
@@ -43,9 +47,12 @@ def health_check_task(kwargs: dict) -> TaskSpec:
 def plan_task(environment: str, kwargs: dict, upstream: tuple[str, ...]) -> TaskSpec:
     return TaskSpec(
         task_id=PLAN_TASK_ID, role="plan", display_name=f"plan {environment}",
-        doc_md="Plans and applies the SQLMesh environment as of this run's interval start, "
-               "so the model tasks compute exactly this run's interval.",
-        callable=f"{RUNTIME}.plan_environment", kwargs=kwargs, upstream=upstream)
+        doc_md="Plans and applies the SQLMesh environment as of this run's interval start (or, on a run of an "
+               "old interval, as of the end of what the environment already serves), so the model tasks "
+               "compute exactly this run's interval. One plan at a time across all runs of the DAG.",
+        callable=f"{RUNTIME}.plan_environment", kwargs=kwargs, upstream=upstream,
+        # Two plans of one environment at once would race on SQLMesh's state (and its migrations).
+        max_active_tis_per_dag=1)
 
 
 def model_task(model: dict, kwargs: dict, upstream: tuple[str, ...], owner: str | None) -> TaskSpec:

@@ -133,7 +133,11 @@ def test_health_check_fails_the_run_when_the_database_is_unreachable(
 
     assert run.state == "failed"
     assert tis["sqlmesh_health_check"].state == "failed"
-    assert {tis[t].state for t in ("sqlmesh_plan", *MODEL_TASKS)} == {"upstream_failed"}
+    assert tis["sqlmesh_plan"].state == "upstream_failed"
+    # The tasks right after the plan start once it is done (a failed plan stops only what it changes),
+    # find that it did not run, and fail; everything after them is upstream_failed.
+    assert {tis[t].state for t in MODEL_TASKS} == {"failed", "upstream_failed"}
+    assert "did not run: this run's sqlmesh_plan task did not finish a plan" in text
     assert "Health check failed: SQLMesh could not run SELECT 1 on gateway 'local' " \
            "(Airflow connection 'warehouse')" in text
     assert f'port {port} failed: Connection refused' in text
@@ -276,6 +280,7 @@ def test_environment_named_like_a_gateway_explains_gateway_versus_environment(
     run, tis = run_dag(dags_folder, "audited_dev_env", FIRST_END)
     text = output()
     assert tis["sqlmesh_plan"].state == "failed"
-    assert {tis[t].state for t in MODEL_TASKS} == {"upstream_failed"}
+    assert {tis[t].state for t in MODEL_TASKS} == {"failed", "upstream_failed"}
+    assert "did not run: this run's sqlmesh_plan task did not finish a plan" in text
     assert 'SQLMeshDAGGenerator(..., gateway="dev")' in text
     assert _environment_in_state(audited_project, "dev") is None

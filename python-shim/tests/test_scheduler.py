@@ -1,0 +1,249 @@
+"""The example DAG under a real Airflow 3 deployment (scheduler, dag-processor, api-server, LocalExecutor,
+PostgreSQL metadata database), driven only through Airflow's CLI and REST API.
+
+One deployment and one copy of the shop example serve the whole module; the tests run in file order and
+each builds on the warehouse the previous ones left, as a real deployment's history does:
+
+1. a 6-interval backfill with Airflow's default backfill concurrency (10 runs at once) on DuckDB;
+2. the first scheduled run after unpausing, then a manual trigger;
+3. a model edit, then a backfill of an old interval: prod's row counts must not drop;
+4. a broken model: the plan fails, every model it does not touch still runs;
+5. a model failing at run time, its retry, and a clear of the failed task.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from airflow_deployment import AirflowDeployment
+from helpers import copy_project, find_example_project, write_stub
+
+pytestmark = pytest.mark.scheduler
+
+DAG_ID = "shop"
+MODELS = ["raw.customers", "raw.orders", "raw.products", "staging.stg_customers", "staging.stg_orders",
+          "marts.daily_revenue", "marts.customer_summary", "ops.order_freshness"]
+
+
+RETRY_DELAY_SECONDS = 10
+
+
+def task_id(model: str) -> str:
+    return model.replace(".", "__")
+
+
+@pytest.fixture(scope="module")
+def deployment(postgres_server, engine_jar, tmp_path_factory):
+    import psycopg2
+
+    pg = postgres_server
+    con = psycopg2.connect(host=pg["host"], port=pg["port"], user=pg["login"], password=pg["password"],
+                           dbname="postgres")
+    con.autocommit = True
+    con.cursor().execute("CREATE DATABASE airflow_scheduler_test")
+    con.close()
+    url = (f"postgresql+psycopg2://{pg['login']}:{pg['password']}@{pg['host']}:{pg['port']}"
+           f"/airflow_scheduler_test")
+    home = tmp_path_factory.mktemp("airflow-deployment")
+    airflow = AirflowDeployment(home, url)
+    airflow.env["SQLMESH_DAG_ENGINE_JAR"] = str(engine_jar)
+    try:
+        airflow.start()
+        yield airflow
+    except BaseException:
+        print(airflow.logs(200))
+        raise
+    finally:
+        airflow.stop()
+
+
+@pytest.fixture(scope="module")
+def shop(deployment, tmp_path_factory) -> Path:
+    project = copy_project(find_example_project(), tmp_path_factory.mktemp("projects") / "shop")
+    write_stub(deployment.dags_folder, "shop_dag", f"""
+from datetime import datetime, timedelta
+from sqlmesh_dag_generator import SQLMeshDAGGenerator
+
+dag = SQLMeshDAGGenerator(
+    sqlmesh_project_path={str(project)!r},
+    dag_id={DAG_ID!r}, schedule_interval="@daily", start_date=datetime(2024, 1, 1),
+    auto_replan_on_change=True,
+    default_args={{"retries": 1, "retry_delay": timedelta(seconds={RETRY_DELAY_SECONDS})}},
+).build_dag()
+""")
+    deployment.wait_for_dag(DAG_ID)
+    return project
+
+
+def warehouse_rows(project: Path) -> dict[str, list[tuple]]:
+    """Every model's rows as prod shows them, read under the lock the tasks take."""
+    import duckdb
+
+    from sqlmesh_dag_generator.session import database_lock
+
+    database = project / "shop.duckdb"
+    with database_lock(database):
+        con = duckdb.connect(str(database), read_only=True)
+        try:
+            return {m: sorted(con.execute(f"SELECT * FROM {m}").fetchall(), key=repr) for m in MODELS}
+        finally:
+            con.close()
+
+
+def counts(rows: dict[str, list]) -> dict[str, int]:
+    return {model: len(r) for model, r in rows.items()}
+
+
+def reference_rows(source: Path, workdir: Path, execution_time: datetime) -> dict[str, list[tuple]]:
+    """The rows of one `sqlmesh run` over the same intervals: a fresh copy, an empty prod, one run."""
+    from sqlmesh import Context
+
+    project = copy_project(source, workdir)
+    previous = Path.cwd()
+    os.chdir(project)
+    try:
+        ctx = Context(paths=str(project))
+        plan = ctx.plan_builder("prod", skip_backfill=True, no_gaps=True, skip_tests=True,
+                                execution_time=datetime(2024, 1, 1, tzinfo=timezone.utc)).build()
+        ctx.apply(plan)
+        ctx.run(execution_time=execution_time)
+        ctx.close()
+    finally:
+        os.chdir(previous)
+    import duckdb
+
+    con = duckdb.connect(str(project / "shop.duckdb"), read_only=True)
+    try:
+        return {m: sorted(con.execute(f"SELECT * FROM {m}").fetchall(), key=repr) for m in MODELS}
+    finally:
+        con.close()
+
+
+def finished_run(deployment: AirflowDeployment, run_id: str) -> tuple[dict, dict[str, str]]:
+    run = deployment.wait_for_run(DAG_ID, run_id)
+    return run, deployment.task_states(DAG_ID, run_id)
+
+
+def trigger(deployment: AirflowDeployment) -> str:
+    return deployment.api("POST", f"/dags/{DAG_ID}/dagRuns", {"logical_date": None})["dag_run_id"]
+
+
+def statuses(deployment: AirflowDeployment, run_id: str) -> dict[str, str]:
+    return {m: deployment.xcom(DAG_ID, run_id, task_id(m))["status"] for m in MODELS}
+
+
+# ---------------------------------------------------------------------------------------- the sequence
+
+def test_backfill_with_default_concurrency_loses_no_run(deployment, shop, tmp_path):
+    """6 backfill runs at once (Airflow's default allows 10) and the first scheduled run, on one DuckDB file."""
+    deployment.airflow("backfill", "create", "--dag-id", DAG_ID, "--from-date", "2024-01-02",
+                       "--to-date", "2024-01-07")
+    deployment.airflow("dags", "unpause", DAG_ID)
+    runs = deployment.wait_for_runs(DAG_ID, 7)
+    assert [r["run_type"] for r in runs].count("backfill") == 6
+    assert [r["run_type"] for r in runs].count("scheduled") == 1
+    for run in runs:
+        run_id = run["dag_run_id"]
+        states = deployment.task_states(DAG_ID, run_id)
+        assert run["state"] == "success", f"{run_id}: {states}"
+        retried = {t: ti["try_number"] for t in states
+                   if (ti := deployment.task_instance(DAG_ID, run_id, t))["try_number"] != 1}
+        assert not retried, f"{run_id}: tasks needed a retry: {retried}"
+    # Each model ran to the end of the latest interval once; the order the runs took does not matter.
+    latest = max(datetime.fromisoformat(r["data_interval_end"]) for r in runs)
+    assert warehouse_rows(shop) == reference_rows(find_example_project(), tmp_path / "reference", latest)
+    scheduled = next(r for r in runs if r["run_type"] == "scheduled")
+    assert deployment.xcom(DAG_ID, scheduled["dag_run_id"], "sqlmesh_plan")["status"] in {"created", "unchanged"}
+
+
+def test_manual_trigger_runs_as_sqlmesh_run_would_now(deployment, shop):
+    run, states = finished_run(deployment, trigger(deployment))
+    assert run["state"] == "success", states
+    assert set(statuses(deployment, run["dag_run_id"]).values()) <= {"success", "nothing_to_do"}
+    log = deployment.task_log(DAG_ID, run["dag_run_id"], task_id("marts.daily_revenue"))
+    assert "manual run without a data interval" in log
+
+
+def test_backfill_of_an_old_interval_after_an_edit_keeps_prod_complete(deployment, shop):
+    before = counts(warehouse_rows(shop))
+    assert before["marts.daily_revenue"] > 0 and before["staging.stg_customers"] > 0
+    for model, old, new in (("staging/stg_customers.sql", "c.signup_date\n", "c.signup_date,\n  2 AS edition\n"),
+                            ("marts/daily_revenue.sql", "AS revenue\n", "AS revenue,\n  MAX(o.amount) AS top\n")):
+        path = shop / "models" / model
+        assert old in path.read_text()
+        path.write_text(path.read_text().replace(old, new))
+    # The DAG start's interval has no run yet; its plan task sees the edit.
+    deployment.airflow("backfill", "create", "--dag-id", DAG_ID, "--from-date", "2024-01-01",
+                       "--to-date", "2024-01-01")
+    runs = deployment.wait_for_runs(DAG_ID, 9)
+    backfill = next(r for r in runs if r["logical_date"].startswith("2024-01-01"))
+    states = deployment.task_states(DAG_ID, backfill["dag_run_id"])
+    assert backfill["state"] == "success", states
+    assert deployment.xcom(DAG_ID, backfill["dag_run_id"], "sqlmesh_plan")["status"] == "applied"
+    after = warehouse_rows(shop)
+    assert counts(after) == before
+    assert {row[-1] for row in after["staging.stg_customers"]} == {2}
+    plan_log = deployment.task_log(DAG_ID, backfill["dag_run_id"], "sqlmesh_plan")
+    assert "before the end of what environment prod already serves" in plan_log
+
+
+BROKEN = ("FROM raw.orders AS o", "FROM raw.orders_that_do_not_exist AS o")
+
+
+def break_stg_orders(project: Path, broken: bool) -> None:
+    path = project / "models" / "staging" / "stg_orders.sql"
+    old, new = BROKEN if broken else BROKEN[::-1]
+    path.write_text(path.read_text().replace(old, new))
+
+
+def test_a_broken_change_stops_only_its_own_branch(deployment, shop):
+    before = counts(warehouse_rows(shop))
+    break_stg_orders(shop, broken=True)
+    deployment.wait_for_dag(DAG_ID)
+    time.sleep(8)  # the dag-processor picks the edit up (the DAG's edges change with it)
+    run, states = finished_run(deployment, trigger(deployment))
+    run_id = run["dag_run_id"]
+    assert run["state"] == "failed"
+    assert states["sqlmesh_plan"] == "failed"
+    untouched = ["raw.customers", "raw.orders", "raw.products", "staging.stg_customers"]
+    assert {m: states[task_id(m)] for m in untouched} == {m: "success" for m in untouched}
+    assert states[task_id("staging.stg_orders")] == "failed"
+    for model in ("marts.daily_revenue", "marts.customer_summary", "ops.order_freshness"):
+        assert states[task_id(model)] in {"failed", "upstream_failed"}, (model, states)
+    log = deployment.task_log(DAG_ID, run_id, task_id("staging.stg_orders"), try_number=2)
+    assert "did not run: the plan of its new version failed" in log
+    plan_log = deployment.task_log(DAG_ID, run_id, "sqlmesh_plan", try_number=2)
+    assert "orders_that_do_not_exist does not exist" in plan_log
+    assert counts(warehouse_rows(shop)) == before
+    test_a_broken_change_stops_only_its_own_branch.run_id = run_id
+
+
+def test_clearing_the_failed_tasks_after_the_fix_completes_the_run(deployment, shop):
+    run_id = test_a_broken_change_stops_only_its_own_branch.run_id
+    break_stg_orders(shop, broken=False)
+    time.sleep(8)
+    deployment.api("POST", f"/dags/{DAG_ID}/clearTaskInstances",
+                   {"dag_run_id": run_id, "only_failed": True, "include_downstream": True, "dry_run": False})
+    run, states = finished_run(deployment, run_id)
+    assert run["state"] == "success", states
+    assert deployment.task_instance(DAG_ID, run_id, task_id("staging.stg_orders"))["try_number"] == 3
+
+
+def test_a_retry_after_the_fix_succeeds(deployment, shop):
+    break_stg_orders(shop, broken=True)
+    time.sleep(8)
+    run_id = trigger(deployment)
+
+    def plan_waits_for_retry() -> bool:
+        return deployment.task_states(DAG_ID, run_id).get("sqlmesh_plan") == "up_for_retry"
+
+    deployment._wait(plan_waits_for_retry, 300, "the plan task to wait for its retry")
+    break_stg_orders(shop, broken=False)
+    run, states = finished_run(deployment, run_id)
+    assert run["state"] == "success", states
+    assert deployment.task_instance(DAG_ID, run_id, "sqlmesh_plan")["try_number"] == 2
