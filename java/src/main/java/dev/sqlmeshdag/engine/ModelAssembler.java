@@ -255,7 +255,8 @@ final class ModelAssembler {
         } else if (src.query() != null && !src.query().isBlank() && !kind.equals("SEED")) {
             String rendered = renderer.renderQuery(src, problems);
             Location at = src.queryLocation() != null ? src.queryLocation() : src.location();
-            for (String table : TableExtractor.tables(rendered, dialect, at, problems)) {
+            boolean substituted = MacroRenderer.substitutesMacros(src.query(), dialect);
+            for (String table : TableExtractor.tables(rendered, dialect, at, problems, substituted)) {
                 if (settled(table, dialect, at, problems)) {
                     deps.add(names.fqn(table));
                 }
