@@ -58,7 +58,13 @@ CRONS = {  # cron -> its period in seconds, which bounds the interval_unit SQLMe
     "@hourly": 3600, "@daily": 86400, "@weekly": 604800, "@monthly": 2419200, "@yearly": 31536000,
     "*/15 * * * *": 900, "0 */6 * * *": 21600, "0 3 * * *": 86400, "30 2 * * 1": 604800, "0 0 1 * *": 2419200,
     "*/5 * * * *": 300,
+    # croniter's grammar and six/seven-field crons (seconds, year), as SQLMesh accepts them; no unit checked
+    "0 21-3/2 * * *": None, "0 0 * * sat-sun": None, "0 0 15W * *": None, "*/5 * * * * 0": None,
+    "0 6 * * MON 59 2025-2099": None,
 }
+PLAIN_CRONS = [c for c, period in CRONS.items() if period]
+# Dialects whose strings take backslash escapes ('it\'s' is one string), from sqlglot's tokenizers.
+BACKSLASH_ESCAPES = {"bigquery", "spark", "databricks", "clickhouse", "snowflake", "redshift", "mysql"}
 INTERVAL_UNITS = {"year": 31536000, "month": 2419200, "day": 86400, "hour": 3600, "half_hour": 1800,
                   "quarter_hour": 900, "five_minute": 300}
 KINDS = ["FULL", "VIEW", "full", "INCREMENTAL_BY_TIME_RANGE (time_column ds)",
@@ -86,6 +92,7 @@ class ProjectGenerator:
         self.tables: list[Table] = [Table("raw", n) for n in self.rng.sample(RAW_TABLES, 3)]
         self.variables: dict[str, str] = {}
         self.default_dialect = "duckdb"
+        self.gateways: list[str] = []
 
     # ------------------------------------------------------------ identifiers
 
@@ -123,6 +130,8 @@ class ProjectGenerator:
             return f"({self.select(q, depth + 1)})"
         if q.macros and roll < 0.65:
             return self.rng.choice(q.macros)(q)
+        if q.sqlmesh and depth > 0 and roll < 0.67:
+            return "@this_model"  # a model reading itself: SQLMesh drops its own name from depends_on
         return self.table_ref(self.pick_table(), q.dialect)
 
     def condition(self, q: "QueryContext", alias: str, depth: int) -> str:
@@ -135,10 +144,16 @@ class ProjectGenerator:
             other = self.table_ref(self.pick_table(), q.dialect)
             return (f"{alias}.id IN (@IF(@runtime_stage = 'loading', (SELECT id FROM {other}), (SELECT 1)))"
                     if self.chance(0.5) else f"{alias}.kind IN (@EACH(['a', 'b'], x -> x))")
-        if roll < 0.6:
+        if roll < 0.55:
             return f"{alias}.note <> 'FROM raw.not_a_table'"
+        if roll < 0.6:
+            # a quote escaped inside a string, each dialect's way: the text after it must still be read as SQL
+            escaped = "'it\\'s FROM raw.in_a_string'" if q.dialect in BACKSLASH_ESCAPES else "'it''s JOIN raw.x'"
+            return f"{alias}.note <> {escaped} AND {alias}.id > 0"
         if q.sqlmesh and roll < 0.7:
             return f"{alias}.id > @VAR('limit_rows') AND {alias}.note <> @VAR('missing', 'fallback')"
+        if q.sqlmesh and roll < 0.75:
+            return f"{alias}.ds BETWEEN @start_ds AND @end_ds"
         return f"{alias}.id > 0"
 
     def select(self, q: "QueryContext", depth: int = 0) -> str:
@@ -165,11 +180,11 @@ class ProjectGenerator:
             sql += f" {kind} {self.from_item(q, depth)} AS j{depth}_{j} ON j{depth}_{j}.id = {alias}.id"
         if self.chance(0.4):
             sql += f" WHERE {self.condition(q, alias, depth)}"
-        if depth == 0 and self.chance(0.2):
+        if (depth == 0 and self.chance(0.2)) or (depth == 1 and self.chance(0.1)):
             op = self.rng.choice(["UNION ALL", "UNION ALL", "EXCEPT", "INTERSECT"])
             if q.dialect in ("bigquery", "clickhouse") and op != "UNION ALL":
                 op += " DISTINCT"  # BigQuery and ClickHouse spell the set operation's quantifier
-            sql += f" {op} SELECT * FROM {self.from_item(q, depth + 1)} AS u"
+            sql += f" {op} SELECT * FROM {self.from_item(q, depth + 1)} AS u{depth}"
         q.ctes[:] = saved if depth else q.ctes
         return with_clause + sql
 
@@ -204,16 +219,20 @@ class ProjectGenerator:
             if self.chance(0.4):
                 lines += ["    variables:", f"      src_schema: {name}_src"]
             if self.chance(0.3):
-                lines += ["    model_defaults:", f"      cron: '{rng.choice(list(CRONS))}'"]
+                lines += ["    model_defaults:", f"      cron: '{rng.choice(PLAIN_CRONS)}'"]
+        self.gateways = names
         if len(names) > 1 or self.chance(0.5):
             lines.append(f"default_gateway: {rng.choice(names)}")
         lines += ["model_defaults:", f"  dialect: {self.default_dialect}", "  start: '2024-01-01'"]
         if self.chance(0.3):
-            lines.append(f"  cron: '{rng.choice(list(CRONS))}'")
+            lines.append(f"  cron: '{rng.choice(PLAIN_CRONS)}'")
+        if self.chance(0.2):
+            lines.append("  kind: FULL")  # SQLMesh 0.236.4 does not apply it: a model without kind stays a VIEW
         self.variables = {"src_schema": "landing", "tenant": rng.choice(["acme", "Globex"]),
                           "limit_rows": str(rng.randint(1, 9))}
         lines.append("variables:")
         lines += [f"  {k}: {v}" for k, v in self.variables.items()]
+        lines.append("  regions: [eu, us]")
         self.files["config.yaml"] = "\n".join(lines) + "\n"
 
     def write_externals(self) -> None:
@@ -235,11 +254,13 @@ class ProjectGenerator:
         if self.chance(0.5):
             cron = rng.choice(list(CRONS))
             props.append(f"cron '{cron}'")
-        if cron and self.chance(0.4):
+        if cron and CRONS[cron] and self.chance(0.4):
             unit = rng.choice([u for u, s in INTERVAL_UNITS.items() if s <= CRONS[cron]])
             props.append(f"interval_unit {unit}")
         if self.chance(0.4):
             props.append("tags [" + ", ".join(rng.sample(["finance", "core", "pii", "daily"], rng.randint(1, 2))) + "]")
+        if len(self.gateways) > 1 and self.chance(0.15):
+            props.append(f"gateway {rng.choice(self.gateways)}")  # the model's own gateway names its catalog
         if self.chance(0.1):
             extra = [self.table_ref(self.pick_table(), dialect or self.default_dialect) for _ in range(2)]
             # SQLMesh 0.236.4 refuses a one-element list `[a]` here, and T-SQL reads `[...]` as a quoted name
@@ -261,6 +282,9 @@ class ProjectGenerator:
             q.macros.append(lambda q, v=f"src_{i}": f"@{v}")
         q.macros.append(lambda q: f"@src_schema.{self.ident(self.pick_table().name, q.dialect, 0)}")
         q.macros.append(lambda q: f"raw_@{{tenant}}.{self.ident(self.pick_table().name, q.dialect, 0)}")
+        # inside a quoted name, in lower case as the variable is defined (another case is left unfilled)
+        q.macros.append(lambda q: "{0}@src_schema{1}.{2}".format(*self.rng.choice(QUOTES[q.dialect]),
+                                                                 self.pick_table().name))
         q.macros.append(lambda q: "@IF(1 > 2, {}, {})".format(self.table_ref(self.pick_table(), q.dialect),
                                                             self.table_ref(self.pick_table(), q.dialect)))
         # @UNION reads its tables' columns at load time: only external models declare them
@@ -293,6 +317,17 @@ class ProjectGenerator:
         if self.chance(0.4):
             parts.append("{% for r in ['x', 'y'] %} JOIN raw.part_{{ r }} AS p_{{ r }} ON p_{{ r }}.id = a.id"
                          " {% endfor %}")
+        if self.chance(0.3):
+            parts.append("{% for r in var('regions') %} LEFT JOIN raw.sales_{{ r }} AS s_{{ r }} ON s_{{ r }}.id = a.id"
+                         "{% if not loop.last %} {% endif %}{% endfor %}")
+        if self.chance(0.3):
+            c = self.pick_table()
+            parts.insert(0, f"{{% set src = '{c.schema}.{c.name}' %}}")
+            parts.append("JOIN {{ src }} AS c ON c.id = a.id")
+        if self.chance(0.2):
+            parts.append("JOIN {{ var('missing', 'fallback') }}.things AS f ON f.id = a.id")
+        if self.chance(0.2):
+            parts.append("WHERE a.id > @VAR('limit_rows')")  # a SQLMesh macro in the rendered Jinja
         props = [f"name {schema}.{name}"] + self.model_properties(None)
         self.files[f"models/{name}.sql"] = (f"MODEL ({', '.join(props)});\nJINJA_QUERY_BEGIN;\n"
                                             + "\n".join(parts) + "\nJINJA_END;\n")
@@ -314,8 +349,20 @@ class ProjectGenerator:
         rng = self.rng
         schema, name = rng.choice(SCHEMAS), f"py{i}"
         deps = [f"{t.schema}.{t.name}" for t in rng.sample(self.tables, min(len(self.tables), rng.randint(1, 3)))]
-        args = [f'"{schema}.{name}"', 'kind="FULL"',
-                'columns={"id": "int", "ds": "date"}', f"depends_on={json.dumps(deps)}"]
+        full_name = f"{schema}.{name}"
+        extra = []
+        if self.chance(0.3):
+            # Python blueprints: @{var} in the name and in depends_on, a whole "@src" naming a table
+            keys = rng.sample(["north", "south", "east"], 2)
+            sources = [self.pick_table() for _ in keys]
+            extra.append("blueprints=" + json.dumps([{"region": k, "src": f"{t.schema}.{t.name}"}
+                                                     for k, t in zip(keys, sources)]))
+            full_name += "_@{region}"
+            # in Snowflake a lone "@src" is a stage path whose value SQLMesh lists as a string literal, a name the
+            # engine leaves out on purpose (fidelity/README.md); "@{src}" names the table
+            deps += ["@{src}" if self.default_dialect == "snowflake" else "@src", "raw.@{region}_stock"]
+        args = [f'"{full_name}"', 'kind="FULL"',
+                'columns={"id": "int", "ds": "date"}', f"depends_on={json.dumps(deps)}", *extra]
         if self.chance(0.5):
             args.append(f'cron="{rng.choice(list(CRONS))}"')
         if self.chance(0.5):
@@ -335,7 +382,10 @@ class ProjectGenerator:
                         **kwargs: t.Any) -> pd.DataFrame:
                 return pd.DataFrame({{"id": [1], "ds": [start]}})
             """).format(args=",\n    ".join(args))
-        self.tables.append(Table(schema, name))
+        if "_@{region}" in full_name:
+            self.tables += [Table(schema, f"{name}_{k}") for k in keys]
+        else:
+            self.tables.append(Table(schema, name))
 
 
 @dataclasses.dataclass

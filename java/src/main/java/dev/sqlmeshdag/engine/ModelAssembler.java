@@ -302,7 +302,21 @@ final class ModelAssembler {
         }
         if (WHOLE_REFERENCE.matcher(table.strip()).matches()) {
             String value = unquote(rendered.strip());
-            String folded = Dialect.fold(Dialect.casingOf(dialect), value, false);
+            Dialect d = Dialect.of(dialect).orElse(Dialect.GENERIC);
+            if (d == Dialect.SNOWFLAKE && !table.strip().startsWith("@{")) {
+                // Snowflake parses a lone @name where a table goes as a staged-file path; SQLMesh fills it with the
+                // value as a string literal ('raw.t'), which names no table
+                problems.warning(at, "depends_on entry " + table.strip() + ": in Snowflake SQLMesh reads a lone "
+                        + "@variable here as a stage path and lists its value as a string literal, which names no "
+                        + "table, so it is left out of lineage. List the table's own name in depends_on");
+                return UnsettledNames.MARKER;
+            }
+            if (d == Dialect.BIGQUERY) {
+                // the value becomes one quoted identifier, and BigQuery splits a quoted path at its dots
+                return '`' + value.replace("`", "\\`") + '`';
+            }
+            // one quoted identifier, dots included: it keeps its case unless the dialect folds quoted names too
+            String folded = Dialect.fold(Dialect.casingOf(dialect), value, true);
             return '"' + folded.replace("\"", "\"\"") + '"';
         }
         return rendered.strip();
