@@ -70,6 +70,9 @@ INTERVAL_UNITS = {"year": 31536000, "month": 2419200, "day": 86400, "hour": 3600
 KINDS = ["FULL", "VIEW", "full", "INCREMENTAL_BY_TIME_RANGE (time_column ds)",
          "INCREMENTAL_BY_UNIQUE_KEY (unique_key id)", "INCREMENTAL_UNMANAGED", "EMBEDDED",
          "SCD_TYPE_2_BY_TIME (unique_key id)", "VIEW (materialized true)", None]
+# A model's own `gateway` property: the engine does not apply that gateway's catalog and variables yet
+# (fidelity/README.md, known gaps), so the generator leaves it out until it does.
+MODEL_GATEWAYS = False
 RAW_TABLES = ["events", "users", "orders", "Payments", "items"]
 SCHEMAS = ["s", "mart", "Stg"]
 
@@ -130,8 +133,6 @@ class ProjectGenerator:
             return f"({self.select(q, depth + 1)})"
         if q.macros and roll < 0.65:
             return self.rng.choice(q.macros)(q)
-        if q.sqlmesh and depth > 0 and roll < 0.67:
-            return "@this_model"  # a model reading itself: SQLMesh drops its own name from depends_on
         return self.table_ref(self.pick_table(), q.dialect)
 
     def condition(self, q: "QueryContext", alias: str, depth: int) -> str:
@@ -152,8 +153,8 @@ class ProjectGenerator:
             return f"{alias}.note <> {escaped} AND {alias}.id > 0"
         if q.sqlmesh and roll < 0.7:
             return f"{alias}.id > @VAR('limit_rows') AND {alias}.note <> @VAR('missing', 'fallback')"
-        if q.sqlmesh and roll < 0.75:
-            return f"{alias}.ds BETWEEN @start_ds AND @end_ds"
+        if q.sqlmesh and q.intervals and roll < 0.75:
+            return f"{alias}.ds BETWEEN @start_ds AND @end_ds"  # only kinds with intervals define them
         return f"{alias}.id > 0"
 
     def select(self, q: "QueryContext", depth: int = 0) -> str:
@@ -259,7 +260,7 @@ class ProjectGenerator:
             props.append(f"interval_unit {unit}")
         if self.chance(0.4):
             props.append("tags [" + ", ".join(rng.sample(["finance", "core", "pii", "daily"], rng.randint(1, 2))) + "]")
-        if len(self.gateways) > 1 and self.chance(0.15):
+        if len(self.gateways) > 1 and self.chance(0.15) and MODEL_GATEWAYS:
             props.append(f"gateway {rng.choice(self.gateways)}")  # the model's own gateway names its catalog
         if self.chance(0.1):
             extra = [self.table_ref(self.pick_table(), dialect or self.default_dialect) for _ in range(2)]
@@ -290,6 +291,12 @@ class ProjectGenerator:
         # @UNION reads its tables' columns at load time: only external models declare them
         externals = [t for t in self.tables if t.schema == "ext"]
         union = bool(externals) and dialect is None and self.chance(0.15)
+        schema = rng.choice(SCHEMAS)
+        name = f"m{i}"
+        # @UNION's columns come from its tables, which need not hold the time column an incremental kind needs
+        props = [f"name {self.table_ref(Table(schema, name), q.dialect)}"] + self.model_properties(dialect, union)
+        q.intervals = not any(p.startswith(("kind FULL", "kind full", "kind VIEW")) for p in props) and any(
+            p.startswith("kind ") for p in props)
         if union:
             # written as declared: another case or quoting would name a table without a known schema
             query = "@UNION('all', {})".format(", ".join(f"ext.{rng.choice(externals).name}" for _ in range(2)))
@@ -297,10 +304,6 @@ class ProjectGenerator:
             query = self.select(q)
         if self.chance(0.2):
             query = f"/* FROM raw.in_a_comment */ {query} -- JOIN raw.trailing_comment"
-        schema = rng.choice(SCHEMAS)
-        name = f"m{i}"
-        # @UNION's columns come from its tables, which need not hold the time column an incremental kind needs
-        props = [f"name {self.table_ref(Table(schema, name), q.dialect)}"] + self.model_properties(dialect, union)
         body = ";\n".join(statements + [query])
         self.files[f"models/m{i}.sql"] = f"MODEL ({', '.join(props)});\n{body}\n"
         self.tables.append(Table(schema, name))
@@ -392,6 +395,7 @@ class ProjectGenerator:
 class QueryContext:
     dialect: str
     sqlmesh: bool
+    intervals: bool = False
     ctes: list = dataclasses.field(default_factory=list)
     macros: list = dataclasses.field(default_factory=list)
 
