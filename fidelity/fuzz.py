@@ -72,7 +72,7 @@ KINDS = ["FULL", "VIEW", "full", "INCREMENTAL_BY_TIME_RANGE (time_column ds)",
          "SCD_TYPE_2_BY_TIME (unique_key id)", "VIEW (materialized true)", None]
 # A model's own `gateway` property: the engine does not apply that gateway's catalog and variables yet
 # (fidelity/README.md, known gaps), so the generator leaves it out until it does.
-MODEL_GATEWAYS = False
+MODEL_GATEWAYS = True
 RAW_TABLES = ["events", "users", "orders", "Payments", "items"]
 SCHEMAS = ["s", "mart", "Stg"]
 

@@ -62,7 +62,11 @@ final class ModelAssembler {
             return Optional.empty();
         }
         String defaultKind = defaultKind(src, defaults);
-        RenderContext nameContext = new RenderContext(dialect, variables(), src.blueprintVariables(), null,
+        // a model's own gateway: SQLMesh loads it with that gateway's default catalog and variables
+        ProjectConfig.GatewayScope scope = gatewayScope(src, problems);
+        Map<String, Object> variables = scope != null ? scope.variables() : variables();
+        String catalog = scope != null ? scope.defaultCatalog() : config.defaultCatalog();
+        RenderContext nameContext = new RenderContext(dialect, variables, src.blueprintVariables(), null,
                 config.gateway(), userMacros(), defaultKind, staticMacros);
         if (!enabled(src, defaults, new MacroRenderer(nameContext), problems)) {
             return Optional.empty();
@@ -71,7 +75,7 @@ final class ModelAssembler {
         if (name.isEmpty()) {
             return Optional.empty();
         }
-        NameNormalizer names = new NameNormalizer(dialect, config.defaultCatalog());
+        NameNormalizer names = new NameNormalizer(dialect, catalog);
         String fqn = names.fqn(name.get());
         String kind = kind(src, defaultKind, problems);
         Optional<ModelSchedule.Resolved> schedule = ModelSchedule.resolve(scheduleInput(src, defaults), nowUtc,
@@ -79,7 +83,7 @@ final class ModelAssembler {
         if (kind == null || schedule.isEmpty()) {
             return Optional.empty();
         }
-        RenderContext context = new RenderContext(dialect, variables(), src.blueprintVariables(), fqn,
+        RenderContext context = new RenderContext(dialect, variables, src.blueprintVariables(), fqn,
                 config.gateway(), userMacros(), defaultKind, staticMacros);
         List<String> dependsOn = dependencies(src, kind, dialect, names, new MacroRenderer(context), fqn, problems);
         return Optional.of(new Model(fqn, name.get(), kind, schedule.get().cron(), schedule.get().cronTz(),
@@ -93,6 +97,22 @@ final class ModelAssembler {
                 dialect,
                 src.python(),
                 src.location()));
+    }
+
+    /** The scope of the gateway the model's {@code gateway} property names, or null for the chosen gateway. */
+    private ProjectConfig.GatewayScope gatewayScope(ModelSource src, Problems problems) {
+        String gateway = text(src, "gateway");
+        if (gateway == null || gateway.isBlank() || config.otherGateways() == null) {
+            return null;
+        }
+        ProjectConfig.GatewayScope scope = config.otherGateways().get(gateway.strip().toLowerCase(Locale.ROOT));
+        if (scope != null && !scope.catalogKnown()) {
+            problems.warning(src.property("gateway").map(Property::location).orElse(src.location()),
+                    "the connection of gateway '" + gateway.strip() + "' does not name its catalog, so SQLMesh asks "
+                            + "the warehouse for it; this model's names resolve to the chosen gateway's catalog here");
+            return new ProjectConfig.GatewayScope(config.defaultCatalog(), false, scope.variables());
+        }
+        return scope;
     }
 
     private Map<String, Object> variables() {
