@@ -293,8 +293,12 @@ class ProjectGenerator:
         union = bool(externals) and dialect is None and self.chance(0.15)
         schema = rng.choice(SCHEMAS)
         name = f"m{i}"
+        written = self.table_ref(Table(schema, name), q.dialect)
+        if self.chance(0.1):
+            # a variable interpolated into the model's own name
+            written, name = f"{schema}.m{i}_@{{tenant}}", f"m{i}_{self.variables['tenant']}"
         # @UNION's columns come from its tables, which need not hold the time column an incremental kind needs
-        props = [f"name {self.table_ref(Table(schema, name), q.dialect)}"] + self.model_properties(dialect, union)
+        props = [f"name {written}"] + self.model_properties(dialect, union)
         q.intervals = not any(p.startswith(("kind FULL", "kind full", "kind VIEW")) for p in props) and any(
             p.startswith("kind ") for p in props)
         if union:
@@ -303,8 +307,14 @@ class ProjectGenerator:
         else:
             query = self.select(q)
         if self.chance(0.2):
-            query = f"/* FROM raw.in_a_comment */ {query} -- JOIN raw.trailing_comment"
-        body = ";\n".join(statements + [query])
+            query = f"/* FROM raw.in_a_comment */ {query} -- JOIN raw.trailing_comment\n"
+        post = []
+        if self.chance(0.1):
+            # a post-statement reads tables too, but only the query makes dependencies
+            post.append(f"INSERT INTO ops.audit SELECT COUNT(*) FROM {self.table_ref(self.pick_table(), q.dialect)}")
+        if self.chance(0.05):
+            props.append("enabled false")  # SQLMesh leaves a disabled model out
+        body = ";\n".join(statements + [query] + post)
         self.files[f"models/m{i}.sql"] = f"MODEL ({', '.join(props)});\n{body}\n"
         self.tables.append(Table(schema, name))
 
