@@ -135,6 +135,25 @@ class ProjectGenerator:
             return self.rng.choice(q.macros)(q)
         return self.table_ref(self.pick_table(), q.dialect)
 
+    def dialect_item(self, q: "QueryContext", alias: str) -> str | None:
+        """A FROM item only some dialects have, which reads no table (or a file, in DuckDB)."""
+        if not self.chance(0.15):
+            return None
+        d = q.dialect
+        if d == "bigquery":
+            return f", UNNEST({alias}.arr) AS u_{alias}" if self.chance(0.5) else f", {alias}.arr"  # implicit UNNEST
+        if d == "snowflake":
+            return f", LATERAL FLATTEN(input => {alias}.arr) AS f_{alias}"
+        if d == "duckdb":
+            return f" JOIN 'data/{alias}.parquet' AS file_{alias} ON TRUE"  # SQLMesh lists the file as a table
+        if d == "postgres":
+            return f" CROSS JOIN LATERAL (SELECT * FROM raw.lateral_src AS l WHERE l.id = {alias}.id) AS lat_{alias}"
+        if d == "tsql":
+            return f" JOIN raw.hinted AS h_{alias} WITH (NOLOCK) ON h_{alias}.id = {alias}.id"
+        if d == "clickhouse":
+            return f" ARRAY JOIN {alias}.arr AS a_{alias}"
+        return f" JOIN (VALUES (1), (2)) AS v_{alias}(id) ON v_{alias}.id = {alias}.id"
+
     def condition(self, q: "QueryContext", alias: str, depth: int) -> str:
         roll = self.rng.random()
         if depth < 2 and roll < 0.25:
@@ -177,8 +196,19 @@ class ProjectGenerator:
             projection += f", (SELECT MAX(id) FROM {self.from_item(q, depth + 1)} AS sq) AS mx"
         sql = f"SELECT {projection} FROM {self.from_item(q, depth)} AS {alias}"
         for j in range(self.rng.choice([0, 0, 1, 2])):
-            kind = self.rng.choice(["JOIN", "LEFT JOIN", "INNER JOIN"])
-            sql += f" {kind} {self.from_item(q, depth)} AS j{depth}_{j} ON j{depth}_{j}.id = {alias}.id"
+            kind = self.rng.choice(["JOIN", "LEFT JOIN", "INNER JOIN", "CROSS JOIN", ",", "USING"])
+            other = f"j{depth}_{j}"
+            if kind == "CROSS JOIN":
+                sql += f" CROSS JOIN {self.from_item(q, depth)} AS {other}"
+            elif kind == ",":
+                sql += f", {self.from_item(q, depth)} AS {other}"  # a comma join
+            elif kind == "USING":
+                sql += f" JOIN {self.from_item(q, depth)} AS {other} USING (id)"
+            else:
+                sql += f" {kind} {self.from_item(q, depth)} AS {other} ON {other}.id = {alias}.id"
+        extra = self.dialect_item(q, alias)
+        if extra:
+            sql += extra
         if self.chance(0.4):
             sql += f" WHERE {self.condition(q, alias, depth)}"
         if (depth == 0 and self.chance(0.2)) or (depth == 1 and self.chance(0.1)):

@@ -5,3 +5,4 @@ SELECT *
 FROM raw.base AS b
 JOIN @src_schema.orders AS o ON o.id = b.id
 JOIN (SELECT id FROM @src.extra) AS x ON x.id = b.id
+CROSS JOIN raw.more AS m, @src_schema.comma_joined AS c

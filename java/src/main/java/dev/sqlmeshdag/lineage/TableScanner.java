@@ -56,6 +56,8 @@ final class TableScanner {
         /** The WITH list being read at this level, and the CTE whose body this parenthesis holds (both or null). */
         WithList withList;
         Cte cte;
+        /** Whether this parenthesis is a FROM item (a subquery or parenthesised join), whose alias follows it. */
+        boolean fromItem;
 
         Frame(boolean functionCall, String cteBody) {
             this.functionCall = functionCall;
@@ -277,6 +279,7 @@ final class TableScanner {
         frames.push(child);
         i++;
         boolean fromItem = prev != null && (prev.is("FROM") || prev.is("JOIN") || (prev.is(",") && f.inFrom));
+        child.fromItem = fromItem && !function;
         if (fromItem && i < tokens.size() && couldBeTable(tokens.get(i))) {
             // FROM (a JOIN b ON ...): a parenthesised join, whose first item is a table too
             child.inFrom = true;
@@ -292,6 +295,16 @@ final class TableScanner {
         }
         Frame closed = frames.pop();
         Frame f = frames.peek();
+        if (closed.fromItem && dialect.implicitUnnest()) {
+            // a subquery's alias names a FROM item that a later implicit UNNEST may start with (sqlglot's refs)
+            String alias = aliasAt(i);
+            if (alias != null) {
+                if (f.refs == null) {
+                    f.refs = new HashSet<>();
+                }
+                f.refs.add(fold.apply(alias));
+            }
+        }
         if (closed.cteBody != null) {
             f.ctes.add(closed.cteBody);
             f.pendingCte = null;

@@ -640,7 +640,33 @@ final class MacroEvaluator {
         while (p >= 0 && tokens.get(p).type() == SqlLexer.Type.COMMENT) {
             p--;
         }
-        return p < 0 || tokens.get(p).is("FROM") || tokens.get(p).is("JOIN");
+        return p < 0 || tokens.get(p).is("FROM") || tokens.get(p).is("JOIN")
+                || tokens.get(p).is(",") && inFromList(tokens, p);
+    }
+
+    private static final Set<String> CLAUSES_BEFORE_FROM_ENDS = Set.of("SELECT", "WHERE", "GROUP", "HAVING",
+            "QUALIFY", "ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "MINUS", "WINDOW", "VALUES", "SET", "BY");
+
+    /** Whether the comma at {@code comma} separates FROM items: a FROM precedes it at its parenthesis level. */
+    private static boolean inFromList(List<Token> tokens, int comma) {
+        int depth = 0;
+        for (int p = comma - 1; p >= 0; p--) {
+            Token t = tokens.get(p);
+            if (t.is(")")) {
+                depth++;
+            } else if (t.is("(")) {
+                if (depth == 0) {
+                    return false;
+                }
+                depth--;
+            } else if (depth == 0 && t.is("FROM")) {
+                return true;
+            } else if (depth == 0 && t.type() == SqlLexer.Type.WORD
+                    && CLAUSES_BEFORE_FROM_ENDS.contains(t.text().toUpperCase(Locale.ROOT))) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**
