@@ -316,8 +316,13 @@ class ProjectGenerator:
         # inside a quoted name, in lower case as the variable is defined (another case is left unfilled)
         q.macros.append(lambda q: "{0}@src_schema{1}.{2}".format(*self.rng.choice(QUOTES[q.dialect]),
                                                                  self.pick_table().name))
-        q.macros.append(lambda q: "@IF(1 > 2, {}, {})".format(self.table_ref(self.pick_table(), q.dialect),
-                                                            self.table_ref(self.pick_table(), q.dialect)))
+        q.macros.append(lambda q: "@IF({}, {}, {})".format(
+            self.rng.choice(["1 > 2", "@VAR('limit_rows') > 3", "@gateway = 'dev'", "@runtime_stage = 'loading'",
+                             "@IF(TRUE, FALSE, TRUE)", "@VAR('missing') IS NULL"]),
+            self.table_ref(self.pick_table(), q.dialect), self.table_ref(self.pick_table(), q.dialect)))
+        # a template inside a quoted name
+        q.macros.append(lambda q: "{0}raw_@{{tenant}}{1}.{2}".format(*self.rng.choice(QUOTES[q.dialect]),
+                                                                     self.pick_table().name))
         # @UNION reads its tables' columns at load time: only external models declare them
         externals = [t for t in self.tables if t.schema == "ext"]
         union = bool(externals) and dialect is None and self.chance(0.15)
@@ -391,7 +396,8 @@ class ProjectGenerator:
     def python_model(self, i: int) -> None:
         rng = self.rng
         schema, name = rng.choice(SCHEMAS), f"py{i}"
-        deps = [f"{t.schema}.{t.name}" for t in rng.sample(self.tables, min(len(self.tables), rng.randint(1, 3)))]
+        deps = [f"{t.schema}.{t.name}" if self.chance(0.8) else f'"{t.schema}"."{t.name}"'
+                for t in rng.sample(self.tables, min(len(self.tables), rng.randint(1, 3)))]
         full_name = f"{schema}.{name}"
         extra = []
         if self.chance(0.3):
