@@ -63,11 +63,14 @@ final class ModelAssembler {
         }
         String defaultKind = defaultKind(src, defaults);
         // a model's own gateway: SQLMesh loads it with that gateway's default catalog and variables
-        ProjectConfig.GatewayScope scope = gatewayScope(src, problems);
+        String gatewayName = modelGateway(src, defaults);
+        ProjectConfig.GatewayScope scope = gatewayScope(src, gatewayName, problems);
+        // @gateway is the gateway the model is loaded for
+        String gateway = scope != null ? gatewayName.strip().toLowerCase(Locale.ROOT) : config.gateway();
         Map<String, Object> variables = scope != null ? scope.variables() : variables();
         String catalog = scope != null ? scope.defaultCatalog() : config.defaultCatalog();
         RenderContext nameContext = new RenderContext(dialect, variables, src.blueprintVariables(), null,
-                config.gateway(), userMacros(), defaultKind, staticMacros);
+                gateway, userMacros(), defaultKind, staticMacros);
         if (!enabled(src, defaults, new MacroRenderer(nameContext), problems)) {
             return Optional.empty();
         }
@@ -84,7 +87,7 @@ final class ModelAssembler {
             return Optional.empty();
         }
         RenderContext context = new RenderContext(dialect, variables, src.blueprintVariables(), fqn,
-                config.gateway(), userMacros(), defaultKind, staticMacros);
+                gateway, userMacros(), defaultKind, staticMacros);
         List<String> dependsOn = dependencies(src, kind, dialect, names, new MacroRenderer(context), fqn, problems);
         return Optional.of(new Model(fqn, name.get(), kind, schedule.get().cron(), schedule.get().cronTz(),
                 schedule.get().intervalUnit().value(),
@@ -99,9 +102,17 @@ final class ModelAssembler {
                 src.location()));
     }
 
-    /** The scope of the gateway the model's {@code gateway} property names, or null for the chosen gateway. */
-    private ProjectConfig.GatewayScope gatewayScope(ModelSource src, Problems problems) {
-        String gateway = text(src, "gateway");
+    /**
+     * The gateway SQLMesh loads the model for: its {@code gateway} property (unless SQLMesh skips it, see
+     * {@link #followsBlueprints}), else {@code model_defaults.gateway}; null for the chosen gateway.
+     */
+    private static String modelGateway(ModelSource src, Map<String, Object> defaults) {
+        String gateway = src.python() || !followsBlueprints(src, "gateway") ? text(src, "gateway") : null;
+        return gateway == null || gateway.isBlank() ? str(defaults.get("gateway")) : gateway;
+    }
+
+    /** The catalog and variables of {@code gateway}, or null when it is the chosen gateway (or none). */
+    private ProjectConfig.GatewayScope gatewayScope(ModelSource src, String gateway, Problems problems) {
         if (gateway == null || gateway.isBlank() || config.otherGateways() == null) {
             return null;
         }
@@ -113,6 +124,22 @@ final class ModelAssembler {
             return new ProjectConfig.GatewayScope(config.defaultCatalog(), false, scope.variables());
         }
         return scope;
+    }
+
+    /**
+     * SQLMesh 0.236.4 removes {@code blueprints} from a MODEL block while it iterates the block looking for
+     * {@code gateway}, which skips the property right after {@code blueprints}: a gateway written there does not
+     * give the model its catalog and variables.
+     */
+    private static boolean followsBlueprints(ModelSource src, String key) {
+        String previous = null;
+        for (String k : src.properties().keySet()) {
+            if (k.equals(key)) {
+                return "blueprints".equals(previous);
+            }
+            previous = k;
+        }
+        return false;
     }
 
     private Map<String, Object> variables() {
