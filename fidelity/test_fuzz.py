@@ -21,7 +21,7 @@ import fuzz  # noqa: E402
 from test_fidelity import engine_jar  # noqa: E402
 
 SEED = int(os.environ.get("FUZZ_SEED", "20261203"))
-PROJECTS = int(os.environ.get("FUZZ_PROJECTS", "250"))
+PROJECTS = int(os.environ.get("FUZZ_PROJECTS", "200"))
 
 
 def test_generation_is_deterministic():
