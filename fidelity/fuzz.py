@@ -70,9 +70,6 @@ INTERVAL_UNITS = {"year": 31536000, "month": 2419200, "day": 86400, "hour": 3600
 KINDS = ["FULL", "VIEW", "full", "INCREMENTAL_BY_TIME_RANGE (time_column ds)",
          "INCREMENTAL_BY_UNIQUE_KEY (unique_key id)", "INCREMENTAL_UNMANAGED", "EMBEDDED",
          "SCD_TYPE_2_BY_TIME (unique_key id)", "VIEW (materialized true)", None]
-# A model's own `gateway` property: the engine does not apply that gateway's catalog and variables yet
-# (fidelity/README.md, known gaps), so the generator leaves it out until it does.
-MODEL_GATEWAYS = True
 RAW_TABLES = ["events", "users", "orders", "Payments", "items"]
 SCHEMAS = ["s", "mart", "Stg"]
 
@@ -292,7 +289,7 @@ class ProjectGenerator:
             props.append(f"interval_unit {unit}")
         if self.chance(0.4):
             props.append("tags [" + ", ".join(rng.sample(["finance", "core", "pii", "daily"], rng.randint(1, 2))) + "]")
-        if len(self.gateways) > 1 and self.chance(0.15) and MODEL_GATEWAYS:
+        if len(self.gateways) > 1 and self.chance(0.15):
             props.append(f"gateway {rng.choice(self.gateways)}")  # the model's own gateway names its catalog
         if self.chance(0.1):
             extra = [self.table_ref(self.pick_table(), dialect or self.default_dialect) for _ in range(2)]
