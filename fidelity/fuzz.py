@@ -298,9 +298,6 @@ class ProjectGenerator:
             props.append(f"depends_on [{', '.join(extra)}]" if brackets else f"depends_on ({extra[0]})")
         return props
 
-    def add_model(self, schema: str, name: str) -> Table:
-        return Table(schema, name)
-
     def sql_model(self, i: int) -> None:
         rng = self.rng
         dialect = rng.choice(DIALECTS) if self.chance(0.25) else None
