@@ -165,3 +165,20 @@ def test_checkout_launcher_routes_verify_to_python(engine_jar, tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "equals SQLMesh" in result.stdout
+
+
+def test_graph_session_answers_as_the_command_line(tmp_path):
+    """One JVM for many projects (the fidelity fuzzer) must give each project the CLI's own answer."""
+    from sqlmesh_dag_generator import engine
+
+    good = copy_project(TEST_PROJECTS / "odd_names", tmp_path / "good")
+    broken = _write(tmp_path / "broken", {"config.yaml": DUCKDB_CONFIG,
+                                         "models/a.sql": "MODEL (name s.a, kind NOPE);\nSELECT 1 AS x\n"})
+    with engine.GraphSession() as session:
+        answers = [session.graph(good), session.graph(broken), session.graph(good)]
+    for project, answer in zip([good, broken, good], answers):
+        expected = engine.request_graph(project)
+        assert (answer.returncode, answer.graph) == (expected.returncode, expected.graph)
+        assert answer.problems == expected.problems
+    assert answers[0].graph["models"], "the example project has models"
+    assert answers[1].returncode == 1 and any("a.sql:1" in p for p in answers[1].problems)

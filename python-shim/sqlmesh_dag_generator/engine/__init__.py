@@ -214,3 +214,53 @@ def engine_version() -> str:
         return str(bridge_class.version())
     finally:
         _stop(gateway, proc)
+
+
+class GraphSession:
+    """One engine JVM answering `graph --format json` for many projects, as `with GraphSession() as s:`.
+
+    A JVM per project costs about a second; the fidelity fuzzer reads thousands of small projects.
+    The answers are the CLI's (see request_graph), from the same code path (Bridge.graph).
+    """
+
+    def __init__(self, jar: Path | None = None) -> None:
+        self._jar = jar or find_engine_jar()
+        self._stderr_tail: collections.deque = collections.deque(maxlen=50)
+        self._gateway: Any = None
+        self._proc: subprocess.Popen | None = None
+        self._bridge: Any = None
+
+    def __enter__(self) -> "GraphSession":
+        from py4j.java_gateway import GatewayParameters, JavaGateway
+
+        try:
+            port, token, self._proc = _launch(self._jar, self._stderr_tail)
+        except (ValueError, OSError) as exc:
+            raise EngineError(f"Could not start the engine ({self._jar}): {exc}") from exc
+        try:
+            self._gateway = JavaGateway(gateway_parameters=GatewayParameters(
+                address="127.0.0.1", port=port, auth_token=token, auto_convert=False))
+            bridge = self._gateway.jvm
+            for part in BRIDGE_CLASS.split("."):
+                bridge = getattr(bridge, part)
+            self._bridge = bridge
+        except BaseException:
+            _stop(self._gateway, self._proc)
+            raise
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if self._proc is not None:
+            _stop(self._gateway, self._proc)
+            self._proc = self._gateway = self._bridge = None
+
+    def graph(self, project_path: str | os.PathLike, gateway: str | None = None) -> GraphResult:
+        from py4j.protocol import Py4JError
+
+        try:
+            raw = self._bridge.graph(str(project_path), json.dumps(engine_options(gateway, [], [])))
+        except Py4JError as exc:
+            raise EngineError(f"Lost the connection to the engine while reading {project_path}: {exc}") from None
+        answer = json.loads(raw)
+        graph = json.loads(answer["graph"]) if answer["graph"] is not None else None
+        return GraphResult(answer["exit"], graph, answer["problems"])

@@ -7,6 +7,7 @@ import dev.sqlmeshdag.core.Problem;
 import dev.sqlmeshdag.engine.Engine;
 import dev.sqlmeshdag.engine.LoadedProject;
 import dev.sqlmeshdag.engine.Options;
+import dev.sqlmeshdag.spec.GraphFormats;
 import dev.sqlmeshdag.spec.SpecBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +49,37 @@ public final class Bridge {
             return SpecBuilder.toJson(SpecBuilder.failure(path, List.of(Problem.error(null,
                     "internal engine error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + "; please report this with the project"))));
+        }
+    }
+
+    /**
+     * What {@code graph PROJECT --format json} prints, for callers that read many projects in one JVM (the
+     * fidelity fuzzer): {@code {"exit": 0|1|3, "graph": "<the CLI's JSON text>"|null, "problems": [...]}}, where
+     * exit and problems are the CLI's exit code and the lines it prints on stderr.
+     */
+    public static String graph(String projectPath, String optionsJson) {
+        Path path = Path.of(projectPath == null ? "" : projectPath);
+        java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        try {
+            LoadedProject loaded = Engine.load(path, options(optionsJson));
+            answer.put("exit", loaded.hasErrors() ? 1 : 0);
+            answer.put("graph", loaded.hasErrors() ? null : GraphFormats.render(loaded.graph(), loaded.selected(),
+                    GraphFormats.Format.JSON));
+            answer.put("problems", loaded.problems().all().stream().map(Problem::toString).toList());
+        } catch (IllegalArgumentException e) {
+            answer.put("exit", 2);
+            answer.put("graph", null);
+            answer.put("problems", List.of(e.getMessage()));
+        } catch (RuntimeException | StackOverflowError e) {
+            answer.put("exit", 3);
+            answer.put("graph", null);
+            answer.put("problems", List.of("internal engine error: " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage()));
+        }
+        try {
+            return JSON.writeValueAsString(answer);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param modelFiles       every model file (.sql, .py) under {@code models/}, ignore patterns applied, sorted
  * @param userMacros       names of the project's own Python macros ({@code @macro()} functions under macros/), lower case
  * @param externalModels   external tables that apply to this gateway
+ * @param otherGateways    per other gateway (lower-case name): what a model whose {@code gateway} property names it
+ *                         reads with, its default catalog and variables, as SQLMesh loads such a model
  */
 public record ProjectConfig(
         Path root,
@@ -41,5 +43,25 @@ public record ProjectConfig(
         List<String> ignorePatterns,
         List<Path> modelFiles,
         Set<String> userMacros,
-        List<ExternalModel> externalModels) {
+        List<ExternalModel> externalModels,
+        Map<String, GatewayScope> otherGateways) {
+
+    /** A config with no gateway a model could name besides the chosen one. */
+    public ProjectConfig(Path root, String configFile, String project, String gateway, List<String> gateways,
+            String connectionType, String stateConnectionType, String dialect, String defaultCatalog,
+            Map<String, Object> modelDefaults, Map<String, Object> variables, boolean inferNames,
+            List<String> ignorePatterns, List<Path> modelFiles, Set<String> userMacros,
+            List<ExternalModel> externalModels) {
+        this(root, configFile, project, gateway, gateways, connectionType, stateConnectionType, dialect,
+                defaultCatalog, modelDefaults, variables, inferNames, ignorePatterns, modelFiles, userMacros,
+                externalModels, Map.of());
+    }
+
+    /**
+     * @param defaultCatalog the catalog SQLMesh derives from the gateway's connection, or null
+     * @param catalogKnown   false when the connection leaves the catalog to the warehouse
+     * @param variables      root variables with the gateway's laid over; keys lower case
+     */
+    public record GatewayScope(String defaultCatalog, boolean catalogKnown, Map<String, Object> variables) {
+    }
 }

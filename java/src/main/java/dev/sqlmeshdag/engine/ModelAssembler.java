@@ -62,8 +62,15 @@ final class ModelAssembler {
             return Optional.empty();
         }
         String defaultKind = defaultKind(src, defaults);
-        RenderContext nameContext = new RenderContext(dialect, variables(), src.blueprintVariables(), null,
-                config.gateway(), userMacros(), defaultKind, staticMacros);
+        // a model's own gateway: SQLMesh loads it with that gateway's default catalog and variables
+        String gatewayName = modelGateway(src, defaults);
+        ProjectConfig.GatewayScope scope = gatewayScope(src, gatewayName, problems);
+        // @gateway is the gateway the model is loaded for
+        String gateway = scope != null ? gatewayName.strip().toLowerCase(Locale.ROOT) : config.gateway();
+        Map<String, Object> variables = scope != null ? scope.variables() : variables();
+        String catalog = scope != null ? scope.defaultCatalog() : config.defaultCatalog();
+        RenderContext nameContext = new RenderContext(dialect, variables, src.blueprintVariables(), null,
+                gateway, userMacros(), defaultKind, staticMacros);
         if (!enabled(src, defaults, new MacroRenderer(nameContext), problems)) {
             return Optional.empty();
         }
@@ -71,7 +78,7 @@ final class ModelAssembler {
         if (name.isEmpty()) {
             return Optional.empty();
         }
-        NameNormalizer names = new NameNormalizer(dialect, config.defaultCatalog());
+        NameNormalizer names = new NameNormalizer(dialect, catalog);
         String fqn = names.fqn(name.get());
         String kind = kind(src, defaultKind, problems);
         Optional<ModelSchedule.Resolved> schedule = ModelSchedule.resolve(scheduleInput(src, defaults), nowUtc,
@@ -79,8 +86,8 @@ final class ModelAssembler {
         if (kind == null || schedule.isEmpty()) {
             return Optional.empty();
         }
-        RenderContext context = new RenderContext(dialect, variables(), src.blueprintVariables(), fqn,
-                config.gateway(), userMacros(), defaultKind, staticMacros);
+        RenderContext context = new RenderContext(dialect, variables, src.blueprintVariables(), fqn,
+                gateway, userMacros(), defaultKind, staticMacros);
         List<String> dependsOn = dependencies(src, kind, dialect, names, new MacroRenderer(context), fqn, problems);
         return Optional.of(new Model(fqn, name.get(), kind, schedule.get().cron(), schedule.get().cronTz(),
                 schedule.get().intervalUnit().value(),
@@ -93,6 +100,46 @@ final class ModelAssembler {
                 dialect,
                 src.python(),
                 src.location()));
+    }
+
+    /**
+     * The gateway SQLMesh loads the model for: its {@code gateway} property (unless SQLMesh skips it, see
+     * {@link #followsBlueprints}), else {@code model_defaults.gateway}; null for the chosen gateway.
+     */
+    private static String modelGateway(ModelSource src, Map<String, Object> defaults) {
+        String gateway = src.python() || !followsBlueprints(src, "gateway") ? text(src, "gateway") : null;
+        return gateway == null || gateway.isBlank() ? str(defaults.get("gateway")) : gateway;
+    }
+
+    /** The catalog and variables of {@code gateway}, or null when it is the chosen gateway (or none). */
+    private ProjectConfig.GatewayScope gatewayScope(ModelSource src, String gateway, Problems problems) {
+        if (gateway == null || gateway.isBlank() || config.otherGateways() == null) {
+            return null;
+        }
+        ProjectConfig.GatewayScope scope = config.otherGateways().get(gateway.strip().toLowerCase(Locale.ROOT));
+        if (scope != null && !scope.catalogKnown()) {
+            problems.warning(src.property("gateway").map(Property::location).orElse(src.location()),
+                    "the connection of gateway '" + gateway.strip() + "' does not name its catalog, so SQLMesh asks "
+                            + "the warehouse for it; this model's names resolve to the chosen gateway's catalog here");
+            return new ProjectConfig.GatewayScope(config.defaultCatalog(), false, scope.variables());
+        }
+        return scope;
+    }
+
+    /**
+     * SQLMesh 0.236.4 removes {@code blueprints} from a MODEL block while it iterates the block looking for
+     * {@code gateway}, which skips the property right after {@code blueprints}: a gateway written there does not
+     * give the model its catalog and variables.
+     */
+    private static boolean followsBlueprints(ModelSource src, String key) {
+        String previous = null;
+        for (String k : src.properties().keySet()) {
+            if (k.equals(key)) {
+                return "blueprints".equals(previous);
+            }
+            previous = k;
+        }
+        return false;
     }
 
     private Map<String, Object> variables() {
@@ -255,7 +302,8 @@ final class ModelAssembler {
         } else if (src.query() != null && !src.query().isBlank() && !kind.equals("SEED")) {
             String rendered = renderer.renderQuery(src, problems);
             Location at = src.queryLocation() != null ? src.queryLocation() : src.location();
-            for (String table : TableExtractor.tables(rendered, dialect, at, problems)) {
+            boolean substituted = MacroRenderer.substitutesMacros(src.query(), dialect);
+            for (String table : TableExtractor.tables(rendered, dialect, at, problems, substituted)) {
                 if (settled(table, dialect, at, problems)) {
                     deps.add(names.fqn(table));
                 }
@@ -301,7 +349,21 @@ final class ModelAssembler {
         }
         if (WHOLE_REFERENCE.matcher(table.strip()).matches()) {
             String value = unquote(rendered.strip());
-            String folded = Dialect.fold(Dialect.casingOf(dialect), value, false);
+            Dialect d = Dialect.of(dialect).orElse(Dialect.GENERIC);
+            if (d == Dialect.SNOWFLAKE && !table.strip().startsWith("@{")) {
+                // Snowflake parses a lone @name where a table goes as a staged-file path; SQLMesh fills it with the
+                // value as a string literal ('raw.t'), which names no table
+                problems.warning(at, "depends_on entry " + table.strip() + ": in Snowflake SQLMesh reads a lone "
+                        + "@variable here as a stage path and lists its value as a string literal, which names no "
+                        + "table, so it is left out of lineage. List the table's own name in depends_on");
+                return UnsettledNames.MARKER;
+            }
+            if (d == Dialect.BIGQUERY) {
+                // the value becomes one quoted identifier, and BigQuery splits a quoted path at its dots
+                return '`' + value.replace("`", "\\`") + '`';
+            }
+            // one quoted identifier, dots included: it keeps its case unless the dialect folds quoted names too
+            String folded = Dialect.fold(Dialect.casingOf(dialect), value, true);
             return '"' + folded.replace("\"", "\"\"") + '"';
         }
         return rendered.strip();

@@ -42,13 +42,23 @@ public final class TableExtractor {
 
     /** Table names as written (quotes kept), for {@link NameNormalizer#fqn(String)}. */
     public static List<String> tables(String renderedSql, String dialect, Location where, Problems problems) {
+        return tables(renderedSql, dialect, where, problems, false);
+    }
+
+    /**
+     * @param macrosSubstituted whether SQLMesh's macro evaluator changed the query (any macro in it), after which
+     *                          it writes the query back to SQL and parses it again; see
+     *                          {@link TableScanner#scanChecked(String, Dialect, NameNormalizer, boolean)}
+     */
+    public static List<String> tables(String renderedSql, String dialect, Location where, Problems problems,
+            boolean macrosSubstituted) {
         if (renderedSql == null || renderedSql.isBlank()) {
             return List.of();
         }
         Dialect d = Dialect.of(dialect).orElse(Dialect.GENERIC);
         NameNormalizer names = new NameNormalizer(dialect, null);
         UnaryOperator<String> fold = names::foldIdentifier;
-        TableScanner.Result scanned = TableScanner.scanChecked(renderedSql, d, names);
+        TableScanner.Result scanned = TableScanner.scanChecked(renderedSql, d, names, macrosSubstituted);
         if (scanned.balanced()) {
             return scanned.tables();
         }

@@ -53,10 +53,42 @@ final class TableScanner {
         String pendingCte;
         /** Names an implicit UNNEST may start with: the FROM list's table names and aliases so far, or null. */
         Set<String> refs;
+        /** The WITH list being read at this level, and the CTE whose body this parenthesis holds (both or null). */
+        WithList withList;
+        Cte cte;
+        /** Whether this parenthesis is a FROM item (a subquery or parenthesised join), whose alias follows it. */
+        boolean fromItem;
 
         Frame(boolean functionCall, String cteBody) {
             this.functionCall = functionCall;
             this.cteBody = cteBody;
+        }
+    }
+
+    /** One CTE: its folded name, its WITH list, and where its body opens (the same in every pass over the text). */
+    private static final class Cte {
+        final String name;
+        final WithList list;
+        final int open;
+
+        Cte(String name, WithList list, int open) {
+            this.name = name;
+            this.list = list;
+            this.open = open;
+        }
+    }
+
+    /** A WITH list: its parenthesis depth, position and nearest enclosing CTE (sqlglot's find_ancestor(CTE)). */
+    private static final class WithList {
+        final int depth;
+        final int position;
+        final Cte parent;
+        final List<Cte> ctes = new ArrayList<>();
+
+        WithList(int depth, int position, Cte parent) {
+            this.depth = depth;
+            this.position = position;
+            this.parent = parent;
         }
     }
 
@@ -68,6 +100,11 @@ final class TableScanner {
     private final Set<String> found = new LinkedHashSet<>();
     private boolean balanced = true;
     private int i;
+    private final List<WithList> withLists = new ArrayList<>();
+    /** A set operation at the top level (sqlglot's root is then a Union, Except or Intersect). */
+    private boolean rootSetOperation;
+    /** The CTE order once nested WITH lists are moved to the top (see {@link #hoisted}), or null. */
+    private List<Cte> hoisted;
 
     private TableScanner(List<Token> tokens, Dialect dialect, NameNormalizer names) {
         this.tokens = tokens;
@@ -85,9 +122,58 @@ final class TableScanner {
     }
 
     static Result scanChecked(String sql, Dialect dialect, NameNormalizer names) {
-        TableScanner s = new TableScanner(SqlLexer.tokens(sql, dialect), dialect, names);
+        return scanChecked(sql, dialect, names, false);
+    }
+
+    /**
+     * @param regenerated whether SQLMesh wrote the query back to SQL and parsed it again before listing its tables,
+     *                    which its macro evaluator does whenever it substituted a macro: the SQL generators of T-SQL,
+     *                    Fabric, Hive, Spark and Databricks then move nested CTEs to the top of the query
+     *                    (sqlglot's {@code move_ctes_to_top_level}), so their names hide tables in the whole query
+     */
+    static Result scanChecked(String sql, Dialect dialect, NameNormalizer names, boolean regenerated) {
+        List<Token> tokens = SqlLexer.tokens(sql, dialect);
+        TableScanner s = new TableScanner(tokens, dialect, names);
         s.run();
+        if (regenerated && s.balanced && s.frames.size() == 1) {
+            List<Cte> order = s.hoistedOrder();
+            if (order != null) {
+                TableScanner again = new TableScanner(tokens, dialect, names);
+                again.hoisted = order;
+                again.run();
+                s = again;
+            }
+        }
         return new Result(new ArrayList<>(s.found), s.frames.size() == 1 && s.balanced);
+    }
+
+    /** Dialects whose sqlglot generator moves nested CTEs to the top (EXPRESSIONS_WITHOUT_NESTED_CTES). */
+    private static final Set<Dialect> HOISTING = Set.of(Dialect.TSQL, Dialect.FABRIC, Dialect.HIVE, Dialect.SPARK,
+            Dialect.SPARK2, Dialect.DATABRICKS);
+
+    /**
+     * The top-level CTE list as sqlglot's {@code move_ctes_to_top_level} leaves it, or null when it moves nothing:
+     * the top WITH list first, then each nested list breadth-first (by parenthesis depth, then position), put just
+     * before its nearest enclosing CTE or, outside any CTE, at the end. The T-SQL generator applies it to any
+     * query, Hive's family only when the query is a SELECT (a set operation's type is not in its list).
+     */
+    private List<Cte> hoistedOrder() {
+        if (!HOISTING.contains(dialect) || withLists.stream().noneMatch(w -> w.depth > 1)
+                || rootSetOperation && dialect != Dialect.TSQL && dialect != Dialect.FABRIC) {
+            return null;
+        }
+        List<WithList> lists = new ArrayList<>(withLists);
+        lists.sort(java.util.Comparator.comparingInt((WithList w) -> w.depth).thenComparingInt(w -> w.position));
+        List<Cte> order = new ArrayList<>();
+        for (WithList w : lists) {
+            int at = w.parent == null ? -1 : indexOf(order, w.parent);
+            if (at < 0) {
+                order.addAll(w.ctes);
+            } else {
+                order.addAll(at, w.ctes);
+            }
+        }
+        return order;
     }
 
     private void run() {
@@ -107,6 +193,8 @@ final class TableScanner {
             readWithList(f, t);
         } else if (t.is("WITH") && !isTableHint(f)) {
             f.with = With.EXPECT_NAME;
+            f.withList = new WithList(frames.size(), i, enclosingCte());
+            withLists.add(f.withList);
             i++;
         } else if (t.is("SELECT")) {
             f.sawSelect = true;
@@ -126,6 +214,9 @@ final class TableScanner {
         } else {
             if (t.type() == SqlLexer.Type.WORD && CLAUSE_ENDS.contains(t.text().toUpperCase(Locale.ROOT))) {
                 f.inFrom = false;
+            }
+            if (frames.size() == 1 && (t.is("UNION") || t.is("EXCEPT") || t.is("INTERSECT") || t.is("MINUS"))) {
+                rootSetOperation = true;
             }
             i++;
         }
@@ -173,7 +264,12 @@ final class TableScanner {
     private void openParen(Frame f) {
         Token prev = i > 0 ? tokens.get(i - 1) : null;
         if (f.with == With.EXPECT_BODY) {
-            frames.push(new Frame(false, f.pendingCte));
+            Frame body = new Frame(false, f.pendingCte);
+            if (f.withList != null) {
+                body.cte = new Cte(f.pendingCte, f.withList, i);
+                f.withList.ctes.add(body.cte);
+            }
+            frames.push(body);
             i++;
             return;
         }
@@ -183,6 +279,7 @@ final class TableScanner {
         frames.push(child);
         i++;
         boolean fromItem = prev != null && (prev.is("FROM") || prev.is("JOIN") || (prev.is(",") && f.inFrom));
+        child.fromItem = fromItem && !function;
         if (fromItem && i < tokens.size() && couldBeTable(tokens.get(i))) {
             // FROM (a JOIN b ON ...): a parenthesised join, whose first item is a table too
             child.inFrom = true;
@@ -198,6 +295,16 @@ final class TableScanner {
         }
         Frame closed = frames.pop();
         Frame f = frames.peek();
+        if (closed.fromItem && dialect.implicitUnnest()) {
+            // a subquery's alias names a FROM item that a later implicit UNNEST may start with (sqlglot's refs)
+            String alias = aliasAt(i);
+            if (alias != null) {
+                if (f.refs == null) {
+                    f.refs = new HashSet<>();
+                }
+                f.refs.add(fold.apply(alias));
+            }
+        }
         if (closed.cteBody != null) {
             f.ctes.add(closed.cteBody);
             f.pendingCte = null;
@@ -368,9 +475,37 @@ final class TableScanner {
         }
     }
 
+    private static int indexOf(List<Cte> ctes, Cte cte) {
+        for (int k = 0; k < ctes.size(); k++) {
+            if (ctes.get(k).open == cte.open) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** The CTE whose body the scan is in, innermost first, or null. */
+    private Cte enclosingCte() {
+        for (Frame f : frames) {
+            if (f.cte != null) {
+                return f.cte;
+            }
+        }
+        return null;
+    }
+
     private void addTable(String name) {
         // the whole name: BigQuery's case rule for a table depends on whether it is qualified
         String key = fold.apply(name);
+        if (hoisted != null) {
+            // after the move, a CTE body sees the CTEs listed before it, the query itself all of them
+            Cte in = enclosingCte();
+            List<Cte> visible = in == null ? hoisted : hoisted.subList(0, Math.max(0, indexOf(hoisted, in)));
+            if (visible.stream().noneMatch(c -> c.name.equals(key))) {
+                found.add(name);
+            }
+            return;
+        }
         for (Frame f : frames) {
             if (f.ctes.contains(key)) {
                 return;

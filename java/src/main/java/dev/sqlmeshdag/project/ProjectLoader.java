@@ -134,7 +134,33 @@ public final class ProjectLoader {
                 patterns,
                 models,
                 macros,
-                externals);
+                externals,
+                otherGateways(gateways, gatewayName, config, configStart));
+    }
+
+    /**
+     * The catalog and variables of every gateway but the chosen one, for models that name it in their
+     * {@code gateway} property. Problems of those connections are not the chosen gateway's, so only a model that
+     * uses one hears about it.
+     */
+    private Map<String, ProjectConfig.GatewayScope> otherGateways(Gateways gateways, String chosen,
+            Node.MapNode config, Location configStart) {
+        Map<String, ProjectConfig.GatewayScope> out = new LinkedHashMap<>();
+        for (String name : gateways.names()) {
+            if (name.equals(chosen) || name.isEmpty()) {
+                continue;
+            }
+            Problems ignored = new Problems();
+            Connection connection = gateways.connection(name, config.get("default_connection"), configStart, ignored);
+            String catalog = connection == null ? null
+                    : Catalogs.of(connection.type(), connection.node(), connection.where(), ignored);
+            boolean known = connection != null && !Catalogs.UNKNOWN.equals(catalog);
+            // read by a loader that reports elsewhere: the root variables' problems are reported once, above
+            ProjectLoader quiet = new ProjectLoader(root, baseEnvironment, ignored);
+            out.put(name, new ProjectConfig.GatewayScope(known ? catalog : null, known,
+                    quiet.variables(config.get("variables"), gateways.get(name).get("variables"))));
+        }
+        return out;
     }
 
     /** A connection after its type has been checked. */

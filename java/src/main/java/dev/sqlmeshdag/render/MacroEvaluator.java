@@ -206,6 +206,12 @@ final class MacroEvaluator {
             // part of an identifier: SQLMesh's template fills it, or keeps it as written (it never fails)
             return templateValue(name, lambdaVars).orElseGet(() -> unfilled(t.text(), name, t.text(), loc));
         }
+        if (dialect == Dialect.SNOWFLAKE && !template && !nameMode && k > 0 && inRelationPosition(tokens, k)
+                && stagePathFollows(tokens, k)) {
+            // Snowflake reads FROM @name.more (no space) as one staged-file path, @name.more, which SQLMesh looks up
+            // as a single variable; none has that name, so it stays a stage: no table, whatever @name holds
+            return t.text();
+        }
         Optional<String> value = lookup(name, lambdaVars, template || nameMode || gluedToName(tokens, k));
         if (value.isPresent()) {
             String sql = value.get();
@@ -634,7 +640,53 @@ final class MacroEvaluator {
         while (p >= 0 && tokens.get(p).type() == SqlLexer.Type.COMMENT) {
             p--;
         }
-        return p < 0 || tokens.get(p).is("FROM") || tokens.get(p).is("JOIN");
+        return p < 0 || tokens.get(p).is("FROM") || tokens.get(p).is("JOIN")
+                || tokens.get(p).is(",") && inFromList(tokens, p);
+    }
+
+    private static final Set<String> CLAUSES_BEFORE_FROM_ENDS = Set.of("SELECT", "WHERE", "GROUP", "HAVING",
+            "QUALIFY", "ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "MINUS", "WINDOW", "VALUES", "SET", "BY");
+
+    /** Whether the comma at {@code comma} separates FROM items: a FROM precedes it at its parenthesis level. */
+    private static boolean inFromList(List<Token> tokens, int comma) {
+        int depth = 0;
+        for (int p = comma - 1; p >= 0; p--) {
+            Token t = tokens.get(p);
+            if (t.is(")")) {
+                depth++;
+            } else if (t.is("(")) {
+                if (depth == 0) {
+                    return false;
+                }
+                depth--;
+            } else if (depth == 0 && t.is("FROM")) {
+                return true;
+            } else if (depth == 0 && t.type() == SqlLexer.Type.WORD
+                    && CLAUSES_BEFORE_FROM_ENDS.contains(t.text().toUpperCase(Locale.ROOT))) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether more path is glued to the {@code @name} at {@code k}, as sqlglot's Snowflake parser reads a staged-file
+     * location: every following token up to a space, comma or parenthesis. SQLMesh parses the path as a table again
+     * when it holds a template ({@code @a.@{b}}).
+     */
+    private static boolean stagePathFollows(List<Token> tokens, int k) {
+        boolean more = false;
+        for (int j = k + 1; j < tokens.size(); j++) {
+            Token next = tokens.get(j);
+            if (next.spaceBefore() || next.is("(") || next.is(")") || next.is(",")) {
+                break;
+            }
+            if (next.text().contains("{")) {
+                return false;
+            }
+            more = true;
+        }
+        return more;
     }
 
     private static boolean nextIs(List<Token> tokens, int k, String text) {

@@ -4,6 +4,8 @@ import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.ModelSource;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.PropertyValue;
+import dev.sqlmeshdag.lineage.Dialect;
+import dev.sqlmeshdag.lineage.SqlLexer;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +43,27 @@ public final class MacroRenderer {
             return evaluator.renderUnscanned(query, where);
         }
         return evaluator.render(query, where);
+    }
+
+    /**
+     * Whether SQLMesh's macro evaluator changes this query: it holds a macro variable or call, or a quoted name with
+     * a {@code @} reference in it. SQLMesh then writes the query back to SQL and parses it again, which in some
+     * dialects changes its CTE scopes (see {@code TableExtractor.tables}).
+     */
+    public static boolean substitutesMacros(String query, String dialect) {
+        if (query == null || query.indexOf('@') < 0) {
+            return false;
+        }
+        Dialect d = Dialect.of(dialect).orElse(Dialect.GENERIC);
+        for (SqlLexer.Token t : SqlLexer.tokens(query, d)) {
+            boolean macro = t.type() == SqlLexer.Type.MACRO && !t.text().startsWith("@@") && t.text().length() > 1;
+            boolean quotedReference = t.type() == SqlLexer.Type.QUOTED && d.quotesIdentifier(t.text().charAt(0))
+                    && t.text().matches("(?s).*@[{\\w].*");
+            if (macro || quotedReference) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A piece of text such as a model name holding {@code @{var}} / {@code @var} references. */

@@ -54,6 +54,24 @@ class BridgeTest {
     }
 
     @Test
+    void graphAnswersWhatTheCommandLinePrints() throws IOException {
+        project();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = dev.sqlmeshdag.cli.Main.run(new String[] {"graph", root.toString(), "--format", "json"},
+                new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+        JsonNode answer = JSON.readTree(Bridge.graph(root.toString(), null));
+        assertEquals(code, answer.get("exit").asInt());
+        assertEquals(out.toString(), answer.get("graph").asText());
+
+        Files.writeString(root.resolve("models/c.sql"), "MODEL (name s.c, kind NOPE);\nSELECT 1 AS x\n");
+        JsonNode broken = JSON.readTree(Bridge.graph(root.toString(), null));
+        assertEquals(1, broken.get("exit").asInt());
+        assertTrue(broken.get("graph").isNull());
+        assertTrue(broken.get("problems").get(0).asText().contains("c.sql:1"), broken.toString());
+    }
+
+    @Test
     void projectErrorsComeBackInTheDocument() throws IOException {
         project();
         Files.writeString(root.resolve("models/c.sql"), "MODEL (name s.c, kind NOPE);\nSELECT 1 AS x\n");

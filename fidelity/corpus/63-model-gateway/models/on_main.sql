@@ -1,0 +1,2 @@
+MODEL (name s.on_main, kind FULL);
+SELECT * FROM @src.orders

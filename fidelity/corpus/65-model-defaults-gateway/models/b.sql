@@ -1,0 +1,2 @@
+MODEL (name s.b, kind FULL, gateway main);
+SELECT * FROM @src.orders JOIN s.a ON TRUE
