@@ -98,7 +98,7 @@ def load_graph(project: str | os.PathLike, gateway: str | None = None,
         raise SQLMeshDagError(f"{project}: not a directory; pass the folder that holds the SQLMesh config")
     with tempfile.TemporaryDirectory(prefix="sqlmesh-graph-") as tmp:
         copy = Path(tmp) / source.name
-        shutil.copytree(source, copy, ignore=_SKIPPED_IN_COPY, ignore_dangling_symlinks=True)
+        _copy_keeping_links(source, copy)
         with _inside(copy), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -113,6 +113,24 @@ def load_graph(project: str | os.PathLike, gateway: str | None = None,
             finally:
                 context.close()
     return {"models": models}
+
+
+def _copy_keeping_links(source: Path, copy: Path) -> None:
+    """Copy ``source`` with every symlink kept as a link to what the original points at.
+
+    SQLMesh's verdict on a dangling or looping link is part of what is compared, so links are not
+    followed or dropped; a relative target is made absolute, so that it still means the original's.
+    """
+    shutil.copytree(source, copy, ignore=_SKIPPED_IN_COPY, symlinks=True)
+    for folder, dirs, files in os.walk(copy):
+        for name in dirs + files:
+            link = Path(folder) / name
+            if link.is_symlink():
+                target = os.readlink(link)
+                if not os.path.isabs(target):
+                    original = source / link.relative_to(copy)
+                    link.unlink()
+                    os.symlink(os.path.join(original.parent, target), link)
 
 
 def _sqlmesh_message(error: Exception, copy: Path, source: Path) -> str:

@@ -42,6 +42,12 @@ final class ModelAssembler {
     private final ProjectConfig config;
     private final LocalDateTime nowUtc;
     private final Map<String, StaticMacros.Macro> staticMacros;
+    /** Every model's start and end, checked once all models are read (some need SQLMesh's date parser). */
+    private final List<DateRange> dateRanges = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** A model's {@code start} and {@code end} as written (either may be null) and where to fix each. */
+    record DateRange(PythonCheck.DateValue start, PythonCheck.DateValue end) {
+    }
 
     ModelAssembler(ProjectConfig config, LocalDateTime nowUtc) {
         this.config = config;
@@ -79,6 +85,7 @@ final class ModelAssembler {
         if (kind == null || schedule.isEmpty()) {
             return Optional.empty();
         }
+        dateRanges.add(new DateRange(dateValue(src, "start", defaults), dateValue(src, "end", defaults)));
         RenderContext context = new RenderContext(dialect, variables(), src.blueprintVariables(), fqn,
                 config.gateway(), userMacros(), defaultKind, staticMacros);
         List<String> dependsOn = dependencies(src, kind, dialect, names, new MacroRenderer(context), fqn, problems);
@@ -93,6 +100,20 @@ final class ModelAssembler {
                 dialect,
                 src.python(),
                 src.location()));
+    }
+
+    List<DateRange> dateRanges() {
+        return List.copyOf(dateRanges);
+    }
+
+    private static PythonCheck.DateValue dateValue(ModelSource src, String field, Map<String, Object> defaults) {
+        Optional<Property> prop = src.property(field);
+        String value = firstNonBlank(text(src, field), str(defaults.get(field)));
+        if (value == null) {
+            return null;
+        }
+        return new PythonCheck.DateValue(value.strip(), prop.isPresent() ? field : "model_defaults." + field,
+                prop.map(Property::location).orElse(src.location()));
     }
 
     private Map<String, Object> variables() {

@@ -163,14 +163,12 @@ public final class JinjaRenderer {
             }
         }
 
+        /** A tag that is never closed is a Jinja syntax error: SQLMesh refuses the file, whatever else it holds. */
         private void unclosed(Piece p, StringBuilder out) {
-            if (strict) {
-                char kind = p.body().charAt(1);
-                String close = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
-                problems.error(at(p), "unclosed '{" + kind + "': add the closing '" + close + "'");
-            } else {
-                out.append(p.body());
-            }
+            char kind = p.body().charAt(1);
+            String close = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
+            problems.error(at(p), "unclosed Jinja '{" + kind + "': add the closing '" + close + "' (Jinja, and so "
+                    + "SQLMesh, refuses the file)");
         }
 
         /** Runs the statement at pieces[i]; returns the index after it (after its end tag for blocks). */
@@ -207,6 +205,12 @@ public final class JinjaRenderer {
                     return end < to ? end + 1 : to;
                 }
                 default -> {
+                    if (keyword.startsWith("end") || keyword.equals("elif") || keyword.equals("else")) {
+                        // A closing or middle tag with no block open: Jinja's "Encountered unknown tag".
+                        problems.error(at(p), "Jinja tag '{%" + p.body() + "%}' has no opening block; remove it or "
+                                + "add the block it belongs to (Jinja, and so SQLMesh, refuses the file)");
+                        return i + 1;
+                    }
                     if (strict) {
                         problems.error(at(p), "cannot evaluate '{%" + p.body() + "%}'" + globals.hint());
                     } else {
@@ -303,11 +307,10 @@ public final class JinjaRenderer {
             if (end < to) {
                 return end + 1;
             }
-            if (strict) {
-                Piece tag = pieces.get(start);
-                problems.error(at(tag), "'{%" + tag.body() + "%}' is never closed: add {% end" + tag.keyword()
-                        + " %}");
-            }
+            // Jinja refuses the template at parse time, before anything is evaluated, so lenient or not.
+            Piece tag = pieces.get(start);
+            problems.error(at(tag), "Jinja block '{%" + tag.body() + "%}' is never closed: add {% end" + tag.keyword()
+                    + " %} (Jinja, and so SQLMesh, refuses the file)");
             return to;
         }
 
