@@ -54,6 +54,17 @@ PY_MODEL = (
 )
 
 
+CONFIG_PY = (
+    "from sqlmesh.core.config import Config, GatewayConfig, ModelDefaultsConfig, DuckDBConnectionConfig\n"
+    "\n"
+    "config = Config(\n"
+    "    gateways={\"local\": GatewayConfig(connection=DuckDBConnectionConfig())},\n"
+    "    default_gateway=\"local\",\n"
+    "    model_defaults=ModelDefaultsConfig(dialect=\"duckdb\", start=\"2024-01-01\"),\n"
+    ")\n"
+)
+
+
 def _model(body: str, name: str = "s.broken", props: str = "kind FULL") -> str:
     return f"MODEL (name {name}, {props});\n{body}\n"
 
@@ -106,9 +117,10 @@ class Variant:
     # How the project path is given: "folder" (the project), "file" (a file instead of a folder),
     # "missing" (a path where nothing exists).
     path_kind: str = "folder"
-    # SQLMesh refuses it only when executing Python: the engine and the DAG import cannot know;
-    # `sqlmesh-dag verify` reports it.
-    runtime_only: bool = False
+    # What the engine does: "refuses" (an error naming the file), "warns" (a warning naming the file: the
+    # engine cannot be sure, SQLMesh refuses), "loads", or "cannot_know" (SQLMesh refuses only while executing
+    # the project's Python; `sqlmesh-dag verify` reports it). None: "refuses" when SQLMesh refuses, else "loads".
+    engine: str | None = None
     # Extra files other than the one named must be mentioned (cycles, duplicates).
     also_names: tuple[str, ...] = ()
 
@@ -128,12 +140,14 @@ VARIANTS: list[Variant] = [
     Variant("python-model-unterminated-string", {"models/py_model.py": PY_MODEL.replace('"s.py_model"', '"s.py_model')},
             "models/py_model.py", 8, r"string|syntax"),
     Variant("python-model-raises-on-import", {"models/py_model.py": PY_MODEL + "\nraise RuntimeError('configuration missing')\n"},
-            "models/py_model.py", None, r"configuration missing", runtime_only=True),
+            "models/py_model.py", None, r"configuration missing", engine="cannot_know"),
     Variant("python-model-missing-package", {"models/py_model.py": "import package_that_is_not_installed\n" + PY_MODEL},
-            "models/py_model.py", None, r"package_that_is_not_installed", runtime_only=True),
+            "models/py_model.py", None, r"package_that_is_not_installed", engine="cannot_know"),
     Variant("config-py-raises", {"config.yaml": None,
                                  "config.py": "import os\nraise RuntimeError('set WAREHOUSE first')\n"},
-            "config.py", None, r"WAREHOUSE", runtime_only=True),
+            "config.py", 1, r"config = Config"),
+    Variant("config-py-raises-after-config", {"config.yaml": None, "config.py": CONFIG_PY + "raise RuntimeError('set WAREHOUSE first')\n"},
+            "config.py", None, r"WAREHOUSE", engine="cannot_know"),
     Variant("config-py-syntax-error", {"config.yaml": None,
                                        "config.py": "from sqlmesh.core.config import Config\nconfig = Config(\n"},
             "config.py", 2, r"syntax|never closed|closed"),
@@ -141,19 +155,19 @@ VARIANTS: list[Variant] = [
             "models/py_model.py", 12, r"utf-?8|decode|encod"),
     # --- Jinja
     Variant("jinja-unclosed-if", {"models/broken.sql": _model("JINJA_QUERY_BEGIN;\nSELECT 1 AS id\n{% if true %}\nWHERE 1 = 1\nJINJA_END;")},
-            "models/broken.sql", None, r"jinja|endif|unexpected|end of"),
+            "models/broken.sql", 4, r"jinja.*never closed.*endif"),
     Variant("jinja-unclosed-expression", {"models/broken.sql": _model("JINJA_QUERY_BEGIN;\nSELECT {{ 1 AS id\nJINJA_END;")},
-            "models/broken.sql", None, r"jinja|\}\}|unexpected|end of"),
+            "models/broken.sql", 3, r"unclosed jinja '\{\{'"),
     Variant("jinja-unclosed-for", {"models/broken.sql": _model("JINJA_QUERY_BEGIN;\n{% for i in [1, 2] %}\nSELECT {{ i }} AS id\nJINJA_END;")},
-            "models/broken.sql", None, r"jinja|endfor|unexpected|end of"),
+            "models/broken.sql", 3, r"jinja.*never closed.*endfor"),
     Variant("jinja-unclosed-in-query", {"models/broken.sql": _model("SELECT id FROM s.base\n{% if true %}\nWHERE id = 1")},
-            "models/broken.sql", None, r"jinja|endif|unexpected|\{%|parse|end of"),
+            "models/broken.sql", 3, r"jinja '\{%' outside a jinja block"),
     Variant("jinja-unclosed-braces-in-query", {"models/broken.sql": _model("SELECT {{ 1 AS id FROM s.base")},
-            "models/broken.sql", None, r"jinja|\}\}|unexpected|\{\{|parse|end of"),
+            "models/broken.sql", 2, r"jinja '\{\{' outside a jinja block"),
     Variant("jinja-stray-endif", {"models/broken.sql": _model("JINJA_QUERY_BEGIN;\nSELECT 1 AS id\n{% endif %}\nJINJA_END;")},
-            "models/broken.sql", 5, r"jinja|endif|opening|unknown tag"),
+            "models/broken.sql", 4, r"jinja tag.*no opening block"),
     Variant("jinja-closed-in-plain-query", {"models/broken.sql": _model("SELECT id FROM s.base\n{% if true %}\nWHERE id = 1\n{% endif %}")},
-            "models/broken.sql", 3, r"jinja|JINJA_QUERY_BEGIN|\{%"),
+            "models/broken.sql", 3, r"jinja '\{%' outside a jinja block"),
     Variant("jinja-macro-file-unclosed", {"macros/broken.sql": "{% macro greet() %}\nhello\n"},
             "macros/broken.sql", None, r"jinja|endmacro|unexpected|end of"),
     # --- Model properties
@@ -162,7 +176,7 @@ VARIANTS: list[Variant] = [
     Variant("end-unparseable", {"models/broken.sql": _model("SELECT 1 AS id", props="kind FULL, end 'soon-ish'")},
             "models/broken.sql", 1, r"end|date|time"),
     Variant("start-unparseable-in-defaults", {"config.yaml": _config(model_defaults_extra="").replace("'2024-01-01'", "'yesterdayish'")},
-            "config.yaml", 8, r"start|date|time"),
+            "models/base.sql", 1, r"model_defaults.start.*yesterdayish"),
     Variant("start-after-end", {"models/broken.sql": _model("SELECT 1 AS id", props="kind FULL, start '2024-02-01', end '2024-01-01'")},
             "models/broken.sql", 1, r"start|end"),
     Variant("unknown-kind", {"models/broken.sql": _model("SELECT 1 AS id", props="kind FULLISH")},
@@ -184,7 +198,7 @@ VARIANTS: list[Variant] = [
     Variant("undefined-audit", {"models/broken.sql": _model("SELECT 1 AS id", props="kind FULL, audits (no_such_audit)")},
             "models/broken.sql", 1, r"audit"),
     Variant("undefined-macro", {"models/broken.sql": _model("SELECT @no_such_macro(1) AS id")},
-            "models/broken.sql", 2, r"macro|no_such_macro"),
+            "models/broken.sql", 2, r"no_such_macro", engine="warns"),
     # --- Model text
     Variant("missing-model-block", {"models/broken.sql": "SELECT 1 AS id\n"},
             "models/broken.sql", 1, r"MODEL|name"),
@@ -203,11 +217,15 @@ VARIANTS: list[Variant] = [
     Variant("model-name-too-many-parts", {"models/broken.sql": _model("SELECT 1 AS id", name="a.b.c.d")},
             "models/broken.sql", 1, r"name|part"),
     Variant("deep-nesting-5000", {"models/broken.sql": _deep_nesting(5000)},
-            "models/broken.sql", None, r"nest|deep|recursion|depth"),
+            "models/broken.sql", 2, r"nested 80 deep"),
+    Variant("deep-nesting-100-parentheses", {"models/broken.sql": _model("SELECT " + "(" * 100 + "1" + ")" * 100 + " AS id")},
+            "models/broken.sql", 2, r"nested 80 deep"),
     Variant("utf8-bom-model", {"models/broken.sql": b"\xef\xbb\xbf" + _model("SELECT 1 AS id").encode()},
-            "models/broken.sql", 1, r"BOM|byte order|\ufeff"),
+            "models/broken.sql", 1, r"byte order mark"),
+    Variant("utf8-bom-python-model", {"models/py_model.py": b"\xef\xbb\xbf" + PY_MODEL.encode()},
+            "", None, r"", sqlmesh="loads"),
     Variant("utf8-bom-config", {"config.yaml": b"\xef\xbb\xbf" + BASE["config.yaml"].encode()},
-            "config.yaml", 1, r"BOM|byte order"),
+            "", None, r"", sqlmesh="loads"),
     Variant("non-utf8-model", {"models/broken.sql": _model("SELECT 'caf\xe9' AS id").encode("latin-1")},
             "models/broken.sql", 2, r"utf-?8|decode|encod"),
     Variant("binary-model", {"models/broken.sql": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"},
@@ -253,9 +271,13 @@ VARIANTS: list[Variant] = [
     Variant("external-model-without-name", {"external_models.yaml": "- columns:\n    id: int\n"},
             "external_models.yaml", 1, r"name"),
     # --- Files and folders
-    Variant("dangling-model-symlink", {}, "models/gone.sql", None, r"link|missing|exist",
+    Variant("dangling-model-symlink", {}, "models/gone.sql", 1, r"link leads nowhere",
             setup=_symlink("models/gone.sql", "nowhere.sql")),
-    Variant("folder-named-like-a-model", {}, "models/x.sql", None, r"folder|directory",
+    Variant("model-symlink-loop", {}, "models/a.sql", 1, r"link leads nowhere", also_names=("models/b.sql",),
+            setup=lambda p: (_symlink("models/a.sql", "b.sql")(p), _symlink("models/b.sql", "a.sql")(p))),
+    Variant("dangling-symlink-outside-models", {}, "", None, r"", sqlmesh="loads",
+            setup=_symlink("notes.md", "nowhere.md")),
+    Variant("folder-named-like-a-model", {}, "models/x.sql", 1, r"folder is named like a model file",
             setup=_folder("models/x.sql", {"inner.sql": _model("SELECT 1 AS id", name="s.nested")})),
     Variant("symlink-loop", {}, "", None, r"", sqlmesh="loads",
             setup=_symlink("models/loop", "loop")),

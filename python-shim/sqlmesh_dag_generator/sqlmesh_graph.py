@@ -134,9 +134,33 @@ def _copy_keeping_links(source: Path, copy: Path) -> None:
 
 
 def _sqlmesh_message(error: Exception, copy: Path, source: Path) -> str:
-    """SQLMesh's message, naming the user's files rather than the temporary copy's."""
+    """SQLMesh's message, naming the user's files rather than the temporary copy's.
+
+    When the project's own Python raised (a model or config.py failing on import), SQLMesh's message may not
+    say where; the last frame inside the project does, and is added as "raised at FILE:LINE".
+    """
     text = _ANSI_ESCAPE.sub("", str(error)).strip() or "(no message)"
-    return f"{type(error).__name__}: {text.replace(str(copy), str(source))}"
+    message = f"{type(error).__name__}: {text.replace(str(copy), str(source))}"
+    where = _raised_in_project(error, copy)
+    return f"{message}\n(raised at {where})" if where else message
+
+
+def _raised_in_project(error: BaseException, copy: Path) -> str | None:
+    """``file:line`` (relative to the project) of the innermost frame in the project's files, if any."""
+    import traceback
+
+    found, seen = None, set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for frame in traceback.extract_tb(current.__traceback__):
+            try:
+                relative = Path(frame.filename).resolve().relative_to(copy.resolve())
+            except ValueError:
+                continue
+            found = f"{relative.as_posix()}:{frame.lineno}"
+        current = current.__cause__ or current.__context__
+    return found
 
 
 def load_outcome(project: str | os.PathLike, gateway: str | None = None) -> tuple[str, t.Any]:

@@ -60,6 +60,7 @@ public final class Engine {
         LocalDateTime nowUtc = LocalDateTime.ofInstant(opts.nowOrCurrent(), ZoneOffset.UTC);
         ModelAssembler assembler = new ModelAssembler(config, nowUtc);
         List<Model> models = readModels(config, assembler, fingerprint, problems);
+        checkJinjaMacros(config, problems);
         DateChecks.check(projectRoot, pythonFiles(config), assembler.dateRanges(), problems);
         List<Model> unique = dropDuplicates(models, problems);
         ModelGraph graph = ModelGraph.build(unique, problems);
@@ -127,6 +128,17 @@ public final class Engine {
             problems.error(new Location(relative, 1, 1), "the engine could not read this model ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + "); please report this with the file");
             return List.of();
+        }
+    }
+
+    /** SQLMesh parses every Jinja macro file when it loads a project; a Jinja syntax error there fails the load. */
+    private static void checkJinjaMacros(ProjectConfig config, Problems problems) {
+        Path root = config.root().toAbsolutePath().normalize();
+        for (Path p : ProjectLoader.jinjaMacroFiles(config)) {
+            Path abs = root.resolve(p);
+            String relative = SourceFiles.relative(root, abs);
+            SourceFiles.read(abs, relative, problems).ifPresent(read ->
+                    dev.sqlmeshdag.render.JinjaRenderer.checkStructure(read.text(), Location.of(relative, 1), problems));
         }
     }
 

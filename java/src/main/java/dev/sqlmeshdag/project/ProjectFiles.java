@@ -47,6 +47,11 @@ final class ProjectFiles {
                 .toList();
     }
 
+    /** The Jinja macro files ({@code .sql}) under {@code macros/}, at any depth, minus ignored ones. */
+    static List<Path> jinjaMacroFiles(Path root, IgnorePatterns ignore, Problems problems) {
+        return files(root.resolve("macros"), ignore, root, problems, ".sql");
+    }
+
     /** The Python files under {@code macros/}, at any depth, minus ignored ones (SQLMesh imports each). */
     static List<Path> macroFiles(Path root, IgnorePatterns ignore, Problems problems) {
         return files(root.resolve("macros"), ignore, root, problems, ".py");

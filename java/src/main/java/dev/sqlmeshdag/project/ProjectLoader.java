@@ -66,6 +66,12 @@ public final class ProjectLoader {
         return new ProjectLoader(absolute, environment, problems).load(gateway, defaultCatalog);
     }
 
+    /** The Jinja macro files ({@code macros/**}/*.sql) SQLMesh parses for this project (ignore_patterns applied). */
+    public static List<Path> jinjaMacroFiles(ProjectConfig config) {
+        IgnorePatterns ignore = new IgnorePatterns(config.ignorePatterns() == null ? List.of() : config.ignorePatterns());
+        return ProjectFiles.jinjaMacroFiles(config.root(), ignore, new Problems());
+    }
+
     /** The Python macro files SQLMesh imports for this project (its ignore_patterns applied). */
     public static List<Path> macroFiles(ProjectConfig config) {
         IgnorePatterns ignore = new IgnorePatterns(config.ignorePatterns() == null ? List.of() : config.ignorePatterns());

@@ -102,6 +102,57 @@ public final class JinjaRenderer {
         return new JinjaRenderer(globals, true);
     }
 
+    /** Tags that open a block closed by {@code end<tag>} ({@code set} only without {@code =}). */
+    private static final java.util.Set<String> BLOCK_OPENERS = java.util.Set.of("if", "for", "macro", "call",
+            "filter", "set", "raw", "block", "with", "autoescape", "trans");
+
+    /**
+     * Checks a template's tags pair up as Jinja's parser requires, without evaluating anything: for files SQLMesh
+     * parses as Jinja but the engine does not render (the Jinja macros under {@code macros/}). One problem at most:
+     * Jinja stops at the first syntax error too.
+     */
+    public static void checkStructure(String text, Location where, Problems problems) {
+        Deque<Piece> open = new ArrayDeque<>();
+        for (Piece p : JinjaTemplate.split(text)) {
+            Location at = MacroEvaluator.at(text, p.offset(), where);
+            boolean inRaw = !open.isEmpty() && open.peek().keyword().equals("raw");
+            if (inRaw && !(p.kind() == Piece.Kind.STMT && p.keyword().equals("endraw"))) {
+                continue; // {% raw %} text is not Jinja
+            }
+            if (p.kind() == Piece.Kind.UNCLOSED) {
+                char kind = p.body().charAt(1);
+                problems.error(at, "unclosed Jinja '{" + kind + "': add the closing '" + (kind == '{' ? "}}"
+                        : kind == '%' ? "%}" : "#}") + "' (Jinja, and so SQLMesh, refuses the file)");
+                return;
+            }
+            if (p.kind() != Piece.Kind.STMT) {
+                continue;
+            }
+            String keyword = p.keyword();
+            if (BLOCK_OPENERS.contains(keyword) && !(keyword.equals("set") && p.rest().indexOf('=') >= 0)) {
+                open.push(p);
+            } else if (keyword.startsWith("end") && keyword.length() > 3) {
+                if (open.isEmpty() || !open.peek().keyword().equals(keyword.substring(3))) {
+                    problems.error(at, "Jinja tag '{%" + p.body() + "%}' has no opening block"
+                            + (open.isEmpty() ? "" : " (the open block is '{%" + open.peek().body() + "%}')")
+                            + "; Jinja, and so SQLMesh, refuses the file");
+                    return;
+                }
+                open.pop();
+            } else if ((keyword.equals("else") || keyword.equals("elif")) && (open.isEmpty()
+                    || !java.util.Set.of("if", "for").contains(open.peek().keyword()))) {
+                problems.error(at, "Jinja tag '{%" + p.body() + "%}' is outside an if or for block; Jinja, and so "
+                        + "SQLMesh, refuses the file");
+                return;
+            }
+        }
+        if (!open.isEmpty()) {
+            Piece p = open.peek();
+            problems.error(MacroEvaluator.at(text, p.offset(), where), "Jinja block '{%" + p.body() + "%}' is never "
+                    + "closed: add {% end" + p.keyword() + " %} (Jinja, and so SQLMesh, refuses the file)");
+        }
+    }
+
     /** The rendered text; {@code where} is the position of the text's first character. */
     public String render(String text, Location where, Problems problems) {
         List<Piece> pieces = JinjaTemplate.split(text);
