@@ -123,6 +123,9 @@ class Variant:
     engine: str | None = None
     # Extra files other than the one named must be mentioned (cycles, duplicates).
     also_names: tuple[str, ...] = ()
+    # Why the engine does not refuse it yet although SQLMesh does: the tests expect the refusal and mark
+    # the variant as an expected failure (strict, so that closing the gap shows).
+    gap: str | None = None
 
 
 VARIANTS: list[Variant] = [
@@ -142,7 +145,9 @@ VARIANTS: list[Variant] = [
     Variant("python-model-raises-on-import", {"models/py_model.py": PY_MODEL + "\nraise RuntimeError('configuration missing')\n"},
             "models/py_model.py", None, r"configuration missing", engine="cannot_know"),
     Variant("python-model-missing-package", {"models/py_model.py": "import package_that_is_not_installed\n" + PY_MODEL},
-            "models/py_model.py", None, r"package_that_is_not_installed", engine="cannot_know"),
+            "models/py_model.py", 1, r"package_that_is_not_installed", engine="warns"),
+    Variant("macro-missing-package", {"macros/helpers.py": "from package_that_is_not_installed import thing\n" + BASE["macros/helpers.py"]},
+            "macros/helpers.py", 1, r"package_that_is_not_installed", engine="warns"),
     Variant("config-py-raises", {"config.yaml": None,
                                  "config.py": "import os\nraise RuntimeError('set WAREHOUSE first')\n"},
             "config.py", 1, r"config = Config"),
@@ -186,7 +191,8 @@ VARIANTS: list[Variant] = [
     Variant("unique-key-kind-without-key", {"models/broken.sql": _model("SELECT 1 AS id", props="kind INCREMENTAL_BY_UNIQUE_KEY")},
             "models/broken.sql", 1, r"unique_key|kind"),
     Variant("kind-unknown-argument", {"models/broken.sql": _model("SELECT 1 AS id", props="kind VIEW (materialised true)")},
-            "models/broken.sql", 1, r"materialised|kind|field|argument"),
+            "models/broken.sql", 1, r"materialised|kind|field|argument",
+            gap="the engine does not know each kind's fields yet"),
     Variant("bad-cron", {"models/broken.sql": _model("SELECT 1 AS id", props="kind FULL, cron '61 * * * *'")},
             "models/broken.sql", 1, r"cron"),
     Variant("bad-cron-tz", {"models/broken.sql": _model("SELECT 1 AS id", props="kind FULL, cron_tz 'Mars/Olympus'")},
@@ -196,7 +202,8 @@ VARIANTS: list[Variant] = [
     Variant("unknown-model-dialect", {"models/broken.sql": _model("SELECT 1 AS id", props="kind FULL, dialect klingon")},
             "models/broken.sql", 1, r"dialect"),
     Variant("undefined-audit", {"models/broken.sql": _model("SELECT 1 AS id", props="kind FULL, audits (no_such_audit)")},
-            "models/broken.sql", 1, r"audit"),
+            "models/broken.sql", 1, r"audit",
+            gap="the engine does not read audit definitions (audits/, built-in audits) yet"),
     Variant("undefined-macro", {"models/broken.sql": _model("SELECT @no_such_macro(1) AS id")},
             "models/broken.sql", 2, r"no_such_macro", engine="warns"),
     # --- Model text

@@ -79,6 +79,12 @@ final class ModelAssembler {
         }
         NameNormalizer names = new NameNormalizer(dialect, config.defaultCatalog());
         String fqn = names.fqn(name.get());
+        if (quotedParts(fqn) > 3) {
+            // SQLMesh's schema holds catalog.schema.table; a deeper name fails its load ("nesting level: 3").
+            problems.error(src.property("name").map(Property::location).orElse(src.location()), "model name '"
+                    + name.get() + "' has more than three parts; use catalog.schema.table at most");
+            return Optional.empty();
+        }
         String kind = kind(src, defaultKind, problems);
         Optional<ModelSchedule.Resolved> schedule = ModelSchedule.resolve(scheduleInput(src, defaults), nowUtc,
                 problems);
@@ -100,6 +106,21 @@ final class ModelAssembler {
                 dialect,
                 src.python(),
                 src.location()));
+    }
+
+    /** The parts of a quoted fqn ({@code "a"."b"."c"}), dots inside quotes not counted. */
+    static int quotedParts(String fqn) {
+        int parts = 1;
+        boolean quoted = false;
+        for (int i = 0; i < fqn.length(); i++) {
+            char c = fqn.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '.' && !quoted) {
+                parts++;
+            }
+        }
+        return parts;
     }
 
     List<DateRange> dateRanges() {
@@ -216,7 +237,23 @@ final class ModelAssembler {
                     + "'; use one of " + String.join(", ", new TreeSet<>(KINDS)));
             return null;
         }
+        String required = REQUIRED_KIND_FIELD.get(kind);
+        if (required != null && prop.isPresent() && !src.python() && !hasArg(prop.get().value(), required)) {
+            problems.error(prop.get().location(), "kind " + kind + " needs '" + required + "'; write it in the "
+                    + "MODEL block, e.g. kind " + kind + " (" + required + " " + (required.equals("time_column")
+                    ? "event_date" : "id") + ") (SQLMesh refuses the model without it)");
+            return null;
+        }
         return kind;
+    }
+
+    /** Kind fields SQLMesh requires ("Please add required field ... to the MODEL block"). */
+    private static final Map<String, String> REQUIRED_KIND_FIELD = Map.of(
+            "INCREMENTAL_BY_TIME_RANGE", "time_column", "INCREMENTAL_BY_UNIQUE_KEY", "unique_key");
+
+    private static boolean hasArg(PropertyValue value, String name) {
+        return value instanceof PropertyValue.Call call
+                && call.args().keySet().stream().anyMatch(k -> k.equalsIgnoreCase(name));
     }
 
     /** The kind's name from a property ({@code FULL}, {@code INCREMENTAL_BY_TIME_RANGE(...)}) or a default. */

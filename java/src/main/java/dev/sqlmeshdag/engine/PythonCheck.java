@@ -47,9 +47,24 @@ final class PythonCheck {
     // decodes as import does (PEP 263 coding lines, a UTF-8 BOM) and needs no import; SQLMesh is imported only
     // for dates. Errors are returned as JSON, never raised: the engine turns them into problems.
     private static final String SCRIPT = String.join("\n",
-            "import json, os, sys",
+            "import ast, importlib.util, json, os, sys",
             "req = json.load(sys.stdin)",
-            "out = {'files': {}, 'dates': {}, 'dates_unchecked': None}",
+            "out = {'files': {}, 'missing': {}, 'dates': {}, 'dates_unchecked': None}",
+            "sys.path.insert(0, req['root'])  # SQLMesh imports project files as modules of the project folder",
+            "def missing(tree):",
+            "    # Unconditional top-level imports only: one inside try/if may be an intended fallback.",
+            "    for node in tree.body:",
+            "        names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module] \\",
+            "            if isinstance(node, ast.ImportFrom) and node.module and not node.level else []",
+            "        for name in names:",
+            "            top = name.split('.')[0]",
+            "            try:",
+            "                found = importlib.util.find_spec(top) is not None",
+            "            except (ImportError, ValueError):",
+            "                found = False",
+            "            if not found:",
+            "                return [node.lineno, node.col_offset + 1, top]",
+            "    return None",
             "for rel in req['files']:",
             "    try:",
             "        with open(os.path.join(req['root'], rel), 'rb') as f:",
@@ -57,7 +72,11 @@ final class PythonCheck {
             "    except OSError:",
             "        continue",
             "    try:",
-            "        compile(source, rel, 'exec', dont_inherit=True)",
+            "        tree = compile(source, rel, 'exec', ast.PyCF_ONLY_AST, dont_inherit=True)",
+            "        compile(tree, rel, 'exec', dont_inherit=True)",
+            "        gone = missing(tree)",
+            "        if gone:",
+            "            out['missing'][rel] = gone",
             "    except SyntaxError as e:",
             "        out['files'][rel] = [e.lineno or 1, e.offset or 1, type(e).__name__ + ': ' + str(e.msg)]",
             "    except (ValueError, UnicodeError) as e:",
@@ -116,6 +135,13 @@ final class PythonCheck {
             problems.error(new Location(entry.getKey(), Math.max(1, where.get(0).asInt()), Math.max(1,
                     where.get(1).asInt())), "Python cannot compile this file, so SQLMesh cannot import it: "
                     + where.get(2).asText());
+        });
+        answer.path("missing").fields().forEachRemaining(entry -> {
+            JsonNode where = entry.getValue();
+            // A warning, not an error: the machine that reads the project may lack a package the workers have.
+            problems.warning(new Location(entry.getKey(), where.get(0).asInt(), where.get(1).asInt()), "imports '"
+                    + where.get(2).asText() + "', which " + python + " cannot find; SQLMesh fails to load the project"
+                    + " wherever it is not installed (No module named '" + where.get(2).asText() + "')");
         });
         Map<String, DateResult> results = new HashMap<>();
         answer.path("dates").fields().forEachRemaining(entry -> results.put(entry.getKey(), new DateResult(

@@ -232,12 +232,28 @@ final class ProjectFiles {
     }
 
     static String read(Path file) {
+        byte[] bytes;
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new ProjectException(new Location(file.getFileName().toString(), 1, 1), "cannot read this file ("
                     + reason(e) + "); check that it exists and is readable");
         }
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes), out, true);
+        String before = out.flip().toString();
+        if (result.isError()) {
+            // Where the first undecodable byte sits, as SQLMesh's UnicodeDecodeError would be found by a user.
+            int lineStart = before.lastIndexOf('\n') + 1;
+            int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
+            throw new ProjectException(new Location(file.getFileName().toString(), line,
+                    before.codePointCount(lineStart, before.length()) + 1), "this file is not valid UTF-8 text (the "
+                    + "byte here cannot be decoded); save the file as UTF-8");
+        }
+        return before;
     }
 
     static String relative(Path root, Path file) {
