@@ -43,13 +43,16 @@ final class PythonCheck {
     record DateResult(Long millis, String error) {
     }
 
-    // Runs isolated (-I: no PYTHON* variables, no user site, not the working folder on sys.path). compile()
+    // Not isolated (-I): PYTHONPATH and the user site are where Airflow images often install SQLMesh and the
+    // packages models import; the working folder is taken off sys.path, the project folder put on. compile()
     // decodes as import does (PEP 263 coding lines, a UTF-8 BOM) and needs no import; SQLMesh is imported only
     // for dates. Errors are returned as JSON, never raised: the engine turns them into problems.
     private static final String SCRIPT = String.join("\n",
             "import ast, importlib.util, json, os, sys",
             "req = json.load(sys.stdin)",
             "out = {'files': {}, 'missing': {}, 'dates': {}, 'dates_unchecked': None}",
+            "if sys.path and sys.path[0] == '':",
+            "    sys.path.pop(0)",
             "sys.path.insert(0, req['root'])  # SQLMesh imports project files as modules of the project folder",
             "# Missing imports mean something only in the environment SQLMesh runs in.",
             "sqlmesh_here = importlib.util.find_spec('sqlmesh') is not None",
@@ -164,7 +167,7 @@ final class PythonCheck {
     }
 
     private static JsonNode ask(String python, ObjectNode request) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(python, "-I", "-c", SCRIPT)
+        Process process = new ProcessBuilder(python, "-c", SCRIPT)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try (OutputStream in = process.getOutputStream()) {
