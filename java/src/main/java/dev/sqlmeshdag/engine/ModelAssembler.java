@@ -237,23 +237,87 @@ final class ModelAssembler {
                     + "'; use one of " + String.join(", ", new TreeSet<>(KINDS)));
             return null;
         }
-        String required = REQUIRED_KIND_FIELD.get(kind);
-        if (required != null && prop.isPresent() && !src.python() && !hasArg(prop.get().value(), required)) {
-            problems.error(prop.get().location(), "kind " + kind + " needs '" + required + "'; write it in the "
-                    + "MODEL block, e.g. kind " + kind + " (" + required + " " + (required.equals("time_column")
-                    ? "event_date" : "id") + ") (SQLMesh refuses the model without it)");
+        if (prop.isPresent() && !src.python() && !checkKindFields(kind, prop.get(), problems)) {
             return null;
         }
         return kind;
     }
 
-    /** Kind fields SQLMesh requires ("Please add required field ... to the MODEL block"). */
-    private static final Map<String, String> REQUIRED_KIND_FIELD = Map.of(
-            "INCREMENTAL_BY_TIME_RANGE", "time_column", "INCREMENTAL_BY_UNIQUE_KEY", "unique_key");
+    /**
+     * Each kind's fields (after their aliases) and the required ones, as SQLMesh 0.236.4's kind classes declare them
+     * ({@code all_fields()}, {@code required_fields()}); {@code KindFieldsTest} compares them with SQLMesh's. CUSTOM
+     * and DBT_CUSTOM take the fields of a materialization the engine cannot see, so they are not checked.
+     */
+    static final Map<String, Set<String>> KIND_FIELDS = Map.ofEntries(
+            Map.entry("EMBEDDED", Set.of()),
+            Map.entry("EXTERNAL", Set.of()),
+            Map.entry("FULL", Set.of()),
+            Map.entry("INCREMENTAL_BY_PARTITION", Set.of("auto_restatement_cron", "disable_restatement", "forward_only",
+                    "on_additive_change", "on_destructive_change")),
+            Map.entry("INCREMENTAL_BY_TIME_RANGE", Set.of("auto_restatement_cron", "auto_restatement_intervals",
+                    "batch_concurrency", "batch_size", "dialect", "disable_restatement", "forward_only", "lookback",
+                    "on_additive_change", "on_destructive_change", "partition_by_time_column", "time_column")),
+            Map.entry("INCREMENTAL_BY_UNIQUE_KEY", Set.of("auto_restatement_cron", "batch_concurrency", "batch_size",
+                    "dialect", "disable_restatement", "forward_only", "lookback", "merge_filter", "on_additive_change",
+                    "on_destructive_change", "unique_key", "when_matched")),
+            Map.entry("INCREMENTAL_UNMANAGED", Set.of("auto_restatement_cron", "disable_restatement", "forward_only",
+                    "insert_overwrite", "on_additive_change", "on_destructive_change")),
+            Map.entry("MANAGED", Set.of("disable_restatement")),
+            Map.entry("SCD_TYPE_2", Set.of("auto_restatement_cron", "batch_size", "dialect", "disable_restatement",
+                    "forward_only", "invalidate_hard_deletes", "on_additive_change", "on_destructive_change",
+                    "time_data_type", "unique_key", "updated_at_as_valid_from", "updated_at_name", "valid_from_name",
+                    "valid_to_name")),
+            Map.entry("SCD_TYPE_2_BY_COLUMN", Set.of("auto_restatement_cron", "batch_size", "columns", "dialect",
+                    "disable_restatement", "execution_time_as_valid_from", "forward_only", "invalidate_hard_deletes",
+                    "on_additive_change", "on_destructive_change", "time_data_type", "unique_key", "updated_at_name",
+                    "valid_from_name", "valid_to_name")),
+            Map.entry("SCD_TYPE_2_BY_TIME", Set.of("auto_restatement_cron", "batch_size", "dialect",
+                    "disable_restatement", "forward_only", "invalidate_hard_deletes", "on_additive_change",
+                    "on_destructive_change", "time_data_type", "unique_key", "updated_at_as_valid_from",
+                    "updated_at_name", "valid_from_name", "valid_to_name")),
+            Map.entry("SEED", Set.of("batch_size", "csv_settings", "path")),
+            Map.entry("VIEW", Set.of("materialized")));
 
-    private static boolean hasArg(PropertyValue value, String name) {
-        return value instanceof PropertyValue.Call call
-                && call.args().keySet().stream().anyMatch(k -> k.equalsIgnoreCase(name));
+    static final Map<String, Set<String>> REQUIRED_KIND_FIELDS = Map.of(
+            "INCREMENTAL_BY_TIME_RANGE", Set.of("time_column"),
+            "INCREMENTAL_BY_UNIQUE_KEY", Set.of("unique_key"),
+            "SCD_TYPE_2", Set.of("unique_key"),
+            "SCD_TYPE_2_BY_COLUMN", Set.of("columns", "unique_key"),
+            "SCD_TYPE_2_BY_TIME", Set.of("unique_key"),
+            "SEED", Set.of("path"));
+
+    /** SQLMesh's validate_extra_and_required_fields for a kind written in a MODEL block; false after an error. */
+    private static boolean checkKindFields(String kind, Property prop, Problems problems) {
+        Set<String> allowed = KIND_FIELDS.get(kind);
+        if (allowed == null) {
+            return true;
+        }
+        Set<String> given = new TreeSet<>();
+        if (prop.value() instanceof PropertyValue.Call call) {
+            call.args().keySet().forEach(k -> given.add(k.toLowerCase(Locale.ROOT)));
+        }
+        Set<String> missing = new TreeSet<>(REQUIRED_KIND_FIELDS.getOrDefault(kind, Set.of()));
+        missing.removeAll(given);
+        if (!missing.isEmpty()) {
+            problems.error(prop.location(), "kind " + kind + " needs " + quoted(missing) + "; add "
+                    + (missing.size() > 1 ? "them" : "it") + " in the MODEL block, e.g. kind " + kind + " ("
+                    + missing.iterator().next() + " ...) (SQLMesh refuses the model without "
+                    + (missing.size() > 1 ? "them" : "it") + ")");
+            return false;
+        }
+        Set<String> extra = new TreeSet<>(given);
+        extra.removeAll(allowed);
+        if (!extra.isEmpty()) {
+            problems.error(prop.location(), "kind " + kind + " has no field " + quoted(extra) + " (SQLMesh refuses "
+                    + "the model); " + (allowed.isEmpty() ? "it takes no fields" : "its fields are "
+                    + String.join(", ", new TreeSet<>(allowed))));
+            return false;
+        }
+        return true;
+    }
+
+    private static String quoted(Set<String> names) {
+        return "'" + String.join("', '", names) + "'";
     }
 
     /** The kind's name from a property ({@code FULL}, {@code INCREMENTAL_BY_TIME_RANGE(...)}) or a default. */
