@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Projects SQLMesh 0.236.4 refuses (fidelity/bad_inputs.py checks each against SQLMesh itself) are refused at the
  * file and line; the near misses it loads are loaded. Tests that need Python's compile() or SQLMesh's date parser
- * run with $SQLMESH_PYTHON (the Python that has SQLMesh).
+ * run with $SQLMESH_PYTHON (the Python that has SQLMesh; default the checkout's .venv/bin/python).
  */
 class RefusedLikeSqlmeshTest {
 
@@ -48,9 +48,9 @@ class RefusedLikeSqlmeshTest {
     }
 
     static void useSqlmeshPython() {
-        String python = System.getenv("SQLMESH_PYTHON");
-        assumeTrue(python != null && !python.isBlank(), "needs SQLMESH_PYTHON (a Python with SQLMesh)");
-        System.setProperty(PythonCheck.PROPERTY, python);
+        Path python = Path.of(System.getenv().getOrDefault("SQLMESH_PYTHON", ".venv/bin/python")).toAbsolutePath();
+        assumeTrue(Files.isExecutable(python), "no Python with SQLMesh at " + python);
+        System.setProperty(PythonCheck.PROPERTY, python.toString());
     }
 
     @Test
