@@ -291,8 +291,9 @@ VARIANTS: list[Variant] = [
             setup=_symlink("models/loop", "loop")),
     Variant("unreadable-model", {"models/broken.sql": _model("SELECT 1 AS id")},
             "models/broken.sql", None, r"permission|read", setup=_chmod("models/broken.sql", 0), needs_non_root=True),
+    # SQLMesh's glob skips a folder it cannot list (checked as an unprivileged user); the engine warns.
     Variant("unreadable-models-subfolder", {"models/sub/x.sql": _model("SELECT 1 AS id", name="s.x")},
-            "models/sub", None, r"permission|read", setup=_chmod("models/sub", 0), needs_non_root=True),
+            "", None, r"", sqlmesh="loads", setup=_chmod("models/sub", 0), needs_non_root=True),
     Variant("project-path-is-a-file", {}, "", None, r"not a folder|is a file|directory", path_kind="file"),
     Variant("project-path-missing", {}, "", None, r"not exist|no such|not found", path_kind="missing"),
     Variant("empty-project-folder", {"config.yaml": None, "models/base.sql": None, "models/child.sql": None,
