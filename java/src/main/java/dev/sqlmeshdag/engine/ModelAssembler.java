@@ -92,6 +92,7 @@ final class ModelAssembler {
             return Optional.empty();
         }
         dateRanges.add(new DateRange(dateValue(src, "start", defaults), dateValue(src, "end", defaults)));
+        warnUndefinedAudits(src, defaults, problems);
         RenderContext context = new RenderContext(dialect, variables(), src.blueprintVariables(), fqn,
                 config.gateway(), userMacros(), defaultKind, staticMacros);
         List<String> dependsOn = dependencies(src, kind, dialect, names, new MacroRenderer(context), fqn, problems);
@@ -442,6 +443,72 @@ final class ModelAssembler {
             out.add(item instanceof PropertyValue.Call c ? c.name() : callName(scalar(item)));
         }
         return out;
+    }
+
+    /** SQLMesh 0.236.4's built-in audits ({@code BUILT_IN_AUDITS}), each also as {@code <name>_non_blocking}. */
+    static final Set<String> BUILT_IN_AUDITS = Set.of("accepted_range", "accepted_values", "at_least_one",
+            "chi_square", "forall", "kl_divergence", "match_like_pattern_list", "match_regex_pattern_list",
+            "mean_in_range", "mutually_exclusive_ranges", "not_accepted_values", "not_constant", "not_empty_string",
+            "not_match_like_pattern_list", "not_match_regex_pattern_list", "not_null", "not_null_proportion",
+            "number_of_rows", "sequential_values", "stddev_in_range", "string_length_between", "string_length_equal",
+            "unique_combination_of_columns", "unique_values", "valid_email", "valid_http_method", "valid_url",
+            "valid_uuid", "z_score");
+    private static final java.util.regex.Pattern AUDIT_NAME = java.util.regex.Pattern.compile(
+            "\\bAUDIT\\s*\\(\\s*name\\s+[\"'`]?([A-Za-z0-9_.]+)", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private Set<String> projectAudits;
+
+    /**
+     * SQLMesh refuses a model that names an audit it does not know ("Audit 'x' is undefined"). A warning, not an
+     * error: the engine finds audit definitions by their {@code AUDIT (name ...)} header in {@code audits/} and in
+     * model files, and one written another way would be missed.
+     */
+    private void warnUndefinedAudits(ModelSource src, Map<String, Object> defaults, Problems problems) {
+        List<String> used = audits(src, defaults);
+        if (used.isEmpty()) {
+            return;
+        }
+        Set<String> known = projectAudits();
+        for (String name : used) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            String base = lower.endsWith("_non_blocking") ? lower.substring(0, lower.length() - 13) : lower;
+            if (!BUILT_IN_AUDITS.contains(base) && !known.contains(lower) && !name.contains("@")) {
+                problems.warning(src.property("audits").map(Property::location).orElse(src.location()), "audit '"
+                        + name + "' is neither a SQLMesh built-in audit nor defined by an AUDIT (name " + name
+                        + ") block under audits/ or in a model file, so SQLMesh will fail to load this model "
+                        + "(\"Audit '" + name + "' is undefined\") unless it is defined");
+            }
+        }
+    }
+
+    private synchronized Set<String> projectAudits() {
+        if (projectAudits == null) {
+            Set<String> names = new java.util.HashSet<>();
+            if (config.root() != null) {
+                for (String folder : List.of("audits", "models")) {
+                    Path dir = config.root().resolve(folder);
+                    if (!java.nio.file.Files.isDirectory(dir)) {
+                        continue;
+                    }
+                    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+                        files.filter(f -> f.toString().endsWith(".sql") && java.nio.file.Files.isRegularFile(f))
+                                .forEach(f -> {
+                                    try {
+                                        java.util.regex.Matcher m = AUDIT_NAME.matcher(java.nio.file.Files.readString(f));
+                                        while (m.find()) {
+                                            names.add(m.group(1).toLowerCase(Locale.ROOT));
+                                        }
+                                    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                                        // unreadable or not UTF-8: reported where the file is read as a model
+                                    }
+                                });
+                    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                        // a folder that cannot be walked: reported by the project walk
+                    }
+                }
+            }
+            projectAudits = names;
+        }
+        return projectAudits;
     }
 
     private static String callName(String text) {
