@@ -246,7 +246,7 @@ final class ModelAssembler {
 
     /**
      * Each kind's fields (after their aliases) and the required ones, as SQLMesh 0.236.4's kind classes declare them
-     * ({@code all_fields()}, {@code required_fields()}); {@code KindFieldsTest} compares them with SQLMesh's. CUSTOM
+     * ({@code all_fields()}, {@code required_fields()}); {@code SqlmeshFactsTest} compares them with SQLMesh's. CUSTOM
      * and DBT_CUSTOM take the fields of a materialization the engine cannot see, so they are not checked.
      */
     static final Map<String, Set<String>> KIND_FIELDS = Map.ofEntries(

@@ -14,8 +14,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The kinds' fields the engine checks are the ones the pinned SQLMesh declares (needs $SQLMESH_PYTHON). */
-class KindFieldsTest {
+/** Facts the engine copies from the pinned SQLMesh are SQLMesh's (needs $SQLMESH_PYTHON). */
+class SqlmeshFactsTest {
 
     private static final String SCRIPT = String.join("\n",
             "import json",
@@ -24,16 +24,31 @@ class KindFieldsTest {
             "for name, cls in MODEL_KIND_NAME_TO_TYPE.items():",
             "    out[str(getattr(name, 'value', name))] = [sorted(cls.all_fields() - {'name'}),",
             "                                               sorted(cls.required_fields() - {'name'})]",
-            "print(json.dumps(out))", "");
+            "from sqlmesh.core.audit.builtin import BUILT_IN_AUDITS",
+            "print(json.dumps({'kinds': out, 'audits': sorted(BUILT_IN_AUDITS)}))", "");
+
+    private static JsonNode sqlmesh() throws Exception {
+        Path python = Path.of(System.getenv().getOrDefault("SQLMESH_PYTHON", ".venv/bin/python"));
+        assumeTrue(Files.isExecutable(python), "no Python with SQLMesh at " + python);
+        Process p = new ProcessBuilder(python.toString(), "-c", SCRIPT).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        p.waitFor(120, TimeUnit.SECONDS);
+        return new ObjectMapper().readTree(out);
+    }
+
+    @Test
+    void builtInAuditsAreSqlmeshs() throws Exception {
+        Set<String> expected = new TreeSet<>();
+        ModelAssembler.BUILT_IN_AUDITS.forEach(a -> {
+            expected.add(a);
+            expected.add(a + "_non_blocking");
+        });
+        assertEquals(strings(sqlmesh().get("audits")), expected);
+    }
 
     @Test
     void kindFieldsAreSqlmeshs() throws Exception {
-        Path python = Path.of(System.getenv().getOrDefault("SQLMESH_PYTHON", ".venv/bin/python"));
-        assumeTrue(Files.isExecutable(python), "no Python with SQLMesh at " + python);
-        Process p = new ProcessBuilder(python.toString(), "-c", SCRIPT).redirectErrorStream(false).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        p.waitFor(120, TimeUnit.SECONDS);
-        JsonNode sqlmesh = new ObjectMapper().readTree(out);
+        JsonNode sqlmesh = sqlmesh().get("kinds");
         Map<String, Set<String>> fields = new TreeMap<>();
         Map<String, Set<String>> required = new TreeMap<>();
         sqlmesh.fields().forEachRemaining(e -> {
