@@ -29,6 +29,14 @@ class ProjectError(SQLMeshDagError):
             f"problem{'s' if len(problems) != 1 else ''}):\n" + "\n".join(lines))
 
 
+class ProjectWarning(UserWarning):
+    """Something in the SQLMesh project the engine read past but SQLMesh may refuse or read differently.
+
+    Raised as a Python warning while the DAG file is imported, so that Airflow's DagBag records it
+    with the DAG file (its captured warnings) besides the task logs.
+    """
+
+
 class ConnectionMappingError(SQLMeshDagError):
     """An Airflow Connection cannot be turned into a SQLMesh connection."""
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from sqlmesh_dag_generator import cache, dag_cache, engine, operators, spec_file, tasks
-from sqlmesh_dag_generator.errors import OptionError, ProjectError, SQLMeshDagError, format_problem
+from sqlmesh_dag_generator.errors import OptionError, ProjectError, ProjectWarning, SQLMeshDagError, format_problem
 from sqlmesh_dag_generator.operators import OperatorOptions
 from sqlmesh_dag_generator.settings import DEFAULT_VARIABLES, normalize_environment
 from sqlmesh_dag_generator.tasks import TaskSpec
@@ -217,7 +217,7 @@ class SQLMeshDAGGenerator:
             if spec is None:
                 spec = self._spec_from_cache_or_engine()
             for warning in spec.get("warnings") or []:
-                log.warning("%s", format_problem(warning))
+                warnings.warn(format_problem(warning), ProjectWarning, stacklevel=2)
             if spec.get("errors"):
                 raise ProjectError(str(self.project_path), spec["errors"])
             self._spec = spec

@@ -98,7 +98,7 @@ def load_graph(project: str | os.PathLike, gateway: str | None = None,
         raise SQLMeshDagError(f"{project}: not a directory; pass the folder that holds the SQLMesh config")
     with tempfile.TemporaryDirectory(prefix="sqlmesh-graph-") as tmp:
         copy = Path(tmp) / source.name
-        shutil.copytree(source, copy, ignore=_SKIPPED_IN_COPY, ignore_dangling_symlinks=True)
+        _copy_keeping_links(source, copy)
         with _inside(copy), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -115,10 +115,52 @@ def load_graph(project: str | os.PathLike, gateway: str | None = None,
     return {"models": models}
 
 
+def _copy_keeping_links(source: Path, copy: Path) -> None:
+    """Copy ``source`` with every symlink kept as a link to what the original points at.
+
+    SQLMesh's verdict on a dangling or looping link is part of what is compared, so links are not
+    followed or dropped; a relative target is made absolute, so that it still means the original's.
+    """
+    shutil.copytree(source, copy, ignore=_SKIPPED_IN_COPY, symlinks=True)
+    for folder, dirs, files in os.walk(copy):
+        for name in dirs + files:
+            link = Path(folder) / name
+            if link.is_symlink():
+                target = os.readlink(link)
+                if not os.path.isabs(target):
+                    original = source / link.relative_to(copy)
+                    link.unlink()
+                    os.symlink(os.path.join(original.parent, target), link)
+
+
 def _sqlmesh_message(error: Exception, copy: Path, source: Path) -> str:
-    """SQLMesh's message, naming the user's files rather than the temporary copy's."""
+    """SQLMesh's message, naming the user's files rather than the temporary copy's.
+
+    When the project's own Python raised (a model or config.py failing on import), SQLMesh's message may not
+    say where; the last frame inside the project does, and is added as "raised at FILE:LINE".
+    """
     text = _ANSI_ESCAPE.sub("", str(error)).strip() or "(no message)"
-    return f"{type(error).__name__}: {text.replace(str(copy), str(source))}"
+    message = f"{type(error).__name__}: {text.replace(str(copy), str(source))}"
+    where = _raised_in_project(error, copy)
+    return f"{message}\n(raised at {where})" if where else message
+
+
+def _raised_in_project(error: BaseException, copy: Path) -> str | None:
+    """``file:line`` (relative to the project) of the innermost frame in the project's files, if any."""
+    import traceback
+
+    found, seen = None, set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for frame in traceback.extract_tb(current.__traceback__):
+            try:
+                relative = Path(frame.filename).resolve().relative_to(copy.resolve())
+            except ValueError:
+                continue
+            found = f"{relative.as_posix()}:{frame.lineno}"
+        current = current.__cause__ or current.__context__
+    return found
 
 
 def load_outcome(project: str | os.PathLike, gateway: str | None = None) -> tuple[str, t.Any]:

@@ -49,9 +49,10 @@ def check(shop_project, tmp_path):
 
 
 def test_a_dangling_symlink_does_not_stop_later_edits_from_showing(engine_jar, shop_project, check):
-    # Several links, so that in any directory order some are listed before the files that change.
+    # Several links, so that in any directory order some are listed before the files that change. Not named
+    # *.sql: SQLMesh (and so the engine) refuses a dangling model file, but never reads these.
     for n in range(8):
-        (shop_project / "models" / f"gone-{n}.sql").symlink_to(shop_project / "nowhere.sql")
+        (shop_project / "models" / f"gone-{n}.sql.bak").symlink_to(shop_project / "nowhere.sql")
         (shop_project / f"dangling-{n}").symlink_to(shop_project / "nowhere")
     assert "marts__top" not in check()["edges"]
     (shop_project / "models" / "top.sql").write_text(NEW_MODEL.format(name="top"))
@@ -130,17 +131,17 @@ def _import_error(dags_folder: Path, project: Path) -> tuple[str | None, object]
 
 
 def test_symlink_loops_and_dangling_links_load_like_sqlmesh(engine_jar, shop_project, dags_folder):
+    # Links SQLMesh never reads: a looping folder link and dangling links that are not model files. (A dangling
+    # or looping *.sql link is read by SQLMesh, which then fails; fidelity/bad_inputs.py has those.)
     (shop_project / "models" / "loop").symlink_to("loop")
-    (shop_project / "models" / "a.sql").symlink_to("b.sql")
-    (shop_project / "models" / "b.sql").symlink_to("a.sql")
-    (shop_project / "models" / "gone.sql").symlink_to("nowhere.sql")
+    (shop_project / "models" / "notes.md").symlink_to("nowhere.md")
+    (shop_project / "NOTES.md").symlink_to("nowhere.md")
     error, dag = _import_error(dags_folder, shop_project)
     assert error is None
     assert "marts__customer_totals" in dag.task_ids
     cli = subprocess.run(engine.engine_command(["validate", str(shop_project)]), capture_output=True, text=True,
                          stdin=subprocess.DEVNULL, timeout=120)
     assert cli.returncode == 0, cli.stderr
-    assert "models/gone.sql:1:1: warning: this link leads nowhere" in cli.stderr
     assert "Exception" not in cli.stderr
 
 

@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ BRIDGE_CLASS = "dev.sqlmeshdag.bridge.Bridge"
 # The engine is a short-lived batch job: the C1-only JIT and the serial collector start fastest
 # (about a third off a 1,000-model read). bin/sqlmesh-dag passes the same options.
 JVM_OPTIONS = ("-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto")
+# The interpreter the engine asks to compile the project's Python files and to read start/end values as
+# SQLMesh does (java/.../engine/PythonCheck.java): this one, which is the one that runs SQLMesh.
+PYTHON_PROPERTY = "sqlmeshdag.python"
 # How long a JVM may take to exit after its stdin is closed before it is killed.
 SHUTDOWN_GRACE_SECONDS = 5.0
 
@@ -72,9 +76,13 @@ def java_executable() -> str:
     return java
 
 
+def jvm_options() -> list[str]:
+    return [*JVM_OPTIONS, f"-D{PYTHON_PROPERTY}={sys.executable}"]
+
+
 def engine_command(args: list[str]) -> list[str]:
     """The command line that runs the engine's CLI (`spec`, `graph`, `validate`) with `args`."""
-    return [java_executable(), *JVM_OPTIONS, "-jar", str(find_engine_jar()), *args]
+    return [java_executable(), *jvm_options(), "-jar", str(find_engine_jar()), *args]
 
 
 # The engine CLI's exit codes (see `sqlmesh-dag --help`).
@@ -128,7 +136,7 @@ def _launch(jar: Path, stderr_tail: collections.deque) -> tuple[int, str, subpro
     port, token, proc = launch_gateway(
         jarpath=str(jar),
         classpath=str(jar),
-        javaopts=list(JVM_OPTIONS),
+        javaopts=jvm_options(),
         die_on_exit=True,
         enable_auth=True,
         redirect_stderr=stderr_tail,

@@ -58,7 +58,10 @@ public final class Engine {
         }
         Fingerprint fingerprint = new Fingerprint();
         LocalDateTime nowUtc = LocalDateTime.ofInstant(opts.nowOrCurrent(), ZoneOffset.UTC);
-        List<Model> models = readModels(config, nowUtc, fingerprint, problems);
+        ModelAssembler assembler = new ModelAssembler(config, nowUtc);
+        List<Model> models = readModels(config, assembler, fingerprint, problems);
+        checkJinjaMacros(config, problems);
+        DateChecks.check(projectRoot, pythonFiles(config), assembler.dateRanges(), problems);
         List<Model> unique = dropDuplicates(models, problems);
         ModelGraph graph = ModelGraph.build(unique, problems);
         List<String> selected = select(graph, config, opts, problems);
@@ -73,9 +76,8 @@ public final class Engine {
     }
 
     /** Every model file, read and parsed in parallel; order restored afterwards by file. */
-    private static List<Model> readModels(ProjectConfig config, LocalDateTime nowUtc, Fingerprint fingerprint,
+    private static List<Model> readModels(ProjectConfig config, ModelAssembler assembler, Fingerprint fingerprint,
             Problems problems) {
-        ModelAssembler assembler = new ModelAssembler(config, nowUtc);
         Path root = config.root().toAbsolutePath().normalize();
         Map<String, List<Model>> byFile = new TreeMap<>();
         List<Path> files = config.modelFiles() == null ? List.of() : config.modelFiles();
@@ -99,6 +101,15 @@ public final class Engine {
             return List.of();
         }
         fingerprint.add(relative, read.get().bytes());
+        byte[] bytes = read.get().bytes();
+        if (relative.endsWith(".sql") && bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB
+                && bytes[2] == (byte) 0xBF) {
+            // Python reads .py files past a BOM, and YAML skips it, but SQLMesh hands a .sql file's text to sqlglot
+            // as is: the BOM becomes part of the first word and the MODEL block is not found.
+            problems.error(new Location(relative, 1, 1), "the file starts with a UTF-8 byte order mark (BOM), which "
+                    + "SQLMesh cannot parse (it reads it as part of the first word); save the file as UTF-8 without BOM");
+            return List.of();
+        }
         try {
             List<ModelSource> sources = relative.endsWith(".py")
                     ? PythonModelParser.parse(relative, read.get().text(),
@@ -118,6 +129,35 @@ public final class Engine {
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + "); please report this with the file");
             return List.of();
         }
+    }
+
+    /** SQLMesh parses every Jinja macro file when it loads a project; a Jinja syntax error there fails the load. */
+    private static void checkJinjaMacros(ProjectConfig config, Problems problems) {
+        Path root = config.root().toAbsolutePath().normalize();
+        for (Path p : ProjectLoader.jinjaMacroFiles(config)) {
+            Path abs = root.resolve(p);
+            String relative = SourceFiles.relative(root, abs);
+            SourceFiles.read(abs, relative, problems).ifPresent(read ->
+                    dev.sqlmeshdag.render.JinjaRenderer.checkStructure(read.text(), Location.of(relative, 1), problems));
+        }
+    }
+
+    /** The Python files SQLMesh imports: config.py, Python models and macros (ignore_patterns applied). */
+    private static List<String> pythonFiles(ProjectConfig config) {
+        Path root = config.root().toAbsolutePath().normalize();
+        List<String> files = new ArrayList<>();
+        if (config.configFile() != null && config.configFile().endsWith(".py")) {
+            files.add(config.configFile());
+        }
+        for (Path p : config.modelFiles() == null ? List.<Path>of() : config.modelFiles()) {
+            if (p.toString().endsWith(".py")) {
+                files.add(SourceFiles.relative(root, root.resolve(p)));
+            }
+        }
+        for (Path p : ProjectLoader.macroFiles(config)) {
+            files.add(SourceFiles.relative(root, root.resolve(p)));
+        }
+        return files;
     }
 
     /** SQLMesh refuses two models with one fqn; both files are named so the user can pick one. */

@@ -42,6 +42,12 @@ final class ModelAssembler {
     private final ProjectConfig config;
     private final LocalDateTime nowUtc;
     private final Map<String, StaticMacros.Macro> staticMacros;
+    /** Every model's start and end, checked once all models are read (some need SQLMesh's date parser). */
+    private final List<DateRange> dateRanges = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** A model's {@code start} and {@code end} as written (either may be null) and where to fix each. */
+    record DateRange(PythonCheck.DateValue start, PythonCheck.DateValue end) {
+    }
 
     ModelAssembler(ProjectConfig config, LocalDateTime nowUtc) {
         this.config = config;
@@ -80,12 +86,20 @@ final class ModelAssembler {
         }
         NameNormalizer names = new NameNormalizer(dialect, catalog);
         String fqn = names.fqn(name.get());
+        if (quotedParts(fqn) > 3) {
+            // SQLMesh's schema holds catalog.schema.table; a deeper name fails its load ("nesting level: 3").
+            problems.error(src.property("name").map(Property::location).orElse(src.location()), "model name '"
+                    + name.get() + "' has more than three parts; use catalog.schema.table at most");
+            return Optional.empty();
+        }
         String kind = kind(src, defaultKind, problems);
         Optional<ModelSchedule.Resolved> schedule = ModelSchedule.resolve(scheduleInput(src, defaults), nowUtc,
                 problems);
         if (kind == null || schedule.isEmpty()) {
             return Optional.empty();
         }
+        dateRanges.add(new DateRange(dateValue(src, "start", defaults), dateValue(src, "end", defaults)));
+        warnUndefinedAudits(src, defaults, problems);
         RenderContext context = new RenderContext(dialect, variables, src.blueprintVariables(), fqn,
                 gateway, userMacros(), defaultKind, staticMacros);
         List<String> dependsOn = dependencies(src, kind, dialect, names, new MacroRenderer(context), fqn, problems);
@@ -140,6 +154,35 @@ final class ModelAssembler {
             previous = k;
         }
         return false;
+    }
+
+    /** The parts of a quoted fqn ({@code "a"."b"."c"}), dots inside quotes not counted. */
+    static int quotedParts(String fqn) {
+        int parts = 1;
+        boolean quoted = false;
+        for (int i = 0; i < fqn.length(); i++) {
+            char c = fqn.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '.' && !quoted) {
+                parts++;
+            }
+        }
+        return parts;
+    }
+
+    List<DateRange> dateRanges() {
+        return List.copyOf(dateRanges);
+    }
+
+    private static PythonCheck.DateValue dateValue(ModelSource src, String field, Map<String, Object> defaults) {
+        Optional<Property> prop = src.property(field);
+        String value = firstNonBlank(text(src, field), str(defaults.get(field)));
+        if (value == null) {
+            return null;
+        }
+        return new PythonCheck.DateValue(value.strip(), prop.isPresent() ? field : "model_defaults." + field,
+                prop.map(Property::location).orElse(src.location()));
     }
 
     private Map<String, Object> variables() {
@@ -242,7 +285,87 @@ final class ModelAssembler {
                     + "'; use one of " + String.join(", ", new TreeSet<>(KINDS)));
             return null;
         }
+        if (prop.isPresent() && !src.python() && !checkKindFields(kind, prop.get(), problems)) {
+            return null;
+        }
         return kind;
+    }
+
+    /**
+     * Each kind's fields (after their aliases) and the required ones, as SQLMesh 0.236.4's kind classes declare them
+     * ({@code all_fields()}, {@code required_fields()}); {@code SqlmeshFactsTest} compares them with SQLMesh's. CUSTOM
+     * and DBT_CUSTOM take the fields of a materialization the engine cannot see, so they are not checked.
+     */
+    static final Map<String, Set<String>> KIND_FIELDS = Map.ofEntries(
+            Map.entry("EMBEDDED", Set.of()),
+            Map.entry("EXTERNAL", Set.of()),
+            Map.entry("FULL", Set.of()),
+            Map.entry("INCREMENTAL_BY_PARTITION", Set.of("auto_restatement_cron", "disable_restatement", "forward_only",
+                    "on_additive_change", "on_destructive_change")),
+            Map.entry("INCREMENTAL_BY_TIME_RANGE", Set.of("auto_restatement_cron", "auto_restatement_intervals",
+                    "batch_concurrency", "batch_size", "dialect", "disable_restatement", "forward_only", "lookback",
+                    "on_additive_change", "on_destructive_change", "partition_by_time_column", "time_column")),
+            Map.entry("INCREMENTAL_BY_UNIQUE_KEY", Set.of("auto_restatement_cron", "batch_concurrency", "batch_size",
+                    "dialect", "disable_restatement", "forward_only", "lookback", "merge_filter", "on_additive_change",
+                    "on_destructive_change", "unique_key", "when_matched")),
+            Map.entry("INCREMENTAL_UNMANAGED", Set.of("auto_restatement_cron", "disable_restatement", "forward_only",
+                    "insert_overwrite", "on_additive_change", "on_destructive_change")),
+            Map.entry("MANAGED", Set.of("disable_restatement")),
+            Map.entry("SCD_TYPE_2", Set.of("auto_restatement_cron", "batch_size", "dialect", "disable_restatement",
+                    "forward_only", "invalidate_hard_deletes", "on_additive_change", "on_destructive_change",
+                    "time_data_type", "unique_key", "updated_at_as_valid_from", "updated_at_name", "valid_from_name",
+                    "valid_to_name")),
+            Map.entry("SCD_TYPE_2_BY_COLUMN", Set.of("auto_restatement_cron", "batch_size", "columns", "dialect",
+                    "disable_restatement", "execution_time_as_valid_from", "forward_only", "invalidate_hard_deletes",
+                    "on_additive_change", "on_destructive_change", "time_data_type", "unique_key", "updated_at_name",
+                    "valid_from_name", "valid_to_name")),
+            Map.entry("SCD_TYPE_2_BY_TIME", Set.of("auto_restatement_cron", "batch_size", "dialect",
+                    "disable_restatement", "forward_only", "invalidate_hard_deletes", "on_additive_change",
+                    "on_destructive_change", "time_data_type", "unique_key", "updated_at_as_valid_from",
+                    "updated_at_name", "valid_from_name", "valid_to_name")),
+            Map.entry("SEED", Set.of("batch_size", "csv_settings", "path")),
+            Map.entry("VIEW", Set.of("materialized")));
+
+    static final Map<String, Set<String>> REQUIRED_KIND_FIELDS = Map.of(
+            "INCREMENTAL_BY_TIME_RANGE", Set.of("time_column"),
+            "INCREMENTAL_BY_UNIQUE_KEY", Set.of("unique_key"),
+            "SCD_TYPE_2", Set.of("unique_key"),
+            "SCD_TYPE_2_BY_COLUMN", Set.of("columns", "unique_key"),
+            "SCD_TYPE_2_BY_TIME", Set.of("unique_key"),
+            "SEED", Set.of("path"));
+
+    /** SQLMesh's validate_extra_and_required_fields for a kind written in a MODEL block; false after an error. */
+    private static boolean checkKindFields(String kind, Property prop, Problems problems) {
+        Set<String> allowed = KIND_FIELDS.get(kind);
+        if (allowed == null) {
+            return true;
+        }
+        Set<String> given = new TreeSet<>();
+        if (prop.value() instanceof PropertyValue.Call call) {
+            call.args().keySet().forEach(k -> given.add(k.toLowerCase(Locale.ROOT)));
+        }
+        Set<String> missing = new TreeSet<>(REQUIRED_KIND_FIELDS.getOrDefault(kind, Set.of()));
+        missing.removeAll(given);
+        if (!missing.isEmpty()) {
+            problems.error(prop.location(), "kind " + kind + " needs " + quoted(missing) + "; add "
+                    + (missing.size() > 1 ? "them" : "it") + " in the MODEL block, e.g. kind " + kind + " ("
+                    + missing.iterator().next() + " ...) (SQLMesh refuses the model without "
+                    + (missing.size() > 1 ? "them" : "it") + ")");
+            return false;
+        }
+        Set<String> extra = new TreeSet<>(given);
+        extra.removeAll(allowed);
+        if (!extra.isEmpty()) {
+            problems.error(prop.location(), "kind " + kind + " has no field " + quoted(extra) + " (SQLMesh refuses "
+                    + "the model); " + (allowed.isEmpty() ? "it takes no fields" : "its fields are "
+                    + String.join(", ", new TreeSet<>(allowed))));
+            return false;
+        }
+        return true;
+    }
+
+    private static String quoted(Set<String> names) {
+        return "'" + String.join("', '", names) + "'";
     }
 
     /** The kind's name from a property ({@code FULL}, {@code INCREMENTAL_BY_TIME_RANGE(...)}) or a default. */
@@ -382,6 +505,72 @@ final class ModelAssembler {
             out.add(item instanceof PropertyValue.Call c ? c.name() : callName(scalar(item)));
         }
         return out;
+    }
+
+    /** SQLMesh 0.236.4's built-in audits ({@code BUILT_IN_AUDITS}), each also as {@code <name>_non_blocking}. */
+    static final Set<String> BUILT_IN_AUDITS = Set.of("accepted_range", "accepted_values", "at_least_one",
+            "chi_square", "forall", "kl_divergence", "match_like_pattern_list", "match_regex_pattern_list",
+            "mean_in_range", "mutually_exclusive_ranges", "not_accepted_values", "not_constant", "not_empty_string",
+            "not_match_like_pattern_list", "not_match_regex_pattern_list", "not_null", "not_null_proportion",
+            "number_of_rows", "sequential_values", "stddev_in_range", "string_length_between", "string_length_equal",
+            "unique_combination_of_columns", "unique_values", "valid_email", "valid_http_method", "valid_url",
+            "valid_uuid", "z_score");
+    private static final java.util.regex.Pattern AUDIT_NAME = java.util.regex.Pattern.compile(
+            "\\bAUDIT\\s*\\(\\s*name\\s+[\"'`]?([A-Za-z0-9_.]+)", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private Set<String> projectAudits;
+
+    /**
+     * SQLMesh refuses a model that names an audit it does not know ("Audit 'x' is undefined"). A warning, not an
+     * error: the engine finds audit definitions by their {@code AUDIT (name ...)} header in {@code audits/} and in
+     * model files, and one written another way would be missed.
+     */
+    private void warnUndefinedAudits(ModelSource src, Map<String, Object> defaults, Problems problems) {
+        List<String> used = audits(src, defaults);
+        if (used.isEmpty()) {
+            return;
+        }
+        Set<String> known = projectAudits();
+        for (String name : used) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            String base = lower.endsWith("_non_blocking") ? lower.substring(0, lower.length() - 13) : lower;
+            if (!BUILT_IN_AUDITS.contains(base) && !known.contains(lower) && !name.contains("@")) {
+                problems.warning(src.property("audits").map(Property::location).orElse(src.location()), "audit '"
+                        + name + "' is neither a SQLMesh built-in audit nor defined by an AUDIT (name " + name
+                        + ") block under audits/ or in a model file, so SQLMesh will fail to load this model "
+                        + "(\"Audit '" + name + "' is undefined\") unless it is defined");
+            }
+        }
+    }
+
+    private synchronized Set<String> projectAudits() {
+        if (projectAudits == null) {
+            Set<String> names = new java.util.HashSet<>();
+            if (config.root() != null) {
+                for (String folder : List.of("audits", "models")) {
+                    Path dir = config.root().resolve(folder);
+                    if (!java.nio.file.Files.isDirectory(dir)) {
+                        continue;
+                    }
+                    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+                        files.filter(f -> f.toString().endsWith(".sql") && java.nio.file.Files.isRegularFile(f))
+                                .forEach(f -> {
+                                    try {
+                                        java.util.regex.Matcher m = AUDIT_NAME.matcher(java.nio.file.Files.readString(f));
+                                        while (m.find()) {
+                                            names.add(m.group(1).toLowerCase(Locale.ROOT));
+                                        }
+                                    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                                        // unreadable or not UTF-8: reported where the file is read as a model
+                                    }
+                                });
+                    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                        // a folder that cannot be walked: reported by the project walk
+                    }
+                }
+            }
+            projectAudits = names;
+        }
+        return projectAudits;
     }
 
     private static String callName(String text) {

@@ -144,6 +144,7 @@ public final class SqlModelParser {
                 }
                 i++;
             } else if (s.type() != Type.VIRTUAL_UPDATE) {
+                refuseJinjaOutsideBlock(s);
                 if (isQuery(s, body.size() == 1)) {
                     queries.add(s);
                 }
@@ -167,6 +168,26 @@ public final class SqlModelParser {
                 query == null ? null : queryLocation(query),
                 texts(statements.subList(Math.min(at + 1, statements.size()), statements.size())),
                 Map.of(), List.of(), query != null && query.type() == Type.JINJA_QUERY);
+    }
+
+    /**
+     * SQLMesh renders Jinja only inside JINJA_QUERY_BEGIN / JINJA_STATEMENT_BEGIN blocks; elsewhere sqlglot reads
+     * {@code {%} or {@code {{} as SQL and fails, so SQLMesh refuses the file.
+     */
+    private static void refuseJinjaOutsideBlock(SqlStatement s) throws ParseException {
+        if (s.type() != Type.SQL) {
+            return;
+        }
+        List<SqlToken> t = s.tokens();
+        for (int i = 0; i + 1 < t.size(); i++) {
+            SqlToken a = t.get(i);
+            SqlToken b = t.get(i + 1);
+            if (a.text().equals("{") && a.end() == b.start() && (b.text().startsWith("%") || b.text().startsWith("{"))) {
+                throw new ParseException(a, "Jinja '{" + b.text().charAt(0) + "' outside a Jinja block: SQLMesh "
+                        + "reads this statement as SQL and cannot parse it; put the query between "
+                        + "JINJA_QUERY_BEGIN; and JINJA_END; (or use SQLMesh macros such as @IF)");
+            }
+        }
     }
 
     private Location queryLocation(SqlStatement query) {

@@ -83,9 +83,21 @@ final class StatementSplitter {
         return out;
     }
 
+    /**
+     * SQLMesh's parser (sqlglot) recurses for every nesting level and Python stops at 1,000 frames, so SQLMesh 0.236.4
+     * fails with "maximum recursion depth exceeded" from 24 nested CASE expressions, 39 function calls, 44
+     * parentheses or 80 subqueries (measured). From 80 levels every such query fails; fewer may still load.
+     */
+    static final int MAX_NESTING = 80;
+
     private static void track(Deque<SqlToken> open, SqlToken t) throws ParseException {
         if (t.opens()) {
             open.push(t);
+            if (open.size() == MAX_NESTING) {
+                throw new ParseException(open.getLast(), "brackets are nested " + MAX_NESTING + " deep from here; "
+                        + "SQLMesh cannot parse a query nested this deeply (its parser exceeds Python's recursion "
+                        + "limit, 'maximum recursion depth exceeded'), flatten it with CTEs");
+            }
         } else if (t.closes()) {
             if (open.isEmpty()) {
                 throw new ParseException(t, "'" + t.text() + "' has no matching '" + (t.is(Kind.RPAREN) ? "(" : "[")

@@ -47,6 +47,16 @@ final class ProjectFiles {
                 .toList();
     }
 
+    /** The Jinja macro files ({@code .sql}) under {@code macros/}, at any depth, minus ignored ones. */
+    static List<Path> jinjaMacroFiles(Path root, IgnorePatterns ignore, Problems problems) {
+        return files(root.resolve("macros"), ignore, root, problems, ".sql");
+    }
+
+    /** The Python files under {@code macros/}, at any depth, minus ignored ones (SQLMesh imports each). */
+    static List<Path> macroFiles(Path root, IgnorePatterns ignore, Problems problems) {
+        return files(root.resolve("macros"), ignore, root, problems, ".py");
+    }
+
     /** Names of the functions registered with {@code @macro(...)} in {@code macros/**}/*.py, lower case. */
     static Set<String> userMacros(Path root, IgnorePatterns ignore, Problems problems) {
         Set<String> names = new TreeSet<>();
@@ -158,8 +168,20 @@ final class ProjectFiles {
             return List.of();
         }
         List<Path> found = new ArrayList<>();
+        // SQLMesh globs models/**/*.sql and reads every match: a match it cannot read fails the whole load.
+        boolean models = dir.equals(root.resolve("models"));
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path p, BasicFileAttributes attrs) {
+                    if (models && !p.equals(dir) && Stream.of(extensions).anyMatch(e -> p.getFileName().toString()
+                            .endsWith(e)) && !ignore.ignores(root, p)) {
+                        problems.error(new Location(relative(root, p), 1, 1), "this folder is named like a model file,"
+                                + " so SQLMesh tries to read it as one and fails ('Is a directory'); rename it");
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
                 @Override
                 public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
                     if (!Stream.of(extensions).anyMatch(e -> p.getFileName().toString().endsWith(e))
@@ -168,8 +190,12 @@ final class ProjectFiles {
                     }
                     if (Files.isRegularFile(p)) {
                         found.add(p);
+                    } else if (attrs.isSymbolicLink() && !Files.exists(p) && models) {
+                        problems.error(new Location(relative(root, p), 1, 1), "this link leads nowhere (its target "
+                                + "is missing, or it links back to itself); SQLMesh fails to read it, so fix or remove"
+                                + " the link (or add it to ignore_patterns)");
                     } else if (attrs.isSymbolicLink() && !Files.exists(p)) {
-                        // Left out either way; said, so that a model that went missing has a reason.
+                        // Left out either way; said, so that a file that went missing has a reason.
                         problems.warning(new Location(relative(root, p), 1, 1), "this link leads nowhere (its "
                                 + "target is missing, or it links back to itself); it is left out");
                     }
@@ -206,12 +232,28 @@ final class ProjectFiles {
     }
 
     static String read(Path file) {
+        byte[] bytes;
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new ProjectException(new Location(file.getFileName().toString(), 1, 1), "cannot read this file ("
                     + reason(e) + "); check that it exists and is readable");
         }
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes), out, true);
+        String before = out.flip().toString();
+        if (result.isError()) {
+            // Where the first undecodable byte sits, as SQLMesh's UnicodeDecodeError would be found by a user.
+            int lineStart = before.lastIndexOf('\n') + 1;
+            int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
+            throw new ProjectException(new Location(file.getFileName().toString(), line,
+                    before.codePointCount(lineStart, before.length()) + 1), "this file is not valid UTF-8 text (the "
+                    + "byte here cannot be decoded); save the file as UTF-8");
+        }
+        return before;
     }
 
     static String relative(Path root, Path file) {

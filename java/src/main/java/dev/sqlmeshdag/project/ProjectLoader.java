@@ -66,6 +66,19 @@ public final class ProjectLoader {
         return new ProjectLoader(absolute, environment, problems).load(gateway, defaultCatalog);
     }
 
+    /** The Jinja macro files ({@code macros/**}/*.sql) SQLMesh parses for this project (ignore_patterns applied). */
+    public static List<Path> jinjaMacroFiles(ProjectConfig config) {
+        IgnorePatterns ignore = new IgnorePatterns(config.ignorePatterns() == null ? List.of() : config.ignorePatterns());
+        return ProjectFiles.jinjaMacroFiles(config.root(), ignore, new Problems());
+    }
+
+    /** The Python macro files SQLMesh imports for this project (its ignore_patterns applied). */
+    public static List<Path> macroFiles(ProjectConfig config) {
+        IgnorePatterns ignore = new IgnorePatterns(config.ignorePatterns() == null ? List.of() : config.ignorePatterns());
+        // Unreadable entries were reported when the project was read; not again.
+        return ProjectFiles.macroFiles(config.root(), ignore, new Problems());
+    }
+
     private ProjectConfig load(String requestedGateway, String catalogOverride) {
         Environment env = baseEnvironment.withDotenv(root);
         Path personalFile = single(env.sqlmeshHome(), CONFIG_FILES.subList(1, CONFIG_FILES.size()), false);
@@ -99,6 +112,13 @@ public final class ProjectLoader {
             problems.error(config.get("model_defaults") != null ? config.get("model_defaults").location() : configStart,
                     "model_defaults.dialect is not set; SQLMesh requires the default SQL dialect, add"
                             + " `model_defaults:` with `dialect: duckdb` (or your engine's dialect) to the config");
+        }
+        if (rootDialect != null && !rootDialect.isEmpty()
+                && dev.sqlmeshdag.lineage.Dialect.of(rootDialect.toLowerCase()).isEmpty()) {
+            // SQLMesh takes any text here and fails on the first model that uses it ("Unknown dialect").
+            problems.error(rootDefaults.get("dialect").location(), "unknown dialect '" + rootDialect
+                    + "' in model_defaults.dialect; use a SQL dialect SQLMesh knows, such as duckdb, postgres, "
+                    + "snowflake, bigquery or spark");
         }
         String gatewayName = gateways.select(requestedGateway, scalarText(config.get("default_gateway"),
                 "default_gateway"), configStart);

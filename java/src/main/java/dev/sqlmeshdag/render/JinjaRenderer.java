@@ -102,6 +102,57 @@ public final class JinjaRenderer {
         return new JinjaRenderer(globals, true);
     }
 
+    /** Tags that open a block closed by {@code end<tag>} ({@code set} only without {@code =}). */
+    private static final java.util.Set<String> BLOCK_OPENERS = java.util.Set.of("if", "for", "macro", "call",
+            "filter", "set", "raw", "block", "with", "autoescape", "trans");
+
+    /**
+     * Checks a template's tags pair up as Jinja's parser requires, without evaluating anything: for files SQLMesh
+     * parses as Jinja but the engine does not render (the Jinja macros under {@code macros/}). One problem at most:
+     * Jinja stops at the first syntax error too.
+     */
+    public static void checkStructure(String text, Location where, Problems problems) {
+        Deque<Piece> open = new ArrayDeque<>();
+        for (Piece p : JinjaTemplate.split(text)) {
+            Location at = MacroEvaluator.at(text, p.offset(), where);
+            boolean inRaw = !open.isEmpty() && open.peek().keyword().equals("raw");
+            if (inRaw && !(p.kind() == Piece.Kind.STMT && p.keyword().equals("endraw"))) {
+                continue; // {% raw %} text is not Jinja
+            }
+            if (p.kind() == Piece.Kind.UNCLOSED) {
+                char kind = p.body().charAt(1);
+                problems.error(at, "unclosed Jinja '{" + kind + "': add the closing '" + (kind == '{' ? "}}"
+                        : kind == '%' ? "%}" : "#}") + "' (Jinja, and so SQLMesh, refuses the file)");
+                return;
+            }
+            if (p.kind() != Piece.Kind.STMT) {
+                continue;
+            }
+            String keyword = p.keyword();
+            if (BLOCK_OPENERS.contains(keyword) && !(keyword.equals("set") && p.rest().indexOf('=') >= 0)) {
+                open.push(p);
+            } else if (keyword.startsWith("end") && keyword.length() > 3) {
+                if (open.isEmpty() || !open.peek().keyword().equals(keyword.substring(3))) {
+                    problems.error(at, "Jinja tag '{%" + p.body() + "%}' has no opening block"
+                            + (open.isEmpty() ? "" : " (the open block is '{%" + open.peek().body() + "%}')")
+                            + "; Jinja, and so SQLMesh, refuses the file");
+                    return;
+                }
+                open.pop();
+            } else if ((keyword.equals("else") || keyword.equals("elif")) && (open.isEmpty()
+                    || !java.util.Set.of("if", "for").contains(open.peek().keyword()))) {
+                problems.error(at, "Jinja tag '{%" + p.body() + "%}' is outside an if or for block; Jinja, and so "
+                        + "SQLMesh, refuses the file");
+                return;
+            }
+        }
+        if (!open.isEmpty()) {
+            Piece p = open.peek();
+            problems.error(MacroEvaluator.at(text, p.offset(), where), "Jinja block '{%" + p.body() + "%}' is never "
+                    + "closed: add {% end" + p.keyword() + " %} (Jinja, and so SQLMesh, refuses the file)");
+        }
+    }
+
     /** The rendered text; {@code where} is the position of the text's first character. */
     public String render(String text, Location where, Problems problems) {
         List<Piece> pieces = JinjaTemplate.split(text);
@@ -163,14 +214,12 @@ public final class JinjaRenderer {
             }
         }
 
+        /** A tag that is never closed is a Jinja syntax error: SQLMesh refuses the file, whatever else it holds. */
         private void unclosed(Piece p, StringBuilder out) {
-            if (strict) {
-                char kind = p.body().charAt(1);
-                String close = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
-                problems.error(at(p), "unclosed '{" + kind + "': add the closing '" + close + "'");
-            } else {
-                out.append(p.body());
-            }
+            char kind = p.body().charAt(1);
+            String close = kind == '{' ? "}}" : kind == '%' ? "%}" : "#}";
+            problems.error(at(p), "unclosed Jinja '{" + kind + "': add the closing '" + close + "' (Jinja, and so "
+                    + "SQLMesh, refuses the file)");
         }
 
         /** Runs the statement at pieces[i]; returns the index after it (after its end tag for blocks). */
@@ -207,6 +256,12 @@ public final class JinjaRenderer {
                     return end < to ? end + 1 : to;
                 }
                 default -> {
+                    if (keyword.startsWith("end") || keyword.equals("elif") || keyword.equals("else")) {
+                        // A closing or middle tag with no block open: Jinja's "Encountered unknown tag".
+                        problems.error(at(p), "Jinja tag '{%" + p.body() + "%}' has no opening block; remove it or "
+                                + "add the block it belongs to (Jinja, and so SQLMesh, refuses the file)");
+                        return i + 1;
+                    }
                     if (strict) {
                         problems.error(at(p), "cannot evaluate '{%" + p.body() + "%}'" + globals.hint());
                     } else {
@@ -303,11 +358,10 @@ public final class JinjaRenderer {
             if (end < to) {
                 return end + 1;
             }
-            if (strict) {
-                Piece tag = pieces.get(start);
-                problems.error(at(tag), "'{%" + tag.body() + "%}' is never closed: add {% end" + tag.keyword()
-                        + " %}");
-            }
+            // Jinja refuses the template at parse time, before anything is evaluated, so lenient or not.
+            Piece tag = pieces.get(start);
+            problems.error(at(tag), "Jinja block '{%" + tag.body() + "%}' is never closed: add {% end" + tag.keyword()
+                    + " %} (Jinja, and so SQLMesh, refuses the file)");
             return to;
         }
 

@@ -122,13 +122,17 @@ class MainTest {
     }
 
     @Test
-    void linksThatLeadNowhereAreWarningsNotFailures() throws IOException {
-        Files.createSymbolicLink(root.resolve("models/gone.sql"), root.resolve("models/nowhere.sql"));
+    void aModelLinkThatLeadsNowhereIsAnErrorAndALoopingFolderLinkIsNot() throws IOException {
+        // SQLMesh globs models/**/*.sql and fails reading a dangling match; a link without the extension is
+        // never globbed, so the looping folder link is harmless to both.
         Files.createSymbolicLink(root.resolve("models/loop"), root.resolve("models/loop"));
+        assertEquals(0, run("validate", root.toString()).code());
+        Files.createSymbolicLink(root.resolve("models/gone.sql"), root.resolve("models/nowhere.sql"));
         Result r = run("validate", root.toString());
-        assertEquals(0, r.code(), r.err());
-        assertEquals("models/gone.sql:1:1: warning: this link leads nowhere (its target is missing, or it links "
-                + "back to itself); it is left out", r.err().strip());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("models/gone.sql:1:1: this link leads nowhere (its target is missing, or it links back to "
+                + "itself); SQLMesh fails to read it, so fix or remove the link (or add it to ignore_patterns)",
+                r.err().strip());
     }
 
     @Test

@@ -218,7 +218,7 @@ class TemplatingTest {
                 {% for x in ['a'] %}
                 project: a
                 """).failure();
-        assertTrue(message.startsWith("config.yaml:8:1: '{% for x in ['a'] %}' is never closed: add {% endfor %}"),
+        assertTrue(message.startsWith("config.yaml:8:1: Jinja block '{% for x in ['a'] %}' is never closed: add {% endfor %}"),
                 message);
     }
 
@@ -232,7 +232,8 @@ class TemplatingTest {
                 project: a
                 {% set name %}team
                 """).failure();
-        assertTrue(message.startsWith("config.yaml:9:1: '{% set name %}' is never closed: add {% endset %}"), message);
+        assertTrue(message.startsWith("config.yaml:9:1: Jinja block '{% set name %}' is never closed: add {% endset %}"),
+                message);
     }
 
     @Test
@@ -240,7 +241,7 @@ class TemplatingTest {
         String message = new TestProject(dir).file("config.yaml", TestProject.DUCKDB + """
                 project: "{{ env_var('X', 'a')"
                 """).failure();
-        assertTrue(message.startsWith("config.yaml:8:11: unclosed '{{': add the closing '}}'"), message);
+        assertTrue(message.startsWith("config.yaml:8:11: unclosed Jinja '{{': add the closing '}}'"), message);
     }
 
     @Test
