@@ -146,7 +146,7 @@ def measure_one(project: Path) -> dict:
         outcome = verify(project, adjust_copy=warehouse_to_duckdb(changes))
     except SQLMeshRefused as error:
         row["sqlmesh_error"] = str(error)
-        result = engine.request_graph(project)
+        result = engine.request_resolved_graph(project)
     else:
         result = outcome.engine
         row.update(sqlmesh_models=outcome.sqlmesh_models, differing=outcome.differing,
