@@ -234,26 +234,38 @@ def _isolated() -> t.Iterator[None]:
 
 
 def _imported_files(modules: set[str], project: Path) -> list[list[str]]:
-    """Python files the evaluation imported that the cache key does not already cover: not the project's
-    model/macro folders (walked), not installed packages (keyed by the installed distributions), not the
-    standard library. Typically a helper module next to config.py."""
+    """Python files the evaluation imported that the cache key does not already cover: not the walked project
+    files, not the standard library, not installed packages (a sys.path folder holding *.dist-info: keyed by
+    the installed distributions). Typically a helper module next to config.py or on PYTHONPATH."""
     from sqlmesh_dag_generator.cache import ROOT_FILES, SOURCE_FOLDERS
 
-    skipped = {os.path.realpath(p) for p in {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib",
-                                                                                "platlib")}}
+    stdlib = tuple(os.path.realpath(sysconfig.get_paths()[k]) + os.sep for k in ("stdlib", "platstdlib"))
     covered = tuple(os.path.realpath(project / folder) + os.sep for folder in SOURCE_FOLDERS)
     keyed = {os.path.realpath(project / name) for name in ROOT_FILES}
+    entries = sorted({os.path.realpath(p or ".") for p in sys.path}, key=len, reverse=True)
+    installed: dict[str, bool] = {}
     found = []
     for name in sorted(modules):
         file = getattr(sys.modules.get(name), "__file__", None)
         if not file or not os.path.isfile(file):
             continue
         real = os.path.realpath(file)
-        if real in keyed or real.startswith(covered) or any(real.startswith(s + os.sep) for s in skipped) \
-                or "site-packages" in real or "dist-packages" in real:
+        if real in keyed or real.startswith(covered) or real.startswith(stdlib):
+            continue
+        entry = next((e for e in entries if real.startswith(e + os.sep)), None)
+        if entry is not None and entry not in installed:
+            installed[entry] = _holds_distributions(entry)
+        if entry is not None and installed[entry]:
             continue
         found.append([real, file_digest(real)])
     return found
+
+
+def _holds_distributions(folder: str) -> bool:
+    try:
+        return any(name.endswith((".dist-info", ".egg-info")) for name in os.listdir(folder))
+    except OSError:
+        return False
 
 
 def _forget_project_modules(imported: set[str], project: Path, inputs: list[list[str]]) -> None:
