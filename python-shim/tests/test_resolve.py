@@ -42,12 +42,11 @@ BLOCK_SQLMESH = textwrap.dedent("""\
 def _parse(project: Path, cache_dir: Path, block_sqlmesh: bool = False) -> dict:
     """Build the DAG in a fresh interpreter; its tasks, upstreams, whether SQLMesh got imported, engine starts."""
     script = (BLOCK_SQLMESH if block_sqlmesh else "") + textwrap.dedent(f"""\
-        import json, logging, sys
+        import json, sys
+        from sqlmesh_dag_generator import SQLMeshDAGGenerator, engine
         starts = []
-        logging.basicConfig(level=logging.INFO)
-        logging.getLogger("sqlmesh_dag_generator.engine").addFilter(
-            lambda r: starts.append(1) or True if r.getMessage().startswith("starting the engine") else True)
-        from sqlmesh_dag_generator import SQLMeshDAGGenerator
+        launch = engine._launch
+        engine._launch = lambda *args: starts.append(1) or launch(*args)  # counts JVM starts, still starts them
         dag = SQLMeshDAGGenerator({str(project)!r}, dag_id="pieces", cache_dir={str(cache_dir)!r}).build_dag()
         print(json.dumps({{
             "upstream": {{t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks}},
