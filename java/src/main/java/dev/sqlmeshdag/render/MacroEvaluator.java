@@ -516,6 +516,10 @@ final class MacroEvaluator {
         } else if (relation) {
             problems.unresolvedModel(loc, "@" + name + " is a Python macro the engine cannot run; the tables it reads may be "
                     + "missing from lineage. List them in the model's depends_on property");
+        } else {
+            // Outside FROM too a macro's result can read tables (a subquery); only running it tells.
+            problems.unresolvedModel(loc, "@" + name + " is a Python macro the engine cannot run; a table its result "
+                    + "reads (in a subquery) would be missing from lineage. List it in the model's depends_on property");
         }
         if (relation) {
             List<String> tables = rendered.stream().filter(MacroEvaluator::looksLikeTable).toList();
