@@ -64,9 +64,11 @@ def answers(project: Path, gateway: str | None, spec: dict, known: dict) -> Outc
     with _isolated():
         try:
             config = _load_config(project)
-        except Exception as exc:  # SQLMesh's verdict on the config; the engine's errors stand beside it
-            return Outcome(None, [], [_problem(_first(pieces, "config"), "SQLMesh cannot load this config "
-                                                                          f"either: {_message(exc, project)}")], [])
+        except Exception as exc:  # SQLMesh's verdict on the config
+            reason = f"SQLMesh cannot load the project's config: {_message(exc, project)}"
+            if _first(pieces, "config") is not None:  # the engine's errors stand beside it
+                return Outcome(None, [], [_problem(_first(pieces, "config"), reason)], [])
+            return Outcome(None, _unread_models(pieces, reason), [], [])
         if any(p["kind"] == "config" for p in pieces):
             new["config"] = config_answer(config)
         else:
@@ -186,10 +188,7 @@ def _load_models(project: Path, config: t.Any, gateway: str | None, default_cata
                     models = loader._load_sql_models(macros, jinja_macros, audits, signals, NoCache(), gateway,
                                                      selected_paths={path})
             except Exception as exc:  # SQLMesh refuses this file; the engine's partial reading stays, with why
-                reason = _message(exc, project)
-                failed += [_problem(p, f"model {p.get('model') or file} could not be read with SQLMesh ({reason}), "
-                                       f"so its dependencies are the engine's partial reading: {p['reason']}")
-                           for p in pieces if p["kind"] == "model" and p.get("file") == file]
+                failed += _unread_models([p for p in pieces if p.get("file") == file], _message(exc, project))
                 continue
             loaded[file] = [model_answer(m) for m in models.values()]
     return loaded, failed
@@ -285,6 +284,14 @@ def file_digest(path: str) -> str:
             return hashlib.sha256(f.read()).hexdigest()
     except OSError as exc:
         return f"unreadable: {exc.strerror}"
+
+
+def _unread_models(pieces: list[dict], reason: str) -> list[dict]:
+    """A warning per unresolved model SQLMesh could not read here, saying why and what the engine kept."""
+    return [_problem(p, f"model {p.get('model') or p.get('file')} could not be read with SQLMesh ({reason}), so "
+                        f"its dependencies are the engine's partial reading ({p['reason']}). Fix: list the tables "
+                        f"it reads in the model's depends_on, {SPEC_FILE_HINT}")
+            for p in pieces if p["kind"] == "model"]
 
 
 def _not_installed(pieces: list[dict]) -> tuple[list[dict], list[dict]]:

@@ -188,3 +188,30 @@ def _yaml_variant(tmp_path: Path) -> Path:
 def _no_sqlmesh_analytics(monkeypatch):
     monkeypatch.setenv("SQLMESH__DISABLE_ANONYMIZED_ANALYTICS", "1")
 
+
+
+def test_a_config_sqlmesh_cannot_load_here_keeps_the_engines_reading_with_a_warning(engine_jar, tmp_path):
+    # The parsing machine lacks the warehouse's driver (BigQuery's is not installed in this environment), so
+    # SQLMesh refuses the config; the engine reads it, and only the model that needed SQLMesh is in doubt.
+    project = _yaml_variant(tmp_path)
+    (project / "config.yaml").write_text(textwrap.dedent("""\
+        gateways:
+          bq:
+            connection: {type: bigquery, project: analytics}
+        default_gateway: bq
+        model_defaults: {dialect: duckdb, cron: '@hourly', start: '2024-01-01'}
+        """))
+    for python_model in ("built_in_python.py", "regions.py"):
+        (project / "models" / python_model).unlink()
+    (project / "models" / "static.sql").unlink()
+
+    spec = engine.request_spec(project, engine.engine_options(None, [], []))
+
+    assert spec["errors"] == []
+    (warning,) = [w for w in spec["warnings"] if w.get("unresolved")]
+    assert warning["file"] == "models/all_orders.sql" and warning["line"] == 2
+    assert '"analytics"."mart"."all_orders"' in warning["message"]
+    assert "could not be read with SQLMesh (SQLMesh cannot load the project's config" in warning["message"]
+    assert "bigquery" in warning["message"] and "depends_on" in warning["message"]
+    by_fqn = {m["fqn"]: m for m in spec["models"]}
+    assert by_fqn['"analytics"."mart"."all_orders"']["depends_on"] == [], "no guessed edge"
