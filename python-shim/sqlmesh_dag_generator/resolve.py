@@ -58,28 +58,36 @@ def answers(project: Path, gateway: str | None, spec: dict, known: dict) -> Outc
     except SQLMeshNotInstalled as exc:
         log.debug("SQLMesh is not importable: %s", exc)
         return Outcome(None, *_not_installed(pieces), [])
-    new = dict(known)
-    failed: list[dict] = []
     before = set(sys.modules)
-    with _isolated():
-        try:
-            config = _load_config(project)
-        except Exception as exc:  # SQLMesh's verdict on the config
-            reason = f"SQLMesh cannot load the project's config: {_message(exc, project)}"
-            if _first(pieces, "config") is not None:  # the engine's errors stand beside it
-                return Outcome(None, [], [_problem(_first(pieces, "config"), reason)], [])
-            return Outcome(None, _unread_models(pieces, reason), [], [])
-        if any(p["kind"] == "config" for p in pieces):
-            new["config"] = config_answer(config)
-        else:
-            files = sorted({p["file"] for p in pieces if p["kind"] == "model" and p.get("file")}
-                           - set(known.get("models") or {}))
-            loaded, failed = _load_models(project, config, gateway, spec.get("default_catalog"), files, pieces)
-            new["models"] = {**(known.get("models") or {}), **loaded}
-    imported = set(sys.modules) - before
-    inputs = _imported_files(imported, project)
-    _forget_project_modules(imported, project, inputs)
-    return Outcome(new if new != known else None, failed, [], inputs)
+    try:
+        with _isolated():
+            new, warnings_, errors = _evaluate(project, gateway, spec, known, pieces)
+    finally:
+        # Also when SQLMesh refused: the fix may be in an imported helper, which the cache key must then cover.
+        imported = set(sys.modules) - before
+        inputs = _imported_files(imported, project)
+        _forget_project_modules(imported, project, inputs)
+    return Outcome(new if new != known else None, warnings_, errors, inputs)
+
+
+def _evaluate(project: Path, gateway: str | None, spec: dict, known: dict,
+              pieces: list[dict]) -> tuple[dict, list[dict], list[dict]]:
+    new = dict(known)
+    try:
+        config = _load_config(project)
+    except Exception as exc:  # SQLMesh's verdict on the config
+        reason = f"SQLMesh cannot load the project's config: {_message(exc, project)}"
+        if _first(pieces, "config") is not None:  # the engine's errors stand beside it
+            return new, [], [_problem(_first(pieces, "config"), reason)]
+        return new, _unread_models(pieces, reason), []
+    if any(p["kind"] == "config" for p in pieces):
+        new["config"] = config_answer(config)
+        return new, [], []
+    files = sorted({p["file"] for p in pieces if p["kind"] == "model" and p.get("file")}
+                   - set(known.get("models") or {}))
+    loaded, failed = _load_models(project, config, gateway, spec.get("default_catalog"), files, pieces)
+    new["models"] = {**(known.get("models") or {}), **loaded}
+    return new, failed, []
 
 
 # ------------------------------------------------------------------ config

@@ -169,6 +169,11 @@ def test_without_sqlmesh_import_warnings_name_each_model_and_the_fix(engine_jar,
         assert where in warning and "SQLMesh is not installed" in warning
         assert "depends_on" in warning and 'load_mode="spec_file"' in warning
 
+    # the same cache, SQLMesh now importable: the cached partial reading is not reused
+    installed = _parse(project, tmp_path / "cache")
+    assert installed["engine_starts"] == 1
+    assert installed["upstream"]["mart__all_orders"] == ["raw__orders_north", "raw__orders_south"]
+
 
 def _yaml_variant(tmp_path: Path) -> Path:
     """python_pieces with its config as config.yaml: only the models need SQLMesh."""

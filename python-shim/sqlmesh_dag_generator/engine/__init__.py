@@ -264,9 +264,10 @@ def _with_answers(gateway: Any, project: Path, options: dict[str, Any], spec: di
                             if (w.get("file"), w.get("line"), w.get("message")) not in restated]
     spec["warnings"] = (spec.get("warnings") or []) + added_warnings
     spec["errors"] = (spec.get("errors") or []) + added_errors
-    if answers:
-        spec["resolution"] = {"config": "config" in answers, "models": sorted(answers.get("models") or {}),
-                              "inputs": inputs}
+    # Recorded also when SQLMesh could not answer: the cache key then covers the installed packages and
+    # the imported files, so installing what was missing, or fixing a helper, is seen at the next parse.
+    spec["resolution"] = {"config": "config" in answers, "models": sorted(answers.get("models") or {}),
+                          "inputs": inputs}
     return spec
 
 
