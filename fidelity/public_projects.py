@@ -25,10 +25,11 @@ config reader, so env_var() templating is rendered as SQLMesh renders it):
 * every `state_connection`, `test_connection`, `default_state_connection` and
   `default_test_connection` is dropped (loading never uses them).
 
+A config.py gets the same swap: it is kept under another module name and a new
+config.py imports its `config` and replaces those connections on the objects it
+built (so such a project still needs the packages its config.py imports).
 Nothing else changes: dialects, model defaults, variables and the models stay as
-published. A config.py is not changed (it builds its connections in Python), so
-such a project loads only when its driver is installed. The engine reads the
-project as published (it never connects).
+published. The engine reads the project as published (it never connects).
 """
 
 from __future__ import annotations
@@ -99,7 +100,8 @@ def warehouse_to_duckdb(changes: list[str]) -> t.Callable[[Path], None]:
 
     The YAML is read with SQLMesh's own config reader (env_var() and other templating rendered, the
     project's .env applied first as SQLMesh does), changed, and written back as plain YAML. A config.py
-    builds validated connection objects in user code, so it is left as it is.
+    is kept as published under another module name, and a new config.py imports its `config` and
+    swaps the same connections on the objects it built.
     """
 
     def adjust(copy: Path) -> None:
@@ -128,8 +130,46 @@ def warehouse_to_duckdb(changes: list[str]) -> t.Callable[[Path], None]:
             config.pop("default_state_connection", None)
             config.pop("default_test_connection", None)
             path.write_text(yaml.safe_dump(config, sort_keys=False))
+        if (copy / "config.py").is_file():
+            _python_config_to_duckdb(copy, changes)
 
     return adjust
+
+
+PUBLISHED_CONFIG_MODULE = "_published_config"
+PYTHON_CONFIG_SWAP = '''\
+"""Written for the measurement by fidelity/public_projects.py: the published config, warehouses as DuckDB."""
+import json
+
+from sqlmesh.core.config import DuckDBConnectionConfig
+
+from {module} import config
+
+for _name, _connection in json.loads({swaps!r}).items():
+    _gateway = config.gateways[_name]
+    _gateway.connection = DuckDBConnectionConfig(**_connection) if _connection is not None else None
+    _gateway.state_connection = None
+    _gateway.test_connection = None
+'''
+
+
+def _python_config_to_duckdb(copy: Path, changes: list[str]) -> None:
+    """The config.py counterpart of the YAML rewrite: the connections config.py builds, swapped after it ran."""
+    from sqlmesh.core.config import Config
+    from sqlmesh.core.config.loader import load_configs
+
+    config = next(iter(load_configs(None, Config, [copy]).values()))
+    swaps = {}
+    for name, gateway in config.gateways.items():
+        if gateway.connection is None:
+            continue
+        published = gateway.connection.model_dump(mode="json", by_alias=True)
+        swapped = _duckdb_instead(published, changes, f"gateway {name}")
+        if swapped is not published:
+            swaps[name] = {key: value for key, value in swapped.items() if key != "type"}
+    (copy / "config.py").rename(copy / f"{PUBLISHED_CONFIG_MODULE}.py")
+    (copy / "config.py").write_text(PYTHON_CONFIG_SWAP.format(module=PUBLISHED_CONFIG_MODULE,
+                                                              swaps=json.dumps(swaps)))
 
 
 def measure_one(project: Path) -> dict:
@@ -146,7 +186,7 @@ def measure_one(project: Path) -> dict:
         outcome = verify(project, adjust_copy=warehouse_to_duckdb(changes))
     except SQLMeshRefused as error:
         row["sqlmesh_error"] = str(error)
-        result = engine.request_graph(project)
+        result = engine.request_resolved_graph(project)
     else:
         result = outcome.engine
         row.update(sqlmesh_models=outcome.sqlmesh_models, differing=outcome.differing,

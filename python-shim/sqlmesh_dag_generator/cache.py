@@ -330,3 +330,55 @@ def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
         except OSError:
             pass
         raise
+
+
+# ------------------------------------------------------------------ answers from SQLMesh
+#
+# A spec whose unresolved pieces SQLMesh answered (its "resolution") also depends on what that evaluation
+# imported from outside the walked files (a helper module next to config.py) and on the installed packages
+# (a macro's imports). Those are recorded next to the cache entry when the spec is written, and folded into
+# the key of every later parse, so a change to any of them is a miss. A project the engine reads fully has
+# no such record and its key is the walked key alone.
+
+def inputs_file(entry: Path) -> Path:
+    return entry.with_name(entry.name[:-len(".json")] + ".inputs.json")
+
+
+def key_with_inputs(walked_key: str, entry: Path) -> str:
+    """The key of a parse: the walked key, plus the current state of the recorded inputs when there are any."""
+    try:
+        with open(inputs_file(entry), "rb") as f:
+            recorded = json.loads(f.read())
+    except (OSError, ValueError):
+        return walked_key
+    if not isinstance(recorded, dict) or recorded.get("key") != walked_key:
+        return walked_key
+    return _combined(walked_key, [str(path) for path, _ in recorded.get("inputs") or []])
+
+
+def write_inputs(entry: Path, walked_key: str, inputs: list) -> str:
+    """Record what an answered spec depends on beyond the walk; returns the key to write the spec under."""
+    write_json_atomically(inputs_file(entry), {"key": walked_key, "inputs": inputs})
+    return _combined(walked_key, [str(path) for path, _ in inputs])
+
+
+def _combined(walked_key: str, paths: list[str]) -> str:
+    from sqlmesh_dag_generator.resolve import file_digest
+
+    state = [[path, file_digest(path)] for path in paths]
+    return hashlib.sha256(json.dumps([walked_key, state, _installed_distributions()]).encode()).hexdigest()
+
+
+def _installed_distributions() -> list[str]:
+    """The names (with versions) of the installed packages: one listing per site folder, no import."""
+    import site
+    import sys
+
+    found = []
+    for folder in dict.fromkeys([*site.getsitepackages(), site.getusersitepackages(), *sys.path]):
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        found += [name for name in names if name.endswith((".dist-info", ".egg-info"))]
+    return sorted(found)

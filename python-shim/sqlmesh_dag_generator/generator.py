@@ -46,6 +46,11 @@ RENAMED_OPTIONS = {"include_source_tables": "source_placeholders", "schedule": "
                    "max_parallel_tasks": "max_active_tasks"}
 
 
+class UnresolvedModelWarning(ProjectWarning):
+    """A model's dependencies are only partly known: the engine cannot read it statically and SQLMesh could
+    not read it where the DAG is parsed (not installed, or it refused the model)."""
+
+
 class SQLMeshDAGGenerator:
     """Builds an Airflow DAG (or tasks in your DAG) with one task per SQLMesh model.
 
@@ -192,6 +197,7 @@ class SQLMeshDAGGenerator:
         # What the spec was read from (cache key or spec file digest): part of the DAG cache's key.
         self._spec_key: str | None = None
         self._walked_key: str | None = None
+        self._walk_key: str | None = None
 
     @classmethod
     def from_config(cls, path: str | os.PathLike) -> "SQLMeshDAGGenerator":
@@ -217,7 +223,9 @@ class SQLMeshDAGGenerator:
             if spec is None:
                 spec = self._spec_from_cache_or_engine()
             for warning in spec.get("warnings") or []:
-                warnings.warn(format_problem(warning), ProjectWarning, stacklevel=2)
+                # A model SQLMesh had to read and could not gets its own category, with the fix in its text.
+                category = UnresolvedModelWarning if warning.get("unresolved") else ProjectWarning
+                warnings.warn(format_problem(warning), category, stacklevel=2)
             if spec.get("errors"):
                 raise ProjectError(str(self.project_path), spec["errors"])
             self._spec = spec
@@ -255,6 +263,9 @@ class SQLMeshDAGGenerator:
                     # Broken projects are cached too (the DAG processor re-parses every few seconds);
                     # the key covers everything the errors come from, so a fix is seen at the next parse.
                     try:
+                        if spec.get("resolution"):
+                            key = self._walked_key = cache.write_inputs(entry, self._walk(),
+                                                                        spec["resolution"].get("inputs") or [])
                         cache.write(entry, key, spec)
                     except OSError as exc:
                         log.warning("could not write the spec cache %s (%s); the next parse will start the "
@@ -264,11 +275,19 @@ class SQLMeshDAGGenerator:
         return spec
 
     def _cache_key(self) -> str:
-        """The spec cache's key, computed once per parse (it reads the project's sources)."""
+        """The spec cache's key, computed once per parse (it reads the project's sources, and the inputs of
+        SQLMesh's answers when the engine needed some)."""
         if self._walked_key is None:
-            cache.check_project_folder(self.project_path)
-            self._walked_key = cache.cache_key(self.project_path, self.engine_options, engine.find_engine_jar())
+            entry = cache.cache_file(self.cache_dir, self.project_path, self.engine_options)
+            self._walked_key = cache.key_with_inputs(self._walk(), entry)
         return self._walked_key
+
+    def _walk(self) -> str:
+        """The key over the project's files, options and versions (cache.cache_key), computed once."""
+        if self._walk_key is None:
+            cache.check_project_folder(self.project_path)
+            self._walk_key = cache.cache_key(self.project_path, self.engine_options, engine.find_engine_jar())
+        return self._walk_key
 
     def get_recommended_schedule(self) -> Any:
         """The schedule SQLMesh's crons call for (the engine's inference), unless one was given."""

@@ -99,7 +99,8 @@ def verify(project: str | Path, gateway: str | None = None,
     engine cannot run at all. `adjust_copy` is passed to sqlmesh_graph.load_graph (SQLMesh side only).
     """
     expected = load_graph(project, gateway, adjust_copy)
-    result = engine.request_graph(Path(project).resolve(), gateway)
+    # The graph the DAG gets: what the engine cannot read statically is answered by SQLMesh (resolve.py).
+    result = engine.request_resolved_graph(Path(project).resolve(), gateway)
     differences = model_differences(expected, result.graph) if result.graph is not None else {}
     return Verification(expected, result, differences)
 

@@ -128,6 +128,24 @@ def request_graph(project_path: str | os.PathLike, gateway: str | None = None) -
     return GraphResult(0, graph, problems)
 
 
+def request_resolved_graph(project_path: str | os.PathLike, gateway: str | None = None) -> GraphResult:
+    """The graph a DAG is built from: the engine's, with what it cannot read statically answered by SQLMesh
+    (request_spec), in the shape of `graph --format json`. Exit code 1 when the spec has errors."""
+    from sqlmesh_dag_generator.errors import format_problem
+
+    spec = request_spec(project_path, engine_options(gateway, [], []))
+    problems = [format_problem({**p, "message": "warning: " + str(p.get("message"))})
+                for p in spec.get("warnings") or []]
+    problems += [format_problem(p) for p in spec.get("errors") or []]
+    if spec.get("errors"):
+        return GraphResult(CLI_PROJECT_ERRORS, None, problems)
+    models = {m["fqn"]: {"depends_on": sorted(set(m.get("depends_on") or []) | set(m.get("external") or [])),
+                         "cron": m.get("cron"), "interval_unit": m.get("interval_unit"), "kind": m.get("kind"),
+                         "tags": m.get("tags") or []}
+              for m in spec.get("models") or []}
+    return GraphResult(0, {"models": models}, problems)
+
+
 def _launch(jar: Path, stderr_tail: collections.deque) -> tuple[int, str, subprocess.Popen]:
     from py4j.java_gateway import launch_gateway
 
@@ -174,8 +192,18 @@ def _call_spec(gateway: Any, project_path: str, options_json: str) -> str:
     return bridge_class.spec(project_path, options_json)
 
 
-def request_spec(project_path: str | os.PathLike, options: dict[str, Any], jar: Path | None = None) -> dict:
-    """Start the engine, ask it for the project's spec, stop it. Returns the decoded spec."""
+# Rounds of answers: a config only SQLMesh can read first, then the models only SQLMesh can read under it.
+MAX_ANSWER_ROUNDS = 3
+
+
+def request_spec(project_path: str | os.PathLike, options: dict[str, Any], jar: Path | None = None,
+                 resolve: bool = True) -> dict:
+    """Start the engine, ask it for the project's spec, stop it. Returns the decoded spec.
+
+    When the engine lists values only Python can settle (``unresolved``) and ``resolve`` is set, SQLMesh
+    computes exactly those (see ``resolve.py``) and the same engine reads the project again with the
+    answers; the spec then records what SQLMesh answered in ``resolution``.
+    """
     from py4j.java_gateway import GatewayParameters, JavaGateway
     from py4j.protocol import Py4JError, Py4JJavaError
 
@@ -192,7 +220,9 @@ def request_spec(project_path: str | os.PathLike, options: dict[str, Any], jar: 
     try:
         gateway = JavaGateway(gateway_parameters=GatewayParameters(
             address="127.0.0.1", port=port, auth_token=token, auto_convert=False))
-        raw = _call_spec(gateway, str(project_path), json.dumps(options))
+        spec = _decode(_call_spec(gateway, str(project_path), json.dumps(options)))
+        if resolve and spec.get("unresolved"):
+            spec = _with_answers(gateway, Path(project_path), options, spec)
     except Py4JJavaError as exc:
         raise EngineError(f"The engine failed while reading {project_path}: {exc.java_exception}") from None
     except Py4JError as exc:
@@ -201,10 +231,52 @@ def request_spec(project_path: str | os.PathLike, options: dict[str, Any], jar: 
                           + (f"\nJVM output:\n{jvm_output}" if jvm_output else "")) from None
     finally:
         _stop(gateway, proc)
+    return spec
+
+
+def _decode(raw: str) -> dict:
     try:
-        return json.loads(raw)
+        spec = json.loads(raw)
     except (TypeError, ValueError) as exc:
         raise EngineError(f"The engine returned something that is not a JSON spec: {exc}") from None
+    if not isinstance(spec, dict):
+        raise EngineError("The engine returned a spec that is not a JSON object.")
+    return spec
+
+
+def _with_answers(gateway: Any, project: Path, options: dict[str, Any], spec: dict) -> dict:
+    """The spec after SQLMesh answered what the engine listed as unresolved (a second call on the same JVM)."""
+    from sqlmesh_dag_generator import resolve
+
+    log.info("asking SQLMesh for %d value(s) the engine cannot read statically in %s",
+             len(spec["unresolved"]), project)
+    answers: dict = {}
+    inputs: list = []
+    added_warnings: list = []
+    added_errors: list = []
+    for _ in range(MAX_ANSWER_ROUNDS):
+        outcome = resolve.answers(project, options.get("gateway"), spec, answers)
+        added_warnings += outcome.warnings
+        added_errors += outcome.errors
+        inputs += [i for i in outcome.inputs if i not in inputs]
+        if outcome.answers is None:
+            break
+        answers = outcome.answers
+        spec = _decode(_call_spec(gateway, str(project), json.dumps({**options, "answers": answers})))
+        if not spec.get("unresolved"):
+            break
+    if added_warnings:
+        # Each unresolved model's warning is restated with what happened and the fix; the bare one goes.
+        restated = {(p.get("file"), p.get("line"), p.get("reason")) for p in spec.get("unresolved") or []}
+        spec["warnings"] = [w for w in spec.get("warnings") or []
+                            if (w.get("file"), w.get("line"), w.get("message")) not in restated]
+    spec["warnings"] = (spec.get("warnings") or []) + added_warnings
+    spec["errors"] = (spec.get("errors") or []) + added_errors
+    # Recorded also when SQLMesh could not answer: the cache key then covers the installed packages and
+    # the imported files, so installing what was missing, or fixing a helper, is seen at the next parse.
+    spec["resolution"] = {"config": "config" in answers, "models": sorted(answers.get("models") or {}),
+                          "inputs": inputs}
+    return spec
 
 
 def engine_version() -> str:

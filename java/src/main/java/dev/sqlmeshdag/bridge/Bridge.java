@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problem;
+import dev.sqlmeshdag.core.Model;
+import dev.sqlmeshdag.engine.Answers;
 import dev.sqlmeshdag.engine.Engine;
 import dev.sqlmeshdag.engine.LoadedProject;
 import dev.sqlmeshdag.engine.Options;
@@ -11,7 +13,9 @@ import dev.sqlmeshdag.spec.GraphFormats;
 import dev.sqlmeshdag.spec.SpecBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the Python side calls through Py4J. Every answer is one JSON string, so a whole project crosses the
@@ -31,7 +35,11 @@ public final class Bridge {
 
     /**
      * @param projectPath the project folder
-     * @param optionsJson {@code {"gateway": null|"g", "select": [...], "exclude": [...]}}; null or "" for none
+     * @param optionsJson {@code {"gateway": null|"g", "select": [...], "exclude": [...], "answers": {...}}}; null or
+     *                    "" for none. {@code answers} carries SQLMesh's values for what an earlier call listed as
+     *                    {@code unresolved}: {@code {"config": {...}|null, "models": {"models/x.sql": [model, ...]}}},
+     *                    each model with the spec's fields ({@code fqn}, {@code kind}, {@code cron}, ...,
+     *                    {@code depends_on} listing every table it reads)
      */
     public static String spec(String projectPath, String optionsJson) {
         Path path = Path.of(projectPath == null ? "" : projectPath);
@@ -110,7 +118,54 @@ public final class Bridge {
         }
         return new Options(gateway == null || gateway.isNull() ? null : gateway.asText(),
                 strings(node, "select"), strings(node, "exclude"), null,
-                catalog == null || catalog.isNull() ? null : catalog.asText());
+                catalog == null || catalog.isNull() ? null : catalog.asText(), answers(node.get("answers")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Answers answers(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Answers.NONE;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("options.answers must be a JSON object");
+        }
+        JsonNode config = node.get("config");
+        if (config != null && !config.isNull() && !config.isObject()) {
+            throw new IllegalArgumentException("options.answers.config must be a JSON object or null");
+        }
+        Map<String, List<Model>> models = new LinkedHashMap<>();
+        JsonNode files = node.get("models");
+        if (files != null && !files.isNull()) {
+            if (!files.isObject()) {
+                throw new IllegalArgumentException("options.answers.models must map model files to lists of models");
+            }
+            files.fields().forEachRemaining(file -> {
+                if (!file.getValue().isArray()) {
+                    throw new IllegalArgumentException("options.answers.models[\"" + file.getKey() + "\"] must be a list");
+                }
+                List<Model> list = new ArrayList<>();
+                file.getValue().forEach(m -> list.add(model(file.getKey(), m)));
+                models.put(file.getKey(), list);
+            });
+        }
+        return new Answers(config == null || config.isNull() ? null : JSON.convertValue(config, Map.class), models);
+    }
+
+    private static Model model(String file, JsonNode m) {
+        if (!m.isObject() || text(m, "fqn") == null) {
+            throw new IllegalArgumentException("each model in options.answers.models needs at least an \"fqn\"");
+        }
+        List<String> dependsOn = new ArrayList<>(strings(m, "depends_on"));
+        java.util.Collections.sort(dependsOn);
+        return new Model(text(m, "fqn"), text(m, "name"), text(m, "kind"), text(m, "cron"), text(m, "cron_tz"),
+                text(m, "interval_unit"), text(m, "start"), strings(m, "tags"), text(m, "owner"),
+                text(m, "description"), List.copyOf(dependsOn), strings(m, "audits"), text(m, "dialect"),
+                m.path("python").asBoolean(false), new Location(file, 1, 1));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
     }
 
     private static List<String> strings(JsonNode node, String field) {

@@ -46,7 +46,8 @@ public final class Engine {
         }
         ProjectConfig config;
         try {
-            config = ProjectLoader.load(projectRoot, opts.gateway(), opts.defaultCatalog(), problems);
+            config = ProjectLoader.load(projectRoot, opts.gateway(), opts.defaultCatalog(), opts.answers().config(),
+                    problems);
         } catch (ProjectException e) {
             // The loader records each problem before it throws; adding them again printed every one twice.
             List<Problem> known = problems.all();
@@ -59,7 +60,7 @@ public final class Engine {
         Fingerprint fingerprint = new Fingerprint();
         LocalDateTime nowUtc = LocalDateTime.ofInstant(opts.nowOrCurrent(), ZoneOffset.UTC);
         ModelAssembler assembler = new ModelAssembler(config, nowUtc);
-        List<Model> models = readModels(config, assembler, fingerprint, problems);
+        List<Model> models = readModels(config, assembler, fingerprint, opts.answers(), problems);
         checkJinjaMacros(config, problems);
         DateChecks.check(projectRoot, pythonFiles(config), assembler.dateRanges(), problems);
         List<Model> unique = dropDuplicates(models, problems);
@@ -77,14 +78,18 @@ public final class Engine {
 
     /** Every model file, read and parsed in parallel; order restored afterwards by file. */
     private static List<Model> readModels(ProjectConfig config, ModelAssembler assembler, Fingerprint fingerprint,
-            Problems problems) {
+            Answers answers, Problems problems) {
         Path root = config.root().toAbsolutePath().normalize();
         Map<String, List<Model>> byFile = new TreeMap<>();
         List<Path> files = config.modelFiles() == null ? List.of() : config.modelFiles();
         files.parallelStream().forEach(path -> {
             Path abs = root.resolve(path);
             String relative = SourceFiles.relative(root, abs);
-            List<Model> fromFile = readModelFile(abs, relative, config, assembler, fingerprint, problems);
+            List<Model> answered = answers.models().get(relative);
+            List<Model> fromFile = answered == null
+                    ? readModelFile(abs, relative, config, assembler, fingerprint, problems)
+                    : withEngineLines(answered, readModelFile(abs, relative, config, assembler, fingerprint,
+                            new Problems()));
             synchronized (byFile) {
                 byFile.put(relative, fromFile);
             }
@@ -158,6 +163,23 @@ public final class Engine {
             files.add(SourceFiles.relative(root, root.resolve(p)));
         }
         return files;
+    }
+
+    /**
+     * SQLMesh's models of a file whose reading needed Python, placed at the lines where the engine found them (the
+     * engine's own reading of the file, and its warnings about what it could not settle, are set aside).
+     */
+    private static List<Model> withEngineLines(List<Model> answered, List<Model> read) {
+        Map<String, Model> byFqn = new LinkedHashMap<>();
+        read.forEach(m -> byFqn.putIfAbsent(m.fqn(), m));
+        List<Model> out = new ArrayList<>();
+        for (Model m : answered) {
+            Model engine = byFqn.get(m.fqn());
+            out.add(engine == null ? m : new Model(m.fqn(), engine.name(), m.kind(), m.cron(), m.cronTz(),
+                    m.intervalUnit(), m.start(), m.tags(), m.owner(), m.description(), m.dependsOn(), m.audits(),
+                    m.dialect(), engine.python(), engine.location()));
+        }
+        return out;
     }
 
     /** SQLMesh refuses two models with one fqn; both files are named so the user can pick one. */

@@ -73,6 +73,11 @@ final class Fingerprint {
             }
             String options = "gateway=" + opts.gateway() + "\0select=" + String.join("\u0001", opts.select())
                     + "\0exclude=" + String.join("\u0001", opts.exclude()) + "\0engine=" + Engine.VERSION;
+            if (!opts.answers().equals(Answers.NONE)) {
+                // SQLMesh's answers stand in for what the files say, so they are part of what was read.
+                options += "\0config=" + opts.answers().config() + "\0models="
+                        + new java.util.TreeMap<>(opts.answers().models());
+            }
             sha.update(options.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {

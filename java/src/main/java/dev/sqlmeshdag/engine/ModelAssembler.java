@@ -210,7 +210,7 @@ final class ModelAssembler {
         Location at = prop.map(Property::location).orElse(src.location());
         String value = prop.isPresent() ? renderer.renderText(written, at, problems) : written;
         if (value == null || value.contains("@")) {
-            problems.warning(at, "cannot evaluate 'enabled " + written + "' without running Python; the model is "
+            problems.unresolvedModel(at, "cannot evaluate 'enabled " + written + "' without running Python; the model is "
                     + "kept; write true, false or a project variable");
             return true;
         }

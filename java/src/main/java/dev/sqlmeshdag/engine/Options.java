@@ -12,17 +12,24 @@ import java.util.List;
  * @param now     the moment crons are sampled from (SQLMesh samples from the current time), null for now
  * @param defaultCatalog the catalog unqualified names resolve to, instead of the one derived from the gateway's
  *                connection (for warehouses whose catalog only the live connection knows), or null
+ * @param answers SQLMesh's own values for what an earlier read listed as unresolved
  */
-public record Options(String gateway, List<String> select, List<String> exclude, Instant now, String defaultCatalog) {
+public record Options(String gateway, List<String> select, List<String> exclude, Instant now, String defaultCatalog,
+        Answers answers) {
 
     public Options {
         select = select == null ? List.of() : List.copyOf(select);
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
         defaultCatalog = defaultCatalog == null || defaultCatalog.isBlank() ? null : defaultCatalog;
+        answers = answers == null ? Answers.NONE : answers;
+    }
+
+    public Options(String gateway, List<String> select, List<String> exclude, Instant now, String defaultCatalog) {
+        this(gateway, select, exclude, now, defaultCatalog, Answers.NONE);
     }
 
     public Options(String gateway, List<String> select, List<String> exclude, Instant now) {
-        this(gateway, select, exclude, now, null);
+        this(gateway, select, exclude, now, null, Answers.NONE);
     }
 
     public static Options defaults() {
@@ -30,7 +37,7 @@ public record Options(String gateway, List<String> select, List<String> exclude,
     }
 
     public Options withGateway(String g) {
-        return new Options(g, select, exclude, now, defaultCatalog);
+        return new Options(g, select, exclude, now, defaultCatalog, answers);
     }
 
     public Instant nowOrCurrent() {

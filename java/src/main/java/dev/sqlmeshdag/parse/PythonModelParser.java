@@ -165,7 +165,7 @@ public final class PythonModelParser {
                 keyTokens.put("name", item.get(0));
                 args.put("name", expressions.eval(item));
             } else if (!item.isEmpty()) {
-                problems.warning(lines.at(item.get(0).start()), "this @model argument cannot be read without "
+                problems.unresolvedModel(lines.at(item.get(0).start()), "this @model argument cannot be read without "
                         + "running Python and is ignored; pass each setting as keyword=value");
             }
         }
@@ -216,7 +216,7 @@ public final class PythonModelParser {
             name = KIND_CLASSES.get(lastPart(c.callee()));
             c.kwargs().forEach((k, val) -> kindArgs.put(k.toLowerCase(Locale.ROOT), convert(val)));
         } else {
-            problems.warning(lines.at(keyToken.start()), "this kind cannot be read without running Python; write "
+            problems.unresolvedModel(lines.at(keyToken.start()), "this kind cannot be read without running Python; write "
                     + "kind=dict(name=ModelKindName.FULL, ...) or kind=\"FULL\"");
             return convert(v);
         }
@@ -341,7 +341,7 @@ public final class PythonModelParser {
         if (isSql) {
             PyToken literal = returnedLiteral(f);
             if (literal == null) {
-                problems.warning(at, "the SQL this is_sql model returns is built when Python runs, so its upstream "
+                problems.unresolvedModel(at, "the SQL this is_sql model returns is built when Python runs, so its upstream "
                         + "models cannot be read; return a plain string literal or add depends_on=[...]");
             } else {
                 query = literal.value();
@@ -478,7 +478,7 @@ public final class PythonModelParser {
                 found.add(s.value());
             } else {
                 String written = text.substring(t.get(i).start(), t.get(close).end());
-                problems.warning(lines.at(t.get(i).start()), "cannot tell which table " + written
+                problems.unresolvedModel(lines.at(t.get(i).start()), "cannot tell which table " + written
                         + " reads without running the model (SQLMesh needs it resolvable at load time too); "
                         + "add depends_on=[\"schema.table\"] to @model(...)");
             }

@@ -97,7 +97,7 @@ final class Catalogs {
 
     private static String text(Node node, String key, Problems problems) {
         if (node instanceof Node.Opaque opaque) {
-            problems.error(opaque.location(), "cannot read the connection's `" + key + "` statically ("
+            problems.unresolvedConfig(opaque.location(), "cannot read the connection's `" + key + "` statically ("
                     + opaque.what() + "); write it as a literal so the default catalog is known");
         }
         return node instanceof Node.Scalar s ? s.text() : null;

@@ -34,7 +34,7 @@ final class Gateways {
             problems.error(node.location(), "`gateways` must be a mapping of gateway names to their settings,"
                     + " found " + ConfigSchema.describe(node));
         } else {
-            problems.error(node.location(), "cannot read gateways statically (" + ((Node.Opaque) node).what()
+            problems.unresolvedConfig(node.location(), "cannot read gateways statically (" + ((Node.Opaque) node).what()
                     + "); write them as a literal dict of GatewayConfig(...) in config.py (or pass --dialect)");
         }
         if (config.get("default_connection") != null) {
@@ -132,6 +132,12 @@ final class Gateways {
                     "no connection configured" + (name.isEmpty() ? "" : " for gateway '" + name + "'")
                             + "; add `connection:` with a `type` (e.g. duckdb) to the gateway, or a root"
                             + " `default_connection`");
+            return null;
+        }
+        if (node instanceof Node.Opaque opaque) {
+            // Without the connection the default catalog, and so every model's name, is unknown.
+            report.unresolvedConfig(opaque.location(), "cannot read " + where + " statically (" + opaque.what()
+                    + "); write it as a literal *ConnectionConfig(...) in config.py");
             return null;
         }
         String type = ConfigSchema.connectionType(node, where, new Problems());

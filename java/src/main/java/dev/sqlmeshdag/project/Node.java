@@ -18,6 +18,22 @@ sealed interface Node {
     /** The value as plain Java objects (maps keep file order), the form handed to the rest of the engine. */
     Object plain();
 
+    /**
+     * Plain JSON-like values (maps, lists, scalars) as nodes that all point at {@code at}: a configuration computed
+     * elsewhere (by SQLMesh's own loader) has no lines of its own, so its problems point at the config file.
+     */
+    static Node fromPlain(Object value, Location at) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Entry> entries = new LinkedHashMap<>();
+            map.forEach((k, v) -> entries.put(String.valueOf(k), new Entry(String.valueOf(k), at, fromPlain(v, at))));
+            return new MapNode(entries, at);
+        }
+        if (value instanceof List<?> list) {
+            return new ListNode(list.stream().map(item -> fromPlain(item, at)).toList(), at);
+        }
+        return new Scalar(value, at);
+    }
+
     /** A mapping; keys keep their source spelling and order. */
     record MapNode(Map<String, Entry> entries, Location location) implements Node {
 

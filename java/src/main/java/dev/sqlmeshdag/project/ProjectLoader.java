@@ -48,7 +48,29 @@ public final class ProjectLoader {
 
     /** @param defaultCatalog the catalog to use instead of the one the gateway's connection implies, or null */
     public static ProjectConfig load(Path root, String gateway, String defaultCatalog, Problems problems) {
-        return load(root, gateway, defaultCatalog, problems, Environment.system());
+        return load(root, gateway, defaultCatalog, null, problems);
+    }
+
+    /**
+     * @param resolvedConfig the configuration as SQLMesh's own loader produced it (in the shape of config.yaml, the
+     *                       personal config and {@code SQLMESH__} variables merged), used instead of reading the
+     *                       config file; null to read it
+     */
+    public static ProjectConfig load(Path root, String gateway, String defaultCatalog,
+            Map<String, Object> resolvedConfig, Problems problems) {
+        Path absolute = root.toAbsolutePath().normalize();
+        if (resolvedConfig == null || !Files.isDirectory(absolute)) {
+            return load(root, gateway, defaultCatalog, problems, Environment.system());
+        }
+        ProjectLoader loader = new ProjectLoader(absolute, Environment.system(), problems);
+        Path configPath = loader.single(absolute, CONFIG_FILES, true);
+        problems.throwIfErrors();
+        Node.MapNode config = (Node.MapNode) Node.fromPlain(resolvedConfig,
+                new Location(loader.relative(configPath), 1, 1));
+        ConfigSchema.checkRoot(config, problems);
+        ProjectConfig result = loader.resolve(config, configPath, gateway, defaultCatalog);
+        problems.throwIfErrors();
+        return result;
     }
 
     static ProjectConfig load(Path root, String gateway, Problems problems, Environment environment) {
@@ -341,7 +363,7 @@ public final class ProjectLoader {
     /** The plain value; a config.py expression that cannot be read is reported as such. */
     private Object readable(Node node, String what) {
         if (node instanceof Node.Opaque opaque) {
-            problems.error(opaque.location(), "cannot read " + what + " statically (" + opaque.what()
+            problems.unresolvedConfig(opaque.location(), "cannot read " + what + " statically (" + opaque.what()
                     + "); write it as a literal in config.py (or pass --dialect)");
             return null;
         }

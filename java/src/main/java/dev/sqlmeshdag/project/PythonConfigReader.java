@@ -73,7 +73,7 @@ final class PythonConfigReader {
             return null;
         }
         if (!(config instanceof Node.MapNode)) {
-            problems.error(config.location(), "cannot read the Config object statically; assign"
+            problems.unresolvedConfig(config.location(), "cannot read the Config object statically; assign"
                     + " `config = Config(...)` with literal arguments (or pass --dialect)");
             return null;
         }

@@ -248,7 +248,7 @@ public final class JinjaRenderer {
                 case "macro", "call", "filter" -> {
                     int end = matching(pieces, i, to, "end" + keyword);
                     if (strict) {
-                        problems.error(at(p), "cannot evaluate '{%" + p.body() + "%}'" + globals.hint());
+                        problems.unresolvedConfig(at(p), "cannot evaluate '{%" + p.body() + "%}'" + globals.hint());
                     } else if (!keyword.equals("macro")) {
                         warn(p, "{% " + p.body().strip() + " %} is not evaluated while reading the project; its "
                                 + "output is left out, so lineage may be incomplete");
@@ -263,7 +263,7 @@ public final class JinjaRenderer {
                         return i + 1;
                     }
                     if (strict) {
-                        problems.error(at(p), "cannot evaluate '{%" + p.body() + "%}'" + globals.hint());
+                        problems.unresolvedConfig(at(p), "cannot evaluate '{%" + p.body() + "%}'" + globals.hint());
                     } else {
                         warn(p, "Jinja tag {% " + p.body().strip() + " %} is not evaluated while reading the project;"
                                 + " it is skipped, so lineage may be incomplete");
@@ -284,7 +284,7 @@ public final class JinjaRenderer {
                 Piece tag = pieces.get(head);
                 Object cond = tag.keyword().equals("else") ? Boolean.TRUE : eval(tag.rest(), tag);
                 if (cond == UNKNOWN && strict) {
-                    problems.error(at(tag), "cannot evaluate the condition of '{%" + tag.body() + "%}'"
+                    problems.unresolvedConfig(at(tag), "cannot evaluate the condition of '{%" + tag.body() + "%}'"
                             + globals.hint());
                     break;
                 } else if (cond == UNKNOWN) {
@@ -314,7 +314,7 @@ public final class JinjaRenderer {
             int in = indexOfWord(header, "in");
             List<Object> items = in < 0 ? null : items(eval(header.substring(in + 2), tag));
             if (items == null && strict) {
-                problems.error(at(tag), "cannot evaluate '{%" + tag.body() + "%}'" + globals.hint());
+                problems.unresolvedConfig(at(tag), "cannot evaluate '{%" + tag.body() + "%}'" + globals.hint());
                 return closeBlock(pieces, start, end, to);
             }
             if (in < 0) {
@@ -385,7 +385,7 @@ public final class JinjaRenderer {
         private String output(Piece p) {
             Object value = eval(p.body(), p);
             if (value == UNKNOWN && strict) {
-                problems.error(at(p), "cannot evaluate '{{" + p.body() + "}}'" + globals.hint());
+                problems.unresolvedConfig(at(p), "cannot evaluate '{{" + p.body() + "}}'" + globals.hint());
                 return "";
             }
             if (value == UNKNOWN) {
@@ -423,8 +423,9 @@ public final class JinjaRenderer {
             return MacroEvaluator.at(text, p.offset(), where);
         }
 
+        /** Only model text is rendered leniently, so whatever is not evaluated is a model value left unresolved. */
         private void warn(Piece p, String message) {
-            problems.warning(at(p), message);
+            problems.unresolvedModel(at(p), message);
         }
     }
 

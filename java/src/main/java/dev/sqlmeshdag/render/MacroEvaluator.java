@@ -425,7 +425,7 @@ final class MacroEvaluator {
         String condition = sub(args.get(0), lambdaVars);
         Optional<Boolean> decided = ConditionEvaluator.evaluate(condition, dialect);
         if (decided.isEmpty()) {
-            problems.warning(loc, "cannot decide the @IF condition '" + condition.strip() + "' while reading the "
+            problems.unresolvedModel(loc, "cannot decide the @IF condition '" + condition.strip() + "' while reading the "
                     + "project (only literals, variables and comparisons can be); lineage assumes it is true");
         }
         if (decided.orElse(true)) {
@@ -509,19 +509,23 @@ final class MacroEvaluator {
         }
         if (namePart) {
             // raw.@m(...): the macro writes part of a table name; any stand-in would name a table that is not there
-            problems.warning(loc, "@" + name + " makes part of a table name, and "
+            problems.unresolvedModel(loc, "@" + name + " makes part of a table name, and "
                     + (known ? "is a Python macro the engine cannot run" : "is neither a SQLMesh built-in nor a "
                     + "macro defined under macros/") + ", so that table is left out of lineage. List it in the "
                     + "model's depends_on property");
             return UnsettledNames.MARKER;
         }
         if (!known) {
-            problems.warning(loc, "@" + name + " is neither a SQLMesh built-in nor a macro defined under macros/, "
+            problems.unresolvedModel(loc, "@" + name + " is neither a SQLMesh built-in nor a macro defined under macros/, "
                     + "so SQLMesh will fail to load this model unless it is defined; the engine cannot evaluate it "
                     + "and lineage may be incomplete");
         } else if (relation) {
-            problems.warning(loc, "@" + name + " is a Python macro the engine cannot run; the tables it reads may be "
+            problems.unresolvedModel(loc, "@" + name + " is a Python macro the engine cannot run; the tables it reads may be "
                     + "missing from lineage. List them in the model's depends_on property");
+        } else {
+            // Outside FROM too a macro's result can read tables (a subquery); only running it tells.
+            problems.unresolvedModel(loc, "@" + name + " is a Python macro the engine cannot run; a table its result "
+                    + "reads (in a subquery) would be missing from lineage. List it in the model's depends_on property");
         }
         if (relation) {
             List<String> tables = rendered.stream().filter(MacroEvaluator::looksLikeTable).toList();

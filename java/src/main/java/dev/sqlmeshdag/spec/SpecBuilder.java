@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlmeshdag.core.Model;
 import dev.sqlmeshdag.core.Problem;
 import dev.sqlmeshdag.core.ProjectConfig;
+import dev.sqlmeshdag.core.Unresolved;
 import dev.sqlmeshdag.engine.Engine;
 import dev.sqlmeshdag.engine.LoadedProject;
 import dev.sqlmeshdag.graph.ModelGraph;
@@ -52,7 +53,38 @@ public final class SpecBuilder {
         }
         spec.set("warnings", problems(project.problems().warnings()));
         spec.set("errors", problems(project.problems().errors()));
+        spec.set("unresolved", unresolved(project));
         return spec;
+    }
+
+    /**
+     * What only Python can settle, one entry per place and model: {@code kind} ("config" or "model"), {@code file},
+     * {@code line}, {@code model} (the fqn of each model defined in that file; null when none could be read) and
+     * {@code reason}. Its warning or error is in {@code warnings} / {@code errors} too.
+     */
+    static ArrayNode unresolved(LoadedProject project) {
+        ArrayNode out = JSON.createArrayNode();
+        for (Unresolved u : project.problems().unresolved()) {
+            Problem p = u.problem();
+            String file = p.location() == null ? null : p.location().file();
+            List<String> models = u.kind() == Unresolved.Kind.MODEL
+                    ? project.graph().models().values().stream().filter(m -> m.location().file().equals(file))
+                            .map(Model::fqn).toList()
+                    : List.of();
+            for (String model : models.isEmpty() ? java.util.Collections.<String>singletonList(null) : models) {
+                ObjectNode node = out.addObject();
+                node.put("kind", u.kind().label());
+                node.put("file", file);
+                if (p.location() == null) {
+                    node.putNull("line");
+                } else {
+                    node.put("line", p.location().line());
+                }
+                node.put("model", model);
+                node.put("reason", p.message());
+            }
+        }
+        return out;
     }
 
     /** A spec for a request that failed before any project could be read (bad options, say). */
@@ -71,6 +103,7 @@ public final class SpecBuilder {
         spec.putArray("models");
         spec.putArray("warnings");
         spec.set("errors", problems(errors));
+        spec.putArray("unresolved");
         return spec;
     }
 

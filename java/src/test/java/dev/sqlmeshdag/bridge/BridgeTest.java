@@ -72,6 +72,61 @@ class BridgeTest {
     }
 
     @Test
+    void whatOnlyPythonCanReadIsListedWithFileLineAndModel() throws IOException {
+        project();
+        Files.createDirectories(root.resolve("macros"));
+        Files.writeString(root.resolve("macros/pick.py"), "from sqlmesh import macro\n\n@macro()\n"
+                + "def pick(evaluator, t):\n    return t\n");
+        Files.writeString(root.resolve("models/c.sql"), "MODEL (name s.c);\nSELECT * FROM @pick(s.b)\n");
+        JsonNode spec = JSON.readTree(Bridge.spec(root.toString(), null));
+        assertEquals(0, spec.get("errors").size());
+        JsonNode unresolved = spec.get("unresolved");
+        assertEquals(1, unresolved.size(), unresolved.toString());
+        assertEquals("model", unresolved.get(0).get("kind").asText());
+        assertEquals("models/c.sql", unresolved.get(0).get("file").asText());
+        assertEquals(2, unresolved.get(0).get("line").asInt());
+        assertEquals("\"memory\".\"s\".\"c\"", unresolved.get(0).get("model").asText());
+        assertTrue(unresolved.get(0).get("reason").asText().contains("@pick is a Python macro"));
+    }
+
+    @Test
+    void answersReplaceTheConfigAndTheModelsOfTheirFiles() throws IOException {
+        project();
+        Files.delete(root.resolve("config.yaml"));
+        Files.writeString(root.resolve("config.py"), "from sqlmesh.core.config import Config, ModelDefaultsConfig\n"
+                + "d = {'dialect': 'duckdb'}\nconfig = Config(model_defaults=ModelDefaultsConfig(**d))\n");
+        JsonNode unread = JSON.readTree(Bridge.spec(root.toString(), null));
+        assertEquals("config", unread.get("unresolved").get(0).get("kind").asText(), unread.toString());
+        assertEquals("config.py", unread.get("unresolved").get(0).get("file").asText());
+        assertEquals(3, unread.get("unresolved").get(0).get("line").asInt());
+        assertTrue(unread.get("unresolved").get(0).get("model").isNull());
+        assertTrue(unread.get("errors").size() > 0 && unread.get("models").isEmpty());
+
+        String answers = "{\"answers\": {\"config\": {\"project\": \"demo\", \"model_defaults\": {\"dialect\": "
+                + "\"duckdb\", \"cron\": \"@hourly\"}, \"gateways\": {\"local\": {\"connection\": {\"type\": "
+                + "\"duckdb\", \"database\": \"wh.duckdb\"}}}}, \"models\": {\"models/b.sql\": [{\"fqn\": "
+                + "\"\\\"wh\\\".\\\"s\\\".\\\"b\\\"\", \"name\": \"s.b\", \"kind\": \"FULL\", \"cron\": "
+                + "\"@daily\", \"interval_unit\": \"day\", \"depends_on\": [\"\\\"wh\\\".\\\"raw\\\".\\\"x\\\"\", "
+                + "\"\\\"wh\\\".\\\"s\\\".\\\"a\\\"\"]}]}}}";
+        JsonNode spec = JSON.readTree(Bridge.spec(root.toString(), answers));
+        assertEquals(0, spec.get("errors").size(), spec.get("errors").toString());
+        assertEquals(0, spec.get("unresolved").size());
+        assertEquals("wh", spec.get("default_catalog").asText());
+        JsonNode a = spec.get("models").get(0);
+        JsonNode b = spec.get("models").get(1);
+        assertEquals("\"wh\".\"s\".\"a\"", a.get("fqn").asText());
+        assertEquals("@hourly", a.get("cron").asText(), "the engine reads a.sql itself, under SQLMesh's config");
+        assertEquals("\"wh\".\"s\".\"b\"", b.get("fqn").asText());
+        assertEquals("FULL", b.get("kind").asText(), "b.sql's model is SQLMesh's");
+        assertEquals("[\"\\\"wh\\\".\\\"s\\\".\\\"a\\\"\"]", b.get("depends_on").toString());
+        assertEquals("[\"\\\"wh\\\".\\\"raw\\\".\\\"x\\\"\"]", b.get("external").toString());
+        assertEquals(1, b.get("line").asInt(), "at the line the engine found it");
+        assertTrue(!spec.get("fingerprint").asText().equals(JSON.readTree(Bridge.spec(root.toString(),
+                "{\"answers\": {\"config\": {\"model_defaults\": {\"dialect\": \"duckdb\"}}}}"))
+                .get("fingerprint").asText()), "the answers are part of what was read");
+    }
+
+    @Test
     void projectErrorsComeBackInTheDocument() throws IOException {
         project();
         Files.writeString(root.resolve("models/c.sql"), "MODEL (name s.c, kind NOPE);\nSELECT 1 AS x\n");
