@@ -195,10 +195,10 @@ def _load_models(project: Path, config: t.Any, gateway: str | None, default_cata
                 else:
                     models = loader._load_sql_models(macros, jinja_macros, audits, signals, NoCache(), gateway,
                                                      selected_paths={path})
+                # Rendering (for depends_on) can refuse too: an undefined macro shows only here.
+                loaded[file] = [model_answer(m) for m in models.values()]
             except Exception as exc:  # SQLMesh refuses this file; the engine's partial reading stays, with why
                 failed += _unread_models([p for p in pieces if p.get("file") == file], _message(exc, project))
-                continue
-            loaded[file] = [model_answer(m) for m in models.values()]
     return loaded, failed
 
 

@@ -36,6 +36,9 @@ def sqlmesh_context(settings: RuntimeSettings, load: bool = True) -> Iterator[tu
     from sqlmesh import Context
     from sqlmesh.core import console as sqlmesh_console
 
+    # SQLMesh's usage analytics (on unless SQLMESH__DISABLE_ANONYMIZED_ANALYTICS is set) logs every failed
+    # send; workers usually have no internet, and a task log is no place for it.
+    logging.getLogger("sqlmesh.core.analytics.dispatcher").setLevel(logging.WARNING)
     project = Path(settings.project_path).resolve()
     gateway = settings.gateway
     previous_console = sqlmesh_console.get_console()
