@@ -156,6 +156,14 @@ class AirflowDeployment:
         self._wait(done, timeout, f"{count} finished runs of {dag_id}")
         return self.runs(dag_id)
 
+    def wait_for_backfills(self, dag_id: str, timeout: float = 300) -> None:
+        """Wait until the scheduler has marked every backfill of the DAG completed (one may run at a time)."""
+        def completed() -> bool:
+            backfills = self.api("GET", f"/backfills?dag_id={dag_id}&limit=100")["backfills"]
+            return all(b.get("completed_at") for b in backfills)
+
+        self._wait(completed, timeout, f"the backfills of {dag_id} to complete")
+
     def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 600) -> dict:
         def done() -> bool:
             return self.api("GET", f"/dags/{dag_id}/dagRuns/{_quote(run_id)}")["state"] in FINISHED

@@ -128,7 +128,7 @@ WORKER = textwrap.dedent("""\
     assert shutil.which("java") is None
     bag = DagBag(dag_folder=sys.argv[1])
     assert bag.import_errors == {}, bag.import_errors
-    dag = bag.dags["worker_shop"]
+    dag = bag.dags[sys.argv[2]]
     run = dag.test(logical_date=datetime(2024, 1, 2, tzinfo=timezone.utc))
     print(json.dumps({"tasks": dag.task_ids, "states": {ti.task_id: ti.state for ti in run.get_task_instances()}}))
     """)
@@ -143,17 +143,24 @@ def test_a_worker_without_java_builds_its_task_from_the_spec_file_and_runs_it(en
         dag = SQLMeshDAGGenerator({str(shop_project)!r}, dag_id="worker_shop", auto_replan_on_change=True,
                                   load_mode="spec_file", spec_file={str(spec_path)!r}).build_dag()
         """))
+    # dag.test() below runs the one task in a run of its own, so the model task comes from a DAG without a
+    # plan task (a model task after a plan reads that plan's outcome in its own run).
+    write_stub(dags_folder, "worker_shop_models", textwrap.dedent(f"""        from sqlmesh_dag_generator import SQLMeshDAGGenerator
+        dag = SQLMeshDAGGenerator({str(shop_project)!r}, dag_id="worker_shop_models",
+                                  load_mode="spec_file", spec_file={str(spec_path)!r}).build_dag()
+        """))
     env = _without_java(tmp_path / "no-java")
 
-    def worker(task_id: str) -> dict:
-        env.update(_AIRFLOW_PARSING_CONTEXT_DAG_ID="worker_shop", _AIRFLOW_PARSING_CONTEXT_TASK_ID=task_id)
-        result = subprocess.run([sys.executable, "-c", WORKER, str(dags_folder)], env=env, capture_output=True,
-                                text=True, timeout=300)
+    def worker(dag_id: str, task_id: str) -> dict:
+        env.update(_AIRFLOW_PARSING_CONTEXT_DAG_ID=dag_id, _AIRFLOW_PARSING_CONTEXT_TASK_ID=task_id)
+        result = subprocess.run([sys.executable, "-c", WORKER, str(dags_folder), dag_id], env=env,
+                                capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-3000:]
         return json.loads(result.stdout.strip().splitlines()[-1])
 
-    assert worker("sqlmesh_plan") == {"tasks": ["sqlmesh_plan"], "states": {"sqlmesh_plan": "success"}}
-    assert worker("raw__orders") == {"tasks": ["raw__orders"], "states": {"raw__orders": "success"}}
+    assert worker("worker_shop", "sqlmesh_plan") == {"tasks": ["sqlmesh_plan"], "states": {"sqlmesh_plan": "success"}}
+    assert worker("worker_shop_models", "raw__orders") == {"tasks": ["raw__orders"],
+                                                           "states": {"raw__orders": "success"}}
     with duckdb.connect(str(shop_project / "corner_shop.duckdb"), read_only=True) as con:
         assert con.execute("SELECT COUNT(*) FROM raw.orders").fetchone()[0] > 0
 
