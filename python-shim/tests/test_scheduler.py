@@ -179,9 +179,10 @@ def test_backfill_of_an_old_interval_after_an_edit_keeps_prod_complete(deploymen
         path.write_text(path.read_text().replace(old, new))
     # The DAG start's interval has no run yet; its plan task sees the edit.
     deployment.wait_for_backfills(DAG_ID)
+    existing = len(deployment.runs(DAG_ID))
     deployment.airflow("backfill", "create", "--dag-id", DAG_ID, "--from-date", "2024-01-01",
                        "--to-date", "2024-01-01")
-    runs = deployment.wait_for_runs(DAG_ID, 9)
+    runs = deployment.wait_for_runs(DAG_ID, existing + 1)
     backfill = next(r for r in runs if r["logical_date"].startswith("2024-01-01"))
     states = deployment.task_states(DAG_ID, backfill["dag_run_id"])
     assert backfill["state"] == "success", states
