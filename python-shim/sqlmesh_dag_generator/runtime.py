@@ -264,11 +264,15 @@ def _timestamp(moment: Any) -> int:
 
 def _changed_models(plan: Any, added: bool = True) -> set[str]:
     """Names of the models whose version the plan changes (``added``: and of the models it adds)."""
+    return {snapshot.node.name for snapshot in _changed_snapshots(plan, added)}
+
+
+def _changed_snapshots(plan: Any, added: bool) -> list:
     snapshots = plan.context_diff.snapshots
     ids = set(plan.directly_modified) | {sid for down in plan.indirectly_modified.values() for sid in down}
     if added:
         ids |= set(plan.context_diff.added)
-    return {snapshots[sid].node.name for sid in ids if sid in snapshots and snapshots[sid].is_model}
+    return [snapshots[sid] for sid in ids if sid in snapshots and snapshots[sid].is_model]
 
 
 PLAN_OUTCOME_KEY = "sqlmesh_plan_outcome"
@@ -281,10 +285,9 @@ def _save_outcome(context: dict, status: str, plan: Any = None) -> None:
         return
     outcome: dict[str, Any] = {"status": status}
     if plan is not None:
-        snapshots = plan.context_diff.snapshots
-        outcome["changed"] = sorted(_changed_models(plan))
-        outcome["changed_fqns"] = sorted(snapshots[sid].name for sid in snapshots
-                                         if snapshots[sid].node.name in outcome["changed"])
+        changed = _changed_snapshots(plan, added=True)
+        outcome["changed"] = sorted({snapshot.node.name for snapshot in changed})
+        outcome["changed_fqns"] = sorted({snapshot.name for snapshot in changed})
     ti.xcom_push(key=PLAN_OUTCOME_KEY, value=outcome)
 
 

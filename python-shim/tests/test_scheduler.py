@@ -82,17 +82,22 @@ dag = SQLMeshDAGGenerator(
 
 def warehouse_rows(project: Path) -> dict[str, list[tuple]]:
     """Every model's rows as prod shows them, read under the lock the tasks take."""
-    import duckdb
-
     from sqlmesh_dag_generator.session import database_lock
 
     database = project / "shop.duckdb"
     with database_lock(database):
-        con = duckdb.connect(str(database), read_only=True)
-        try:
-            return {m: sorted(con.execute(f"SELECT * FROM {m}").fetchall(), key=repr) for m in MODELS}
-        finally:
-            con.close()
+        return model_rows(database)
+
+
+def model_rows(database: Path) -> dict[str, list[tuple]]:
+    """Every model's rows in a DuckDB file, in a stable order."""
+    import duckdb
+
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return {m: sorted(con.execute(f"SELECT * FROM {m}").fetchall(), key=repr) for m in MODELS}
+    finally:
+        con.close()
 
 
 def counts(rows: dict[str, list]) -> dict[str, int]:
@@ -115,13 +120,7 @@ def reference_rows(source: Path, workdir: Path, execution_time: datetime) -> dic
         ctx.close()
     finally:
         os.chdir(previous)
-    import duckdb
-
-    con = duckdb.connect(str(project / "shop.duckdb"), read_only=True)
-    try:
-        return {m: sorted(con.execute(f"SELECT * FROM {m}").fetchall(), key=repr) for m in MODELS}
-    finally:
-        con.close()
+    return model_rows(project / "shop.duckdb")
 
 
 def finished_run(deployment: AirflowDeployment, run_id: str) -> tuple[dict, dict[str, str]]:
