@@ -6,6 +6,9 @@ time of importing a stub in a fresh interpreter that already has Airflow importe
 (the DAG processor keeps it loaded):
 
   * cold:    empty caches, so the engine JVM starts once;
+  * cold, N at once: N such parses of one project started together on one empty cache (several DAG
+             files, the DAG processor and workers after a deploy): one JVM runs, the others wait for
+             its cache entry; the slowest of them is reported beside the single cold parse;
   * warm:    spec cache and DAG cache hit, no JVM, no operator built (the DAG processor's re-parse);
   * warm, DAG built: spec cache hit but the DAG cache off (cache_dag=False), so every operator is built;
   * worker:  a worker's parse for one task (Airflow's parsing context set), caches warm;
@@ -15,7 +18,7 @@ time of importing a stub in a fresh interpreter that already has Airflow importe
 Each number is split into "spec" (getting the project graph) and "total" (also
 building the Airflow tasks, which is Airflow's own cost per operator).
 
-Usage: python benchmarks/parse_bench.py [--models 1000] [--repeat 5] [--skip-sqlmesh]
+Usage: python benchmarks/parse_bench.py [--models 1000] [--repeat 5] [--skip-sqlmesh] [--together 8]
 Needs the engine jar (target/sqlmesh-dag-engine.jar or $SQLMESH_DAG_ENGINE_JAR) and the shim installed.
 """
 
@@ -30,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +48,12 @@ SHIM_STUB = textwrap.dedent("""\
         os.environ["_AIRFLOW_PARSING_CONTEXT_TASK_ID"] = variant.split(":", 1)[1]
     import airflow.sdk  # already loaded in a real DAG processor: not part of the parse cost
     from airflow.providers.standard.operators.python import PythonOperator
+    if variant.startswith("together:"):  # wait until every parser of the batch is ready, then go at once
+        go = variant.split(":", 1)[1]
+        open(f"{go}.ready.{os.getpid()}", "w").close()
+        while not os.path.exists(go):
+            time.sleep(0.005)
+        variant = "cold"
     t0 = time.perf_counter()
     from sqlmesh_dag_generator import SQLMeshDAGGenerator
     generator = SQLMeshDAGGenerator(sys.argv[1], dag_id="bench", cache_dir=sys.argv[2],
@@ -126,13 +136,37 @@ def measure(stub: str, project: Path, cache_dir: Path, variant: str = "dag-cache
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def bench(label: str, project: Path, repeat: int, with_sqlmesh: bool, scratch: Path) -> None:
+def measure_together(project: Path, cache_dir: Path, count: int) -> list[dict]:
+    """``count`` cold parses of one project on one empty cache, released at the same moment."""
+    go = cache_dir.parent / f"{cache_dir.name}.go"
+    parsers = [subprocess.Popen([sys.executable, "-c", SHIM_STUB, str(project), str(cache_dir), f"together:{go}"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+               for _ in range(count)]
+    while len(list(go.parent.glob(f"{go.name}.ready.*"))) < count:
+        if any(p.poll() is not None for p in parsers):
+            break
+        time.sleep(0.01)
+    go.touch()
+    results = []
+    for parser in parsers:
+        out, err = parser.communicate()
+        if parser.returncode != 0:
+            raise SystemExit(f"stub failed on {project}:\n{err[-3000:]}")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
+def bench(label: str, project: Path, repeat: int, with_sqlmesh: bool, scratch: Path, together: int) -> None:
     rows = []
     cold = []
     for n in range(repeat):
         cache_dir = scratch / f"cache-{label}-{n}"
         cold.append(measure(SHIM_STUB, project, cache_dir, "cold"))
     rows.append(("cold (engine JVM)", cold))
+    if together > 1:
+        slowest = [max(measure_together(project, scratch / f"together-{label}-{n}", together),
+                       key=lambda r: r["total"]) for n in range(repeat)]
+        rows.append((f"cold, {together} at once", slowest))
     warm_cache = scratch / f"cache-{label}-0"
     warm = [measure(SHIM_STUB, project, warm_cache) for _ in range(repeat)]
     rows.append(("warm", warm))
@@ -151,6 +185,10 @@ def bench(label: str, project: Path, repeat: int, with_sqlmesh: bool, scratch: P
         spec = f"{statistics.median(specs) * 1000:>11.0f} ms" if specs else f"{'-':>14}"
         total = statistics.median(r["total"] for r in results)
         print(f"  {name:<20} {spec} {total * 1000:>12.0f} ms")
+    if together > 1:
+        ratio = statistics.median(r["total"] for r in rows[1][1]) / statistics.median(r["total"] for r in cold)
+        print(f"  the slowest of {together} cold parses at once takes {ratio:.2f}x a single cold parse "
+              f"(target: at most 2x)")
 
 
 def find_example() -> Path:
@@ -164,14 +202,15 @@ def main() -> None:
     parser.add_argument("--models", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-sqlmesh", action="store_true", help="do not time SQLMesh's Context (slow at 1,000 models)")
+    parser.add_argument("--together", type=int, default=8, help="cold parses started at once (0 to skip)")
     args = parser.parse_args()
     os.environ.setdefault("SQLMESH__DISABLE_ANONYMIZED_ANALYTICS", "1")
     scratch = Path(tempfile.mkdtemp(prefix="sqlmesh-dag-bench-"))
     try:
         example = shutil.copytree(find_example(), scratch / "example")
-        bench("example", example, args.repeat, not args.skip_sqlmesh, scratch)
+        bench("example", example, args.repeat, not args.skip_sqlmesh, scratch, args.together)
         generated = generate_project(scratch / f"generated_{args.models}", args.models)
-        bench(f"{args.models} models", generated, args.repeat, not args.skip_sqlmesh, scratch)
+        bench(f"{args.models} models", generated, args.repeat, not args.skip_sqlmesh, scratch, args.together)
         print("\nspec = getting the project graph; total = spec + building (or loading) the Airflow DAG.")
         print("Airflow alone = Airflow's own cost of that many bare operators, without any project.")
         print("targets: warm < 100 ms at 1,000 models, cold < 2 s")

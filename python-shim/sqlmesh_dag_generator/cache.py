@@ -52,9 +52,9 @@ SOURCE_FOLDERS = ("models", "macros", "external_models")
 # Compiled Python and database files: the engine never reads them, and runs rewrite them.
 _SKIPPED_DIRS = {"__pycache__"}
 _DATA_SUFFIXES = (".pyc", ".duckdb", ".duckdb.wal", ".wal", ".db", ".sqlite", ".sqlite3")
-# How long a cold parse waits for another process that is already running the engine for the
-# same project, before it starts its own. Below Airflow's dagbag_import_timeout (30 s by default);
-# $SQLMESH_DAG_LOCK_TIMEOUT overrides it (raise both for a project the engine needs longer for).
+# How long a cold parse outside Airflow waits for another process that is already running the engine
+# for the same project, before it starts its own (under Airflow, see project_reader.read_budget).
+# $SQLMESH_DAG_LOCK_TIMEOUT is the older name of project_reader's $SQLMESH_DAG_READ_TIMEOUT.
 LOCK_TIMEOUT_SECONDS = 20.0
 LOCK_TIMEOUT_ENV_VAR = "SQLMESH_DAG_LOCK_TIMEOUT"
 
@@ -246,21 +246,22 @@ def lock_file(cache_dir: Path, project: Path) -> Path:
 
 
 @contextlib.contextmanager
-def engine_lock(path: Path, timeout: float | None = None) -> Iterator[bool]:
-    """Hold ``path``'s cross-process lock (True), or give up after ``timeout`` seconds (False).
+def engine_lock(path: Path, timeout: float | None = None) -> Iterator[int | None]:
+    """Hold ``path``'s cross-process lock (its file descriptor), or give up after ``timeout`` seconds (None).
 
     Concurrent cold parses of one project (several DAG files, a DAG processor and a
     scheduler, workers) would otherwise each start a JVM; with the lock one does and the
     others read its cache entry. flock is released by the kernel when the holder dies, so a
-    killed parser never blocks the others. The lock file stays: removing it would race with
-    a parser that has just opened it.
+    killed parser never blocks the others, and it belongs to the open file, so a process that
+    inherits the descriptor keeps holding it (project_reader's background read). The lock file
+    stays: removing it would race with a parser that has just opened it.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:  # a read-only cache folder: no lock, no cache, still a DAG
         log.debug("no engine lock at %s: %s", path, exc)
-        yield False
+        yield None
         return
     if timeout is None:
         timeout = lock_timeout()
@@ -273,14 +274,13 @@ def engine_lock(path: Path, timeout: float | None = None) -> Iterator[bool]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    log.warning("another process has been reading this project with the engine for %.0fs; "
-                                "starting a second engine", timeout)
+                    log.warning("another process has been reading this project with the engine for %.0fs", timeout)
                     locked = False
                     break
                 time.sleep(0.05)
-        yield locked
+        yield fd if locked else None
     finally:
-        os.close(fd)  # releases the lock
+        os.close(fd)  # releases the lock, unless a background read inherited it
 
 
 def lock_timeout() -> float:
@@ -303,8 +303,18 @@ def read(path: Path, key: str) -> dict | None:
     return cached.get("spec")
 
 
-def write(path: Path, key: str, spec: dict) -> None:
-    write_json_atomically(path, {"key": key, "spec": spec})
+def write(path: Path, key: str, spec: dict, read_seconds: float | None = None) -> None:
+    write_json_atomically(path, {"key": key, "spec": spec, "read_seconds": read_seconds})
+
+
+def last_read_seconds(path: Path) -> float:
+    """How long the engine took for the entry at ``path`` (whatever its key), 0 when unknown."""
+    try:
+        with open(path, "rb") as f:
+            seconds = json.loads(f.read()).get("read_seconds")
+    except (OSError, ValueError, AttributeError):
+        return 0.0
+    return float(seconds) if isinstance(seconds, (int, float)) else 0.0
 
 
 def write_json_atomically(path: Path, document: Any, mode: int | None = None) -> None:

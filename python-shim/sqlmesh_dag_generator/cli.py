@@ -3,12 +3,15 @@
 * ``sqlmesh-dag spec PROJECT -o FILE`` writes a spec file for ``load_mode="spec_file"``;
 * ``sqlmesh-dag generate --config FILE`` writes a static DAG file;
 * ``sqlmesh-dag verify PROJECT`` compares the engine's graph with the one SQLMesh itself loads;
-* everything else (``spec`` to standard output, ``graph``, ``validate``) runs the engine jar.
+* ``spec`` to standard output and ``graph`` run the engine jar with SQLMesh's answers for what the
+  engine cannot read statically (``--answers -``), so they print the graph a DAG gets;
+* everything else (``validate``, ``--help``) runs the engine jar as it is.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -31,19 +34,57 @@ def main(argv: list[str] | None = None) -> int:
             from sqlmesh_dag_generator.verify import verify_main
 
             return verify_main(args[1:])
+        if args[:1] in (["spec"], ["graph"]):
+            return run_with_answers(args, replace_process=argv is None)
         command = engine_command(args)
     except SQLMeshDagError as exc:
         print(f"sqlmesh-dag: {exc}", file=sys.stderr)
         return 2
-    if argv is None and os.name == "posix":
+    return _run(command, replace_process=argv is None)
+
+
+def _run(command: list[str], replace_process: bool, stdin: str | None = None) -> int:
+    if replace_process and stdin is None and os.name == "posix":
         os.execv(command[0], command)  # hand the terminal and signals to the JVM
+    if stdin is not None:
+        return subprocess.run(command, input=stdin, text=True).returncode
     return subprocess.call(command)
+
+
+def run_with_answers(args: list[str], replace_process: bool) -> int:
+    """`graph`/`spec` as a DAG sees the project: when the engine lists pieces only Python can read, SQLMesh
+    answers them (as at parse time) and the engine's command gets the answers on its standard input."""
+    from sqlmesh_dag_generator import engine
+
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("project", nargs="?")
+    parser.add_argument("--gateway")
+    parser.add_argument("--select", action="append", default=[])
+    parser.add_argument("--exclude", action="append", default=[])
+    parser.add_argument("--default-catalog")
+    parser.add_argument("--answers")
+    parser.add_argument("-h", "--help", "-V", "--version", action="store_true", dest="about")
+    ns, _ = parser.parse_known_args(args[1:])
+    project = Path(ns.project).expanduser() if ns.project else None
+    if ns.about or ns.answers or project is None or not project.is_dir():
+        return _run(engine_command(args), replace_process)  # the engine's own help and usage errors
+    options = engine.engine_options(ns.gateway, ns.select, ns.exclude, ns.default_catalog)
+    answered = engine.request_answered(project.absolute(), options)
+    if not answered.answers and not answered.errors:
+        return _run(engine_command(args), replace_process)
+    for problem in answered.warnings:
+        print(f"{format_problem(problem)} (warning)", file=sys.stderr)
+    if answered.errors:
+        for problem in answered.errors:
+            print(format_problem(problem), file=sys.stderr)
+        return engine.CLI_PROJECT_ERRORS
+    return _run(engine_command([*args, "--answers", "-"]), replace_process, stdin=json.dumps(answered.answers))
 
 
 def write_spec_file(argv: list[str]) -> int:
     """`spec PROJECT -o FILE`: the spec plus the project files' hashes, for DAGs that parse without a JVM."""
     from sqlmesh_dag_generator import cache, engine, spec_file
-    from sqlmesh_dag_generator.generator import check_spec_version
+    from sqlmesh_dag_generator.engine import check_spec_version
 
     parser = argparse.ArgumentParser(prog="sqlmesh-dag spec", description=write_spec_file.__doc__)
     parser.add_argument("project", type=Path)

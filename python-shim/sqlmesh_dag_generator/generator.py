@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlmesh_dag_generator import cache, dag_cache, engine, operators, spec_file, tasks
+from sqlmesh_dag_generator import cache, dag_cache, engine, operators, project_reader, spec_file, tasks
 from sqlmesh_dag_generator.errors import OptionError, ProjectError, ProjectWarning, SQLMeshDagError, format_problem
 from sqlmesh_dag_generator.operators import OperatorOptions
 from sqlmesh_dag_generator.settings import DEFAULT_VARIABLES, normalize_environment
@@ -25,7 +25,6 @@ from sqlmesh_dag_generator.tasks import TaskSpec
 
 log = logging.getLogger(__name__)
 
-SPEC_VERSION = 1
 DAG_TAG = "sqlmesh"
 LOAD_MODES = ("auto", "engine", "spec_file")
 OPERATOR_TYPES = ("python", "bash", "kubernetes")
@@ -237,7 +236,7 @@ class SQLMeshDAGGenerator:
             return None
         try:
             spec = spec_file.read(self.spec_file, self.project_path, self.engine_options)
-            check_spec_version(spec)
+            engine.check_spec_version(spec)
             self._spec_key = "file:" + hashlib.sha256(self.spec_file.read_bytes()).hexdigest()
             return spec
         except spec_file.StaleSpecFile as exc:
@@ -248,29 +247,8 @@ class SQLMeshDAGGenerator:
             return None
 
     def _spec_from_cache_or_engine(self) -> dict:
-        jar = engine.find_engine_jar()
-        options = self.engine_options
-        key = self._cache_key()
-        entry = cache.cache_file(self.cache_dir, self.project_path, options)
-        spec = cache.read(entry, key)
-        if spec is None:
-            # One engine per project at a time: a parse that finds another one running waits for its entry.
-            with cache.engine_lock(cache.lock_file(self.cache_dir, self.project_path)):
-                spec = cache.read(entry, key)
-                if spec is None:
-                    spec = engine.request_spec(self.project_path, options, jar)
-                    check_spec_version(spec)
-                    # Broken projects are cached too (the DAG processor re-parses every few seconds);
-                    # the key covers everything the errors come from, so a fix is seen at the next parse.
-                    try:
-                        if spec.get("resolution"):
-                            key = self._walked_key = cache.write_inputs(entry, self._walk(),
-                                                                        spec["resolution"].get("inputs") or [])
-                        cache.write(entry, key, spec)
-                    except OSError as exc:
-                        log.warning("could not write the spec cache %s (%s); the next parse will start the "
-                                    "engine again", entry, exc)
-                        return spec
+        spec, key = project_reader.load(self.project_path, self.engine_options, engine.find_engine_jar(),
+                                        self.cache_dir, self._walk())
         self._spec_key = "cache:" + key
         return spec
 
@@ -589,15 +567,6 @@ def _interval_timetable(schedule: Any) -> Any:
 
         return DeltaDataIntervalTimetable(schedule)
     return schedule
-
-
-def check_spec_version(spec: Any) -> None:
-    if not isinstance(spec, dict):
-        raise SQLMeshDagError("The engine returned a spec that is not a JSON object.")
-    version = spec.get("spec_version")
-    if version != SPEC_VERSION:
-        raise SQLMeshDagError(f"The engine speaks spec version {version!r}, this package reads version "
-                              f"{SPEC_VERSION}: install matching versions of the engine jar and sqlmesh-dag-generator.")
 
 
 def _earliest_start(spec: dict) -> datetime:

@@ -220,3 +220,30 @@ def test_a_config_sqlmesh_cannot_load_here_keeps_the_engines_reading_with_a_warn
     assert "bigquery" in warning["message"] and "depends_on" in warning["message"]
     by_fqn = {m["fqn"]: m for m in spec["models"]}
     assert by_fqn['"analytics"."mart"."all_orders"']["depends_on"] == [], "no guessed edge"
+
+
+@pytest.mark.parametrize("command", [["graph", "--format", "json"], ["spec"]])
+def test_the_cli_prints_the_graph_a_dag_gets(engine_jar, tmp_path, command):
+    # `sqlmesh-dag graph|spec` through the Python package passes SQLMesh's answers to the engine's command,
+    # so it prints what the DAG is built from: here SQLMesh's own graph, config.py and macro included.
+    project = copy_project(PIECES, tmp_path / "python_pieces")
+    cli = [sys.executable, "-m", "sqlmesh_dag_generator.cli", command[0], str(project), *command[1:]]
+    done = subprocess.run(cli, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(SHIM_DIR)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    printed = json.loads(done.stdout)
+    graph = printed if command[0] == "graph" else _graph_of(printed)
+    assert graph_differences(load_graph(project), graph) == []
+
+    # The engine's command alone cannot read config.py: the answers are what makes the difference.
+    alone = subprocess.run(engine.engine_command([command[0], str(project), *command[1:]]), capture_output=True,
+                           text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert alone.returncode == 1 and "config.py:8" in alone.stderr
+
+
+def test_the_cli_rejects_answers_that_are_not_json(engine_jar, tmp_path):
+    project = copy_project(PIECES, tmp_path / "python_pieces")
+    done = subprocess.run(engine.engine_command(["graph", str(project), "--format", "json", "--answers", "-"]),
+                          input="not json", capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert "--answers -: the answers are not valid JSON" in done.stderr and "Exception" not in done.stderr

@@ -15,10 +15,12 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from sqlmesh_dag_generator.errors import EngineError
+from sqlmesh_dag_generator.errors import EngineError, SQLMeshDagError
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,21 @@ JVM_OPTIONS = ("-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare
 PYTHON_PROPERTY = "sqlmeshdag.python"
 # How long a JVM may take to exit after its stdin is closed before it is killed.
 SHUTDOWN_GRACE_SECONDS = 5.0
+# The layout of the spec this package reads (the engine's "spec_version").
+SPEC_VERSION = 1
+
+
+class ReadTimeout(EngineError):
+    """The engine had not finished reading the project by the caller's deadline (its JVM was stopped)."""
+
+
+def check_spec_version(spec: Any) -> None:
+    if not isinstance(spec, dict):
+        raise SQLMeshDagError("The engine returned a spec that is not a JSON object.")
+    version = spec.get("spec_version")
+    if version != SPEC_VERSION:
+        raise SQLMeshDagError(f"The engine speaks spec version {version!r}, this package reads version "
+                              f"{SPEC_VERSION}: install matching versions of the engine jar and sqlmesh-dag-generator.")
 
 
 def engine_options(gateway: str | None, select: list[str], exclude: list[str],
@@ -196,14 +213,34 @@ def _call_spec(gateway: Any, project_path: str, options_json: str) -> str:
 MAX_ANSWER_ROUNDS = 3
 
 
+@dataclasses.dataclass
+class Answered:
+    """A spec, and what SQLMesh answered for it: the answers the engine was given (empty when it read the
+    project alone) and the problems SQLMesh's evaluation added to the spec's own."""
+
+    spec: dict
+    answers: dict = dataclasses.field(default_factory=dict)
+    warnings: list = dataclasses.field(default_factory=list)
+    errors: list = dataclasses.field(default_factory=list)
+
+
 def request_spec(project_path: str | os.PathLike, options: dict[str, Any], jar: Path | None = None,
-                 resolve: bool = True) -> dict:
+                 resolve: bool = True, deadline: float | None = None) -> dict:
     """Start the engine, ask it for the project's spec, stop it. Returns the decoded spec.
 
     When the engine lists values only Python can settle (``unresolved``) and ``resolve`` is set, SQLMesh
     computes exactly those (see ``resolve.py``) and the same engine reads the project again with the
     answers; the spec then records what SQLMesh answered in ``resolution``.
+
+    With a ``deadline`` (a ``time.monotonic()`` value), a read that is not done by then stops the JVM and
+    raises ReadTimeout, so that the caller can hand the read over before Airflow's import timeout ends it.
     """
+    return request_answered(project_path, options, jar, resolve, deadline).spec
+
+
+def request_answered(project_path: str | os.PathLike, options: dict[str, Any], jar: Path | None = None,
+                     resolve: bool = True, deadline: float | None = None) -> Answered:
+    """request_spec, also returning SQLMesh's answers (what `sqlmesh-dag graph|spec --answers` takes)."""
     from py4j.java_gateway import GatewayParameters, JavaGateway
     from py4j.protocol import Py4JError, Py4JJavaError
 
@@ -220,9 +257,14 @@ def request_spec(project_path: str | os.PathLike, options: dict[str, Any], jar: 
     try:
         gateway = JavaGateway(gateway_parameters=GatewayParameters(
             address="127.0.0.1", port=port, auth_token=token, auto_convert=False))
-        spec = _decode(_call_spec(gateway, str(project_path), json.dumps(options)))
-        if resolve and spec.get("unresolved"):
-            spec = _with_answers(gateway, Path(project_path), options, spec)
+
+        def read() -> Answered:
+            spec = _decode(_call_spec(gateway, str(project_path), json.dumps(options)))
+            if resolve and spec.get("unresolved"):
+                return _with_answers(gateway, Path(project_path), options, spec)
+            return Answered(spec)
+
+        return read() if deadline is None else _before(deadline, read, proc)
     except Py4JJavaError as exc:
         raise EngineError(f"The engine failed while reading {project_path}: {exc.java_exception}") from None
     except Py4JError as exc:
@@ -231,7 +273,31 @@ def request_spec(project_path: str | os.PathLike, options: dict[str, Any], jar: 
                           + (f"\nJVM output:\n{jvm_output}" if jvm_output else "")) from None
     finally:
         _stop(gateway, proc)
-    return spec
+
+
+def _before(deadline: float, read: Callable[[], Answered], proc: subprocess.Popen) -> Answered:
+    """``read()`` in a thread of its own, waited for until ``deadline``; past it the JVM is killed.
+
+    A Py4J call cannot be interrupted, but killing the JVM ends it: the thread then fails on a closed
+    connection (or SQLMesh's answers finish for nothing) and the process goes on without it.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["answered"] = read()
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="sqlmesh-dag-engine-read", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        proc.kill()
+        raise ReadTimeout()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["answered"]
 
 
 def _decode(raw: str) -> dict:
@@ -244,7 +310,7 @@ def _decode(raw: str) -> dict:
     return spec
 
 
-def _with_answers(gateway: Any, project: Path, options: dict[str, Any], spec: dict) -> dict:
+def _with_answers(gateway: Any, project: Path, options: dict[str, Any], spec: dict) -> Answered:
     """The spec after SQLMesh answered what the engine listed as unresolved (a second call on the same JVM)."""
     from sqlmesh_dag_generator import resolve
 
@@ -276,7 +342,7 @@ def _with_answers(gateway: Any, project: Path, options: dict[str, Any], spec: di
     # the imported files, so installing what was missing, or fixing a helper, is seen at the next parse.
     spec["resolution"] = {"config": "config" in answers, "models": sorted(answers.get("models") or {}),
                           "inputs": inputs}
-    return spec
+    return Answered(spec, answers, added_warnings, added_errors)
 
 
 def engine_version() -> str:

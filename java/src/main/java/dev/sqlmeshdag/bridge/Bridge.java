@@ -121,6 +121,20 @@ public final class Bridge {
                 catalog == null || catalog.isNull() ? null : catalog.asText(), answers(node.get("answers")));
     }
 
+    /**
+     * SQLMesh's answers as the CLI's {@code --answers} file holds them: the {@code answers} object of
+     * {@link #spec}'s options.
+     *
+     * @throws IllegalArgumentException when the text is not such an object
+     */
+    public static Answers answers(String json) {
+        try {
+            return answers(JSON.readTree(json));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("the answers are not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static Answers answers(JsonNode node) {
         if (node == null || node.isNull()) {

@@ -1,6 +1,8 @@
 package dev.sqlmeshdag.cli;
 
+import dev.sqlmeshdag.bridge.Bridge;
 import dev.sqlmeshdag.core.Problem;
+import dev.sqlmeshdag.engine.Answers;
 import dev.sqlmeshdag.engine.Engine;
 import dev.sqlmeshdag.engine.LoadedProject;
 import dev.sqlmeshdag.engine.Options;
@@ -30,7 +32,24 @@ abstract class ProjectCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     LoadedProject load(List<String> select, List<String> exclude) {
-        return Engine.load(project, new Options(common.gateway, select, exclude, null, common.defaultCatalog));
+        return Engine.load(project, new Options(common.gateway, select, exclude, null, common.defaultCatalog,
+                answers()));
+    }
+
+    /** The --answers file (or standard input for '-'), read once the command line is valid. */
+    private Answers answers() {
+        if (common.answers == null) {
+            return Answers.NONE;
+        }
+        try {
+            String json = common.answers.equals("-")
+                    ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(common.answers), StandardCharsets.UTF_8);
+            return Bridge.answers(json);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--answers " + common.answers + ": "
+                    + (e instanceof IOException ? "cannot read it (" + e + ")" : e.getMessage()));
+        }
     }
 
     PrintWriter out() {
@@ -85,5 +104,10 @@ abstract class ProjectCommand implements Callable<Integer> {
 
         @CommandLine.Option(names = "--debug", description = "On an internal error, print its stack trace.")
         boolean debug;
+
+        @CommandLine.Option(names = "--answers", paramLabel = "FILE", description = "SQLMesh's values for what the "
+                + "engine cannot read statically (JSON; '-' for standard input). The Python package's sqlmesh-dag "
+                + "computes them with SQLMesh and passes them here.")
+        String answers;
     }
 }
