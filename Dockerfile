@@ -53,5 +53,5 @@ COPY --from=wheels --chown=airflow:0 /tmp/wheels/ /tmp/wheels/
 COPY python-shim/constraints.txt /tmp/constraints.txt
 COPY deploy/install-python-packages.sh /tmp/install-python-packages.sh
 RUN PIP_NO_CACHE_DIR=1 bash /tmp/install-python-packages.sh /tmp/wheels /tmp/constraints.txt python \
-    && python -c "from sqlmesh_dag_generator.engine import find_engine_jar; print(find_engine_jar())" \
+    && python -c "from sqlmesh_dag_generator.build.engine import find_engine_jar; print(find_engine_jar())" \
     && rm -rf /tmp/wheels

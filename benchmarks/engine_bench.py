@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "python-shim"))
-from sqlmesh_dag_generator.engine import JVM_OPTIONS  # noqa: E402  (a checkout needs no install)
+from sqlmesh_dag_generator.build.engine import JVM_OPTIONS  # noqa: E402  (a checkout needs no install)
 SEED = 20240101
 RAW_TABLES = 40
 

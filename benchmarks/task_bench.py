@@ -89,7 +89,7 @@ PROBE = textwrap.dedent("""\
     os.chdir(project)
     t0 = time.perf_counter()
     from sqlmesh import Context
-    from sqlmesh_dag_generator import plan_record, state_run
+    from sqlmesh_dag_generator.run import plan_record, state_run
     t1 = time.perf_counter()
     if path in ("old", "bare"):
         ctx = Context(paths=project)

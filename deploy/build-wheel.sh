@@ -40,7 +40,7 @@ wheels = sorted(out.glob("sqlmesh_dag_generator-*.whl"))
 if len(wheels) != 1:
     sys.exit(f"expected one sqlmesh_dag_generator wheel in {out}, found {[w.name for w in wheels]}")
 names = zipfile.ZipFile(wheels[0]).namelist()
-if f"sqlmesh_dag_generator/engine/{jar_name}" not in names:
+if f"sqlmesh_dag_generator/build/engine/{jar_name}" not in names:
     sys.exit(f"{wheels[0].name} does not carry the engine jar ({jar_name}); check the package-data "
              "of python-shim/pyproject.toml")
 print(wheels[0])

@@ -316,7 +316,7 @@ def test_the_spec_cache_is_one_volume_shared_by_parser_and_workers():
 def test_the_shop_warehouse_connection_is_a_duckdb_file_on_a_volume():
     from airflow.models.connection import Connection
 
-    from sqlmesh_dag_generator.connections import sqlmesh_connection_dict
+    from sqlmesh_dag_generator.run.connections import sqlmesh_connection_dict
 
     worker = load_compose()["services"]["airflow-worker"]
     conn = Connection.from_json(worker["environment"]["AIRFLOW_CONN_SHOP_WAREHOUSE"], conn_id="shop_warehouse")
@@ -362,7 +362,7 @@ def test_dockerignore_keeps_local_state_out_of_the_image():
                         "examples/shop/shop.duckdb", "python-shim/sqlmesh_dag_generator.egg-info/PKG-INFO",
                         "python-shim/sqlmesh_dag_generator/__pycache__/cache.cpython-311.pyc"):
         assert is_docker_ignored(local_state, patterns), local_state
-    assert not is_docker_ignored("python-shim/sqlmesh_dag_generator/engine/__init__.py", patterns)
+    assert not is_docker_ignored("python-shim/sqlmesh_dag_generator/build/engine/__init__.py", patterns)
 
 
 def test_every_image_is_pinned():

@@ -92,7 +92,7 @@ PARSE_SCRIPT = textwrap.dedent("""
     from airflow.dag_processing.dagbag import DagBag
     from sqlmesh import Context
 
-    from sqlmesh_dag_generator.engine import find_engine_jar
+    from sqlmesh_dag_generator.build.engine import find_engine_jar
 
     examples, report_file = Path(sys.argv[1]), Path(sys.argv[2])
     bag = DagBag(dag_folder=str(examples / "dags"))

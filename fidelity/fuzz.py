@@ -9,10 +9,10 @@ blueprints, Jinja queries, Python models with explicit depends_on, the `depends_
 several gateways (variables, model_defaults, DuckDB catalogs), external_models.yaml, model
 defaults, crons, interval units, kinds and tags.
 
-Both sides read the same folder: SQLMesh with sqlmesh_dag_generator.sqlmesh_graph.load_outcome
+Both sides read the same folder: SQLMesh with sqlmesh_dag_generator.build.sqlmesh_graph.load_outcome
 (as fidelity/test_fidelity.py does; worker processes import SQLMesh once and load many projects)
-and the engine through one JVM (sqlmesh_dag_generator.engine.GraphSession, the `graph --format
-json` code path). Differences are computed by sqlmesh_dag_generator.verify.model_differences.
+and the engine through one JVM (sqlmesh_dag_generator.build.engine.GraphSession, the `graph --format
+json` code path). Differences are computed by sqlmesh_dag_generator.build.verify.model_differences.
 
 Usage: python fidelity/fuzz.py --projects N --seed S [--keep DIR] [--only I] [--workers W]
 Exit 1 on any difference (or a project SQLMesh refuses: that is a generator bug).
@@ -42,9 +42,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "python-shim"))
 
-from sqlmesh_dag_generator.engine import GraphSession  # noqa: E402
-from sqlmesh_dag_generator.sqlmesh_graph import load_outcome  # noqa: E402
-from sqlmesh_dag_generator.verify import model_differences  # noqa: E402
+from sqlmesh_dag_generator.build.engine import GraphSession  # noqa: E402
+from sqlmesh_dag_generator.build.sqlmesh_graph import load_outcome  # noqa: E402
+from sqlmesh_dag_generator.build.verify import model_differences  # noqa: E402
 
 DIALECTS = ("duckdb", "postgres", "snowflake", "bigquery", "tsql", "spark", "databricks", "mysql", "redshift",
             "trino", "clickhouse")

@@ -4,7 +4,7 @@ Usage: python fidelity/public_projects.py --root /tmp/public [--timeout SECONDS]
 
 Every folder under --root that holds a SQLMesh config (config.yaml, config.yml,
 config.py or sqlmesh.yaml) next to a models/ folder is one project. Each is
-compared the way `sqlmesh-dag verify` compares (sqlmesh_dag_generator.verify),
+compared the way `sqlmesh-dag verify` compares (sqlmesh_dag_generator.build.verify),
 in a fresh Python process (SQLMesh keeps macros, Python models and .env
 variables process-wide), and the result is printed as a markdown table.
 
@@ -174,9 +174,9 @@ def _python_config_to_duckdb(copy: Path, changes: list[str]) -> None:
 
 def measure_one(project: Path) -> dict:
     """One project's row (run in its own process)."""
-    from sqlmesh_dag_generator import engine
-    from sqlmesh_dag_generator.sqlmesh_graph import SQLMeshRefused
-    from sqlmesh_dag_generator.verify import verify
+    from sqlmesh_dag_generator.build import engine
+    from sqlmesh_dag_generator.build.sqlmesh_graph import SQLMeshRefused
+    from sqlmesh_dag_generator.build.verify import verify
 
     changes: list[str] = []
     row: dict[str, t.Any] = {"sqlmesh_models": None, "identical": None, "differing": None, "engine_only": None,
@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.root or not args.root.is_dir():
         parser.error("--root must be a folder")
-    from sqlmesh_dag_generator.sqlmesh_graph import sqlmesh_version
+    from sqlmesh_dag_generator.build.sqlmesh_graph import sqlmesh_version
 
     root = args.root.resolve()
     rows = []

@@ -8,7 +8,7 @@ can be diffed model by model:
 
 Usage: python fidelity/sqlmesh_graph.py PROJECT [--gateway G]
 
-A thin command line over sqlmesh_dag_generator.sqlmesh_graph, the loader that
+A thin command line over sqlmesh_dag_generator.build.sqlmesh_graph, the loader that
 `sqlmesh-dag verify` uses too: it loads a temporary copy, so the project stays
 untouched.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python-shim"))
 
 from sqlmesh_dag_generator.errors import SQLMeshDagError  # noqa: E402
-from sqlmesh_dag_generator.sqlmesh_graph import load_graph, load_outcome, model_entry, to_json  # noqa: E402,F401
+from sqlmesh_dag_generator.build.sqlmesh_graph import load_graph, load_outcome, model_entry, to_json  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,7 +31,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import sqlmesh_graph  # noqa: E402  (puts this checkout's python-shim on sys.path)
-from sqlmesh_dag_generator.verify import graph_differences  # noqa: E402
+from sqlmesh_dag_generator.build.verify import graph_differences  # noqa: E402
 
 CONFIG_NAMES = ("config.yaml", "config.yml", "config.py", "sqlmesh.yaml", "sqlmesh.yml")
 # SQLMesh's import dominates a load; two long-lived workers share it across projects.

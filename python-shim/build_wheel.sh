@@ -8,7 +8,7 @@ ROOT=$(dirname "$SHIM")
 PYTHON=${1:-python3}
 
 [[ -n "${SQLMESH_DAG_ENGINE_JAR:-}" ]] || (cd "$ROOT" && mvn -q -B -DskipTests package)
-PACKAGED="$SHIM/sqlmesh_dag_generator/engine/sqlmesh-dag-engine.jar"
+PACKAGED="$SHIM/sqlmesh_dag_generator/build/engine/sqlmesh-dag-engine.jar"
 cp "${SQLMESH_DAG_ENGINE_JAR:-$ROOT/target/sqlmesh-dag-engine.jar}" "$PACKAGED"
 # Removed again so that an editable install keeps using the freshly built target/ jar.
 trap 'rm -f "$PACKAGED"; rm -rf "$SHIM/build"' EXIT

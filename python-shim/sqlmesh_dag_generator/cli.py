@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlmesh_dag_generator.engine import engine_command
+from sqlmesh_dag_generator.build.engine import engine_command
 from sqlmesh_dag_generator.errors import SQLMeshDagError, format_problem
 
 
@@ -27,11 +27,9 @@ def main(argv: list[str] | None = None) -> int:
         if args[:1] == ["spec"] and any(a in ("-o", "--output") or a.startswith("--output=") for a in args):
             return write_spec_file(args[1:])
         if args[:1] == ["generate"]:
-            from sqlmesh_dag_generator.static_dag import generate_main
-
             return generate_main(args[1:])
         if args[:1] == ["verify"]:
-            from sqlmesh_dag_generator.verify import verify_main
+            from sqlmesh_dag_generator.build.verify import verify_main
 
             return verify_main(args[1:])
         if args[:1] in (["spec"], ["graph"]):
@@ -54,7 +52,7 @@ def _run(command: list[str], replace_process: bool, stdin: str | None = None) ->
 def run_with_answers(args: list[str], replace_process: bool) -> int:
     """`graph`/`spec` as a DAG sees the project: when the engine lists pieces only Python can read, SQLMesh
     answers them (as at parse time) and the engine's command gets the answers on its standard input."""
-    from sqlmesh_dag_generator import engine
+    from sqlmesh_dag_generator.build import engine
 
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("project", nargs="?")
@@ -83,8 +81,9 @@ def run_with_answers(args: list[str], replace_process: bool) -> int:
 
 def write_spec_file(argv: list[str]) -> int:
     """`spec PROJECT -o FILE`: the spec plus the project files' hashes, for DAGs that parse without a JVM."""
-    from sqlmesh_dag_generator import cache, engine, spec_file
-    from sqlmesh_dag_generator.engine import check_spec_version
+    from sqlmesh_dag_generator import project_files
+    from sqlmesh_dag_generator.build import engine, spec_file
+    from sqlmesh_dag_generator.build.engine import check_spec_version
 
     parser = argparse.ArgumentParser(prog="sqlmesh-dag spec", description=write_spec_file.__doc__)
     parser.add_argument("project", type=Path)
@@ -95,7 +94,7 @@ def write_spec_file(argv: list[str]) -> int:
     parser.add_argument("--default-catalog")
     ns = parser.parse_args(argv)
     project = ns.project.expanduser().absolute()
-    cache.check_project_folder(project)  # the same readable errors as a DAG's import
+    project_files.check_project_folder(project)  # the same readable errors as a DAG's import
     # The same options a stub asks for, or its spec file would never match.
     options = engine.engine_options(ns.gateway, ns.select, ns.exclude, ns.default_catalog)
     spec = engine.request_spec(project, options)
@@ -109,6 +108,39 @@ def write_spec_file(argv: list[str]) -> int:
         return 1
     spec_file.write(ns.output, project, options, spec)
     print(f"wrote {ns.output} ({len(spec.get('models') or [])} models)", file=sys.stderr)
+    return 0
+
+
+def generate_main(argv: list[str]) -> int:
+    """`sqlmesh-dag generate --config FILE`: write the static DAG file; 0 written, 1 bad config or project, 2 usage."""
+    from sqlmesh_dag_generator.dag.config import load_config
+    from sqlmesh_dag_generator.dag.generator import SQLMeshDAGGenerator
+    from sqlmesh_dag_generator.dag.options import OPERATOR_TYPES
+
+    parser = argparse.ArgumentParser(prog="sqlmesh-dag generate", description=generate_main.__doc__)
+    parser.add_argument("--config", required=True, type=Path, metavar="FILE",
+                        help="the dag_generator_config.yaml file")
+    parser.add_argument("--output-dir", type=Path, metavar="DIR",
+                        help="where to write <dag_id>.py (default: generation.output_dir)")
+    parser.add_argument("--operator-type", choices=OPERATOR_TYPES,
+                        help="override generation.operator_type")
+    try:
+        ns = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help
+        return int(exc.code or 0)
+    try:
+        kwargs = load_config(ns.config)
+        if ns.operator_type:
+            kwargs["operator_type"] = ns.operator_type
+        try:
+            generator = SQLMeshDAGGenerator(**kwargs)
+        except TypeError as exc:
+            raise SQLMeshDagError(f"{ns.config}: {exc}") from None
+        path = generator.generate_dag(ns.output_dir.resolve() if ns.output_dir else None)
+    except SQLMeshDagError as exc:
+        print(f"sqlmesh-dag generate: {exc}", file=sys.stderr)
+        return 1
+    print(path)
     return 0
 
 

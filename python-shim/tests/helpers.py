@@ -75,7 +75,7 @@ def sqlmesh_context(project: Path, load: bool = True):
     """
     from sqlmesh import Context
 
-    from sqlmesh_dag_generator.session import _duckdb_adapters, _forget_new_adapters
+    from sqlmesh_dag_generator.run.session import _duckdb_adapters, _forget_new_adapters
 
     shared = _duckdb_adapters()
     before = dict(shared)

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from helpers import TEST_PROJECTS, copy_project, load_dagbag, write_stub
-from sqlmesh_dag_generator import SQLMeshDAGGenerator, SQLMeshDagError, engine
+from sqlmesh_dag_generator import SQLMeshDAGGenerator, SQLMeshDagError
+from sqlmesh_dag_generator.build import engine
 
 NEW_MODEL = "MODEL (name marts.{name}, kind FULL);\nSELECT customer_id FROM marts.customer_totals\n"
 
@@ -332,7 +333,7 @@ def test_a_parse_that_waits_too_long_for_the_lock_starts_its_own_engine(engine_j
                                                                        monkeypatch, caplog):
     import fcntl
 
-    from sqlmesh_dag_generator import cache
+    from sqlmesh_dag_generator.build import cache
 
     monkeypatch.setenv(cache.LOCK_TIMEOUT_ENV_VAR, "1")
     lock = cache.lock_file(cache_dir, shop_project)
@@ -349,9 +350,9 @@ def test_a_parse_that_waits_too_long_for_the_lock_starts_its_own_engine(engine_j
 
 @pytest.mark.parametrize("name", ["corner_shop", "audited_shop", "odd_names"])
 def test_the_key_covers_every_file_the_engine_read(engine_jar, name, tmp_path):
-    # The key mirrors the engine's walk (cache.source_entries); a model file the engine read that the
+    # The key mirrors the engine's walk (project_files.source_entries); a model file the engine read that the
     # key does not cover would be an edit the cache cannot see.
-    from sqlmesh_dag_generator import cache
+    from sqlmesh_dag_generator import project_files
 
     project = copy_project(TEST_PROJECTS / name, tmp_path / name)
     (project / "models" / ".wip").mkdir()
@@ -359,5 +360,5 @@ def test_the_key_covers_every_file_the_engine_read(engine_jar, name, tmp_path):
     spec = SQLMeshDAGGenerator(project, cache_dir=tmp_path / "cache").load_spec()
     read = {m["file"] for m in spec["models"]} | {"config.yaml"}
     assert "models/.wip/hidden.sql" in read
-    covered = {rel for rel, kind, _ in cache.source_entries(project) if kind == "file"}
+    covered = {rel for rel, kind, _ in project_files.source_entries(project) if kind == "file"}
     assert read <= covered, read - covered

@@ -16,7 +16,7 @@ import pytest
 
 from helpers import REPO_ROOT, load_dagbag
 from sqlmesh_dag_generator import OptionError, SQLMeshDAGGenerator, cli
-from sqlmesh_dag_generator.config import SECTIONS, ConfigError, load_config
+from sqlmesh_dag_generator.dag.config import SECTIONS, ConfigError, load_config
 
 FULL_CONFIG = """\
 sqlmesh:
@@ -121,7 +121,7 @@ def test_earlier_names_still_work_with_a_warning(tmp_path, caplog):
           max_parallel_tasks: 4
           include_source_tables: true
         """)
-    with caplog.at_level(logging.WARNING, logger="sqlmesh_dag_generator.config"):
+    with caplog.at_level(logging.WARNING, logger="sqlmesh_dag_generator.dag.config"):
         kwargs = load_config(config)
     assert kwargs["max_active_tasks"] == 4 and kwargs["source_placeholders"] is True
     assert f"{config}:4: generation.max_parallel_tasks is now called airflow.max_active_tasks" in caplog.text

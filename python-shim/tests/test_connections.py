@@ -19,7 +19,7 @@ import pytest
 from airflow.sdk import Connection
 from sqlmesh.core.config.connection import parse_connection_config
 
-from sqlmesh_dag_generator.connections import (
+from sqlmesh_dag_generator.run.connections import (
     MAPPINGS,
     describe,
     load_mapping_function,

@@ -8,7 +8,8 @@ import textwrap
 import pytest
 
 from helpers import REPO_ROOT, load_dagbag, write_stub
-from sqlmesh_dag_generator import SQLMeshDAGGenerator, engine
+from sqlmesh_dag_generator import SQLMeshDAGGenerator
+from sqlmesh_dag_generator.build import engine
 
 
 def _spec(project) -> dict:

@@ -13,7 +13,8 @@ import psutil
 import pytest
 
 from helpers import load_dagbag, write_stub
-from sqlmesh_dag_generator import ProjectError, SQLMeshDAGGenerator, engine
+from sqlmesh_dag_generator import ProjectError, SQLMeshDAGGenerator
+from sqlmesh_dag_generator.build import engine
 
 
 @pytest.fixture
@@ -115,7 +116,7 @@ def test_broken_project_is_an_airflow_import_error_not_a_crash(engine_jar, shop_
 KEEP_JVM_ALIVE = """
 import sys, time, collections
 from pathlib import Path
-from sqlmesh_dag_generator import engine
+from sqlmesh_dag_generator.build import engine
 port, token, proc = engine._launch(Path(sys.argv[1]), collections.deque())
 print(proc.pid, flush=True)
 time.sleep(600)

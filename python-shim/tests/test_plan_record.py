@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sqlmesh_dag_generator.plan_record import inputs_digest, matches
+from sqlmesh_dag_generator.run.plan_record import inputs_digest, matches
 
 SETTINGS = {"project_path": "p", "environment": "prod"}
 

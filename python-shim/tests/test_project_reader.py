@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from helpers import load_dagbag, write_stub
-from sqlmesh_dag_generator import EngineError, ProjectError, SQLMeshDAGGenerator, cache, project_reader
+from sqlmesh_dag_generator import EngineError, ProjectError, SQLMeshDAGGenerator
+from sqlmesh_dag_generator.build import cache, project_reader
 
 STARTS = "starting the engine"
 
@@ -152,7 +153,8 @@ def test_outside_airflow_a_read_is_never_handed_over(engine_jar, shop_project, c
     env = {name: value for name, value in os.environ.items() if name != project_reader.BUDGET_ENV_VAR}
     script = textwrap.dedent("""\
         import sys
-        from sqlmesh_dag_generator import SQLMeshDAGGenerator, project_reader
+        from sqlmesh_dag_generator import SQLMeshDAGGenerator
+        from sqlmesh_dag_generator.build import project_reader
         spec = SQLMeshDAGGenerator(sys.argv[1], cache_dir=sys.argv[2]).load_spec()
         print(len(spec["models"]), project_reader.hands_over(), "airflow" in sys.modules)
         """)

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from helpers import SHIM_DIR, TEST_PROJECTS, copy_project, write_stub
-from sqlmesh_dag_generator import engine
-from sqlmesh_dag_generator.sqlmesh_graph import load_graph
-from sqlmesh_dag_generator.verify import graph_differences
+from sqlmesh_dag_generator.build import engine
+from sqlmesh_dag_generator.build.sqlmesh_graph import load_graph
+from sqlmesh_dag_generator.build.verify import graph_differences
 
 PIECES = TEST_PROJECTS / "python_pieces"
 
@@ -43,7 +43,8 @@ def _parse(project: Path, cache_dir: Path, block_sqlmesh: bool = False) -> dict:
     """Build the DAG in a fresh interpreter; its tasks, upstreams, whether SQLMesh got imported, engine starts."""
     script = (BLOCK_SQLMESH if block_sqlmesh else "") + textwrap.dedent(f"""\
         import json, sys
-        from sqlmesh_dag_generator import SQLMeshDAGGenerator, engine
+        from sqlmesh_dag_generator import SQLMeshDAGGenerator
+        from sqlmesh_dag_generator.build import engine
         starts = []
         launch = engine._launch
         engine._launch = lambda *args: starts.append(1) or launch(*args)  # counts JVM starts, still starts them

@@ -52,7 +52,7 @@ class Oracle:
     def __init__(self, project):
         from sqlmesh import Context
 
-        from sqlmesh_dag_generator.session import _duckdb_adapters
+        from sqlmesh_dag_generator.run.session import _duckdb_adapters
 
         self.project = project
         self._adapters_before = dict(_duckdb_adapters())
@@ -91,7 +91,7 @@ class Oracle:
                 for t in self.tables() if t not in skip}
 
     def close(self):
-        from sqlmesh_dag_generator.session import _duckdb_adapters, _forget_new_adapters
+        from sqlmesh_dag_generator.run.session import _duckdb_adapters, _forget_new_adapters
 
         self.context.close()
         # the DAG's tasks of later tests run in this process: they must not get this copy's database
@@ -202,7 +202,7 @@ def test_not_due_model_returns_without_importing_sqlmesh(engine_jar, shop_projec
     code = textwrap.dedent(f"""\
         import json, sys
         from datetime import datetime, timezone
-        from sqlmesh_dag_generator.runtime import run_model
+        from sqlmesh_dag_generator.run.runtime import run_model
         result = run_model(model_fqn='"corner_shop"."marts"."weekly_summary"', model_name="marts.weekly_summary",
                            cron="@weekly", cron_tz=None,
                            settings={{"project_path": {str(shop_project)!r}, "gateway": None, "environment": ""}},

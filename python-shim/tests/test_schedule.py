@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from sqlmesh_dag_generator.schedule import is_due
+from sqlmesh_dag_generator.run.schedule import is_due
 
 UTC = timezone.utc
 

@@ -82,7 +82,7 @@ dag = SQLMeshDAGGenerator(
 
 def warehouse_rows(project: Path) -> dict[str, list[tuple]]:
     """Every model's rows as prod shows them, read under the lock the tasks take."""
-    from sqlmesh_dag_generator.session import database_lock
+    from sqlmesh_dag_generator.run.session import database_lock
 
     database = project / "shop.duckdb"
     with database_lock(database):

@@ -16,8 +16,8 @@ import pytest
 from helpers import run_dag, stored_by_airflow, write_stub
 
 from sqlmesh_dag_generator.errors import SQLMeshDagError
-from sqlmesh_dag_generator.session import sqlmesh_context
-from sqlmesh_dag_generator.settings import runtime_settings
+from sqlmesh_dag_generator.run.session import sqlmesh_context
+from sqlmesh_dag_generator.run.settings import runtime_settings
 
 BROKEN_MODEL = """\
 MODEL (

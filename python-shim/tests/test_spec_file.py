@@ -15,9 +15,9 @@ import pytest
 
 from helpers import load_dagbag, write_stub
 from sqlmesh_dag_generator import OptionError, SQLMeshDAGGenerator
-from sqlmesh_dag_generator import engine
-from sqlmesh_dag_generator import spec_file as spec_files
-from sqlmesh_dag_generator.spec_file import StaleSpecFile
+from sqlmesh_dag_generator.build import engine
+from sqlmesh_dag_generator.build import spec_file as spec_files
+from sqlmesh_dag_generator.build.spec_file import StaleSpecFile
 
 
 def _write_spec_file(project: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import sqlmesh_context
-from sqlmesh_dag_generator import state_run
+from sqlmesh_dag_generator.run import state_run
 
 PLANNED_AT = "2024-01-02"
 

@@ -183,7 +183,7 @@ def test_checkout_launcher_routes_verify_to_python(engine_jar, tmp_path):
 
 def test_graph_session_answers_as_the_command_line(tmp_path):
     """One JVM for many projects (the fidelity fuzzer) must give each project the CLI's own answer."""
-    from sqlmesh_dag_generator import engine
+    from sqlmesh_dag_generator.build import engine
 
     good = copy_project(TEST_PROJECTS / "odd_names", tmp_path / "good")
     broken = _write(tmp_path / "broken", {"config.yaml": DUCKDB_CONFIG,

@@ -16,18 +16,18 @@ Credentials never do: tasks receive connection ids and Airflow templates only.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import re
-import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlmesh_dag_generator.cache import write_atomically
+from sqlmesh_dag_generator.dag.operators import resolve_callable
+from sqlmesh_dag_generator.dag.options import dotted_path
+from sqlmesh_dag_generator.dag.tasks import TaskSpec, jinja_literal, jinja_safe
 from sqlmesh_dag_generator.errors import SQLMeshDagError
-from sqlmesh_dag_generator.tasks import TaskSpec, jinja_literal, jinja_safe
+from sqlmesh_dag_generator.storage import write_atomically
 
 # operator_type -> (module, class) of the operator that runs SQLMesh.
 OPERATORS = {
@@ -367,9 +367,6 @@ class _Source:
 
     def function(self, value: Any, option: str) -> str:
         """A function or class, given as itself or as its dotted path, as an imported name."""
-        from sqlmesh_dag_generator.generator import dotted_path
-        from sqlmesh_dag_generator.operators import resolve_callable
-
         if isinstance(value, str):
             # The file would fail to import otherwise; better to say so now, naming the option.
             resolve_callable(value, option)
@@ -429,37 +426,3 @@ class _Source:
         utc = value.astimezone(timezone.utc)
         return (f"datetime.datetime({utc.year}, {utc.month}, {utc.day}, {utc.hour}, {utc.minute}, {utc.second}, "
                 f"{utc.microsecond}, tzinfo=datetime.timezone.utc)")
-
-
-# ------------------------------------------------------------- command line
-
-def generate_main(argv: list[str]) -> int:
-    """`sqlmesh-dag generate --config FILE`: write the static DAG file; 0 written, 1 bad config or project, 2 usage."""
-    from sqlmesh_dag_generator.config import load_config
-    from sqlmesh_dag_generator.generator import OPERATOR_TYPES, SQLMeshDAGGenerator
-
-    parser = argparse.ArgumentParser(prog="sqlmesh-dag generate", description=generate_main.__doc__)
-    parser.add_argument("--config", required=True, type=Path, metavar="FILE",
-                        help="the dag_generator_config.yaml file")
-    parser.add_argument("--output-dir", type=Path, metavar="DIR",
-                        help="where to write <dag_id>.py (default: generation.output_dir)")
-    parser.add_argument("--operator-type", choices=OPERATOR_TYPES,
-                        help="override generation.operator_type")
-    try:
-        ns = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help
-        return int(exc.code or 0)
-    try:
-        kwargs = load_config(ns.config)
-        if ns.operator_type:
-            kwargs["operator_type"] = ns.operator_type
-        try:
-            generator = SQLMeshDAGGenerator(**kwargs)
-        except TypeError as exc:
-            raise SQLMeshDagError(f"{ns.config}: {exc}") from None
-        path = generator.generate_dag(ns.output_dir.resolve() if ns.output_dir else None)
-    except SQLMeshDagError as exc:
-        print(f"sqlmesh-dag generate: {exc}", file=sys.stderr)
-        return 1
-    print(path)
-    return 0

@@ -22,10 +22,10 @@ from sqlmesh_dag_generator.errors import (
     ModelRunError,
     SQLMeshDagError,
 )
-from sqlmesh_dag_generator import plan_record, state_run
-from sqlmesh_dag_generator.schedule import is_due
-from sqlmesh_dag_generator.session import sqlmesh_context
-from sqlmesh_dag_generator.settings import DEFAULT_ENVIRONMENT, runtime_settings
+from sqlmesh_dag_generator.run import plan_record, state_run
+from sqlmesh_dag_generator.run.schedule import is_due
+from sqlmesh_dag_generator.run.session import sqlmesh_context
+from sqlmesh_dag_generator.run.settings import DEFAULT_ENVIRONMENT, PLAN_TASK_ID, runtime_settings
 
 log = logging.getLogger(__name__)
 
@@ -293,8 +293,6 @@ def _save_outcome(context: dict, status: str, plan: Any = None) -> None:
 
 def _check_plan_outcome(context: dict, model_name: str, model_fqn: str) -> None:
     """Raise unless this run's plan task succeeded, or failed without changing this model."""
-    from sqlmesh_dag_generator.tasks import PLAN_TASK_ID
-
     ti = context.get("ti")
     if ti is None:
         return

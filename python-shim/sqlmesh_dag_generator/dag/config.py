@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import yaml
 
+from sqlmesh_dag_generator.dag.options import REMOVED_OPTIONS
 from sqlmesh_dag_generator.errors import SQLMeshDagError
 
 log = logging.getLogger(__name__)
@@ -369,8 +370,6 @@ def load_config(path: str | os.PathLike) -> dict[str, Any]:
 
 
 def _convert(path: Path, base: Path, section: str, key_node: yaml.Node, value_node: yaml.Node) -> tuple[str, Any]:
-    from sqlmesh_dag_generator.generator import REMOVED_OPTIONS
-
     key = key_node.value
     name = f"{section}.{key}"
     spec = SECTIONS[section].get(key)

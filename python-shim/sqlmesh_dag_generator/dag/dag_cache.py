@@ -31,8 +31,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmesh_dag_generator.cache import write_atomically
-from sqlmesh_dag_generator.operators import import_path
+from sqlmesh_dag_generator.storage import write_atomically
+from sqlmesh_dag_generator.dag.operators import import_path
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def key(parts: dict[str, Any]) -> str | None:
     """The cache key for these parts, or None when one of them cannot be described."""
     import airflow
 
-    from sqlmesh_dag_generator import __version__
+    from sqlmesh_dag_generator.version import __version__
 
     try:
         described = describe({**parts, "_versions": [FORMAT, sys.version, airflow.__version__, __version__]})

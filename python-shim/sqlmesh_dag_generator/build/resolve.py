@@ -51,7 +51,7 @@ class Outcome(t.NamedTuple):
 def answers(project: Path, gateway: str | None, spec: dict, known: dict) -> Outcome:
     """SQLMesh's values for the spec's ``unresolved`` pieces, merged into the ``known`` answers."""
     pieces = spec.get("unresolved") or []
-    from sqlmesh_dag_generator.sqlmesh_graph import SQLMeshNotInstalled, _import_sqlmesh
+    from sqlmesh_dag_generator.build.sqlmesh_graph import SQLMeshNotInstalled, _import_sqlmesh
 
     try:
         _import_sqlmesh()
@@ -244,7 +244,7 @@ def _imported_files(modules: set[str], project: Path) -> list[list[str]]:
     """Python files the evaluation imported that the cache key does not already cover: not the walked project
     files, not the standard library, not installed packages (a sys.path folder holding *.dist-info: keyed by
     the installed distributions). Typically a helper module next to config.py or on PYTHONPATH."""
-    from sqlmesh_dag_generator.cache import ROOT_FILES, SOURCE_FOLDERS
+    from sqlmesh_dag_generator.project_files import ROOT_FILES, SOURCE_FOLDERS
 
     stdlib = tuple(os.path.realpath(sysconfig.get_paths()[k]) + os.sep for k in ("stdlib", "platstdlib"))
     covered = tuple(os.path.realpath(project / folder) + os.sep for folder in SOURCE_FOLDERS)
@@ -329,7 +329,7 @@ def _problem(piece: dict | None, message: str) -> dict:
 
 
 def _message(exc: BaseException, project: Path) -> str:
-    from sqlmesh_dag_generator.sqlmesh_graph import _ANSI_ESCAPE
+    from sqlmesh_dag_generator.build.sqlmesh_graph import _ANSI_ESCAPE
 
     text = _ANSI_ESCAPE.sub("", str(exc)).strip().replace(str(project) + os.sep, "") or "(no message)"
     return f"{type(exc).__name__}: {' '.join(text.split())}"

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-RUNTIME = "sqlmesh_dag_generator.runtime"
+from sqlmesh_dag_generator.run.settings import PLAN_TASK_ID
+
+RUNTIME = "sqlmesh_dag_generator.run.runtime"
 HEALTH_CHECK_TASK_ID = "sqlmesh_health_check"
-PLAN_TASK_ID = "sqlmesh_plan"
 TRIGGER_TASK_ID = "trigger_downstream_dag"
 
 

@@ -17,34 +17,26 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlmesh_dag_generator import cache, dag_cache, engine, operators, project_reader, spec_file, tasks
+from sqlmesh_dag_generator import project_files, storage
+from sqlmesh_dag_generator.build import cache, engine, project_reader, spec_file
+from sqlmesh_dag_generator.dag import dag_cache, operators, tasks
+from sqlmesh_dag_generator.dag.config import load_config
+from sqlmesh_dag_generator.dag.options import (
+    LOAD_MODES,
+    OPERATOR_TYPES,
+    REMOVED_OPTIONS,
+    RENAMED_OPTIONS,
+    dotted_path,
+)
+from sqlmesh_dag_generator.dag.static_dag import write_static_dag
+from sqlmesh_dag_generator.dag.operators import OperatorOptions
+from sqlmesh_dag_generator.dag.tasks import TaskSpec
 from sqlmesh_dag_generator.errors import OptionError, ProjectError, ProjectWarning, SQLMeshDagError, format_problem
-from sqlmesh_dag_generator.operators import OperatorOptions
-from sqlmesh_dag_generator.settings import DEFAULT_VARIABLES, normalize_environment
-from sqlmesh_dag_generator.tasks import TaskSpec
+from sqlmesh_dag_generator.run.settings import DEFAULT_VARIABLES, normalize_environment
 
 log = logging.getLogger(__name__)
 
 DAG_TAG = "sqlmesh"
-LOAD_MODES = ("auto", "engine", "spec_file")
-OPERATOR_TYPES = ("python", "bash", "kubernetes")
-# Options of the earlier pure-Python generator that have no meaning here: what to use instead.
-REMOVED_OPTIONS = {
-    "include_tests": "run SQLMesh's unit tests with `sqlmesh test` in CI, before deploying the DAG",
-    "parallel_tasks": "use max_parallel_tasks (the DAG's max_active_tasks)",
-    "credential_resolver": "use connection= / state_connection= (Airflow conn ids) and connection_mapping=",
-    "recovery_mode": "SQLMesh's own run fills every missing interval of a model; no recovery mode is needed",
-    "recovery_max_intervals": "SQLMesh's own run fills every missing interval of a model; no recovery mode is needed",
-    "recovery_fail_on_excess_gap": "SQLMesh's own run fills every missing interval of a model",
-    "config_overrides": "put settings in the project's config.yaml (gateways select per-deployment settings), or "
-                        "set SQLMesh's own SQLMESH__SECTION__KEY environment variables, which the engine and "
-                        "SQLMesh's run both apply",
-}
-# Earlier names of options that exist under another name.
-RENAMED_OPTIONS = {"include_source_tables": "source_placeholders", "schedule": "schedule_interval",
-                   "max_parallel_tasks": "max_active_tasks"}
-
-
 class UnresolvedModelWarning(ProjectWarning):
     """A model's dependencies are only partly known: the engine cannot read it statically and SQLMesh could
     not read it where the DAG is parsed (not installed, or it refused the model)."""
@@ -185,7 +177,7 @@ class SQLMeshDAGGenerator:
         self.airflow_variables = dict(DEFAULT_VARIABLES if airflow_variables is None else airflow_variables)
         self.load_mode = load_mode
         self.spec_file = Path(spec_file).expanduser() if spec_file else None
-        self.cache_dir = Path(cache_dir).expanduser() if cache_dir else cache.default_cache_dir()
+        self.cache_dir = Path(cache_dir).expanduser() if cache_dir else storage.default_cache_dir()
         self.operator_type = operator_type
         self.output_dir = Path(output_dir).expanduser() if output_dir else None
         self.docker_image = docker_image
@@ -201,8 +193,6 @@ class SQLMeshDAGGenerator:
     @classmethod
     def from_config(cls, path: str | os.PathLike) -> "SQLMeshDAGGenerator":
         """A generator from a ``dag_generator_config.yaml`` file (see the README)."""
-        from sqlmesh_dag_generator.config import load_config
-
         try:
             return cls(**load_config(path))
         except OptionError as exc:
@@ -217,7 +207,7 @@ class SQLMeshDAGGenerator:
     def load_spec(self) -> dict:
         """The project's spec, from the spec file, the cache or the engine (see ``load_mode``)."""
         if self._spec is None:
-            cache.check_project_folder(self.project_path)
+            project_files.check_project_folder(self.project_path)
             spec = self._spec_from_file() if self.load_mode != "engine" else None
             if spec is None:
                 spec = self._spec_from_cache_or_engine()
@@ -263,7 +253,7 @@ class SQLMeshDAGGenerator:
     def _walk(self) -> str:
         """The key over the project's files, options and versions (cache.cache_key), computed once."""
         if self._walk_key is None:
-            cache.check_project_folder(self.project_path)
+            project_files.check_project_folder(self.project_path)
             self._walk_key = cache.cache_key(self.project_path, self.engine_options, engine.find_engine_jar())
         return self._walk_key
 
@@ -410,8 +400,6 @@ class SQLMeshDAGGenerator:
 
     def generate_dag(self, output_dir: str | os.PathLike | None = None) -> Path:
         """Static mode: write a standalone DAG file (no JVM at parse time); returns its path."""
-        from sqlmesh_dag_generator.static_dag import write_static_dag
-
         return write_static_dag(self, Path(output_dir).expanduser() if output_dir else self.output_dir)
 
     def generate_dynamic_dag(self) -> str:
@@ -534,20 +522,6 @@ def _task_this_worker_runs(dag_id: str) -> str | None:
 
     context = get_parsing_context()
     return context.task_id if context.dag_id == dag_id and context.task_id else None
-
-
-def dotted_path(value: Any, option: str) -> str | None:
-    """A function given to a DAG file as the dotted path workers import it by.
-
-    Task arguments must survive serialization, so functions travel as "module.name".
-    """
-    if value is None or isinstance(value, str):
-        return value or None
-    path = operators.import_path(value)
-    if path is None:
-        raise OptionError(f"{option} must be a module-level function (or its dotted path 'package.module.function') "
-                          f"that Airflow workers can import; got {value!r}")
-    return path
 
 
 def _interval_timetable(schedule: Any) -> Any:

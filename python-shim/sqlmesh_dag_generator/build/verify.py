@@ -18,9 +18,9 @@ import sys
 import typing as t
 from pathlib import Path
 
-from sqlmesh_dag_generator import engine
+from sqlmesh_dag_generator.build import engine
 from sqlmesh_dag_generator.errors import SQLMeshDagError
-from sqlmesh_dag_generator.sqlmesh_graph import SQLMeshNotInstalled, SQLMeshRefused, load_graph, sqlmesh_version
+from sqlmesh_dag_generator.build.sqlmesh_graph import SQLMeshNotInstalled, SQLMeshRefused, load_graph, sqlmesh_version
 
 # The fields of a model both graphs carry; the ones a DAG's tasks and schedule are made from.
 FIELDS = ("depends_on", "cron", "interval_unit", "kind", "tags")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from sqlmesh_dag_generator.errors import SQLMeshDagError
-from sqlmesh_dag_generator.tasks import TaskSpec, jinja_safe
+from sqlmesh_dag_generator.dag.tasks import TaskSpec, jinja_safe
 
 CALLBACKS = ("on_failure_callback", "on_success_callback", "on_retry_callback")
 

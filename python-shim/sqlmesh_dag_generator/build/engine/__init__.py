@@ -73,8 +73,8 @@ def find_engine_jar() -> Path:
     packaged = Path(__file__).with_name(JAR_NAME)
     if packaged.is_file():
         return packaged
-    # An editable install from a checkout: python-shim/sqlmesh_dag_generator/engine -> <root>/target
-    checkout = Path(__file__).resolve().parents[3] / "target" / JAR_NAME
+    # An editable install from a checkout: python-shim/sqlmesh_dag_generator/build/engine -> <root>/target
+    checkout = Path(__file__).resolve().parents[4] / "target" / JAR_NAME
     if checkout.is_file():
         return checkout
     raise EngineError(
@@ -312,7 +312,7 @@ def _decode(raw: str) -> dict:
 
 def _with_answers(gateway: Any, project: Path, options: dict[str, Any], spec: dict) -> Answered:
     """The spec after SQLMesh answered what the engine listed as unresolved (a second call on the same JVM)."""
-    from sqlmesh_dag_generator import resolve
+    from sqlmesh_dag_generator.build import resolve
 
     log.info("asking SQLMesh for %d value(s) the engine cannot read statically in %s",
              len(spec["unresolved"]), project)

@@ -14,11 +14,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlmesh_dag_generator.cache import source_entries, write_json_atomically
+from sqlmesh_dag_generator.project_files import source_entries
+from sqlmesh_dag_generator.storage import write_json_atomically
 from sqlmesh_dag_generator.errors import SQLMeshDagError
 
 FORMAT = "sqlmesh-dag-spec-file"
-# 2: the files are those the engine reads (cache.source_entries), the previous version hashed every file.
+# 2: the files are those the engine reads (project_files.source_entries), the previous version hashed every file.
 VERSION = 2
 # How many changed files a staleness message names before "and N more".
 NAMED_CHANGES = 5

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from sqlmesh_dag_generator.errors import ConnectionMappingError, SQLMeshDagError
-from sqlmesh_dag_generator.settings import RuntimeSettings
+from sqlmesh_dag_generator.run.settings import RuntimeSettings
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +199,7 @@ def _cache_outside_project(config: Any, project: Path) -> Any:
     """
     if config.cache_dir:
         return config
-    from sqlmesh_dag_generator.cache import default_cache_dir
+    from sqlmesh_dag_generator.storage import default_cache_dir
 
     key = hashlib.sha256(str(project).encode()).hexdigest()[:16]
     return config.model_copy(update={"cache_dir": str(default_cache_dir() / "sqlmesh" / f"{project.name}-{key}")})
@@ -214,7 +214,7 @@ def sqlmesh_connection(conn_id: str, connection_mapping: str | None = None) -> A
     from airflow.sdk import Connection
     from sqlmesh.core.config.connection import parse_connection_config
 
-    from sqlmesh_dag_generator.connections import describe, resolve, secret_values, sqlmesh_fields
+    from sqlmesh_dag_generator.run.connections import describe, resolve, secret_values, sqlmesh_fields
 
     conn = Connection.get(conn_id)
     _remember_secrets([conn.password, conn.extra])

@@ -42,8 +42,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlmesh_dag_generator import cache, env_reads
-from sqlmesh_dag_generator.session import DATABASE_LOCK_SUFFIX
+from sqlmesh_dag_generator import env_reads, project_files
+from sqlmesh_dag_generator.run.session import DATABASE_LOCK_SUFFIX
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def inputs_digest(project: Path, settings: dict, options: dict) -> str | None:
     try:
         digest = hashlib.sha256()
         names: set[str] = set()
-        home = cache.sqlmesh_home()
+        home = project_files.sqlmesh_home()
         for label, root in (("file", project), ("home", home)):
             if label == "home" and not home.is_dir():
                 continue

@@ -25,7 +25,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlmesh_dag_generator import cache, engine
+from sqlmesh_dag_generator import storage
+from sqlmesh_dag_generator.build import cache, engine
 from sqlmesh_dag_generator.errors import EngineError, SQLMeshDagError
 
 log = logging.getLogger(__name__)
@@ -191,7 +192,7 @@ def _hand_over(project: Path, options: dict[str, Any], jar: Path, entry: Path, w
                                  stderr=output, pass_fds=(lock_fd,), start_new_session=True)
     # Recorded before the child gets its request, so that its own outcome is always written after this.
     record = {"key": walked_key, "pid": child.pid, "started": time.time(), "reason": reason}
-    cache.write_json_atomically(reading_file(entry), record)
+    storage.write_json_atomically(reading_file(entry), record)
     child.stdin.write(json.dumps(request).encode())
     child.stdin.close()
     log.warning("reading %s goes on in the background (process %s, log %s)", project, child.pid, log_file)
@@ -208,7 +209,7 @@ def main() -> int:
         _read(Path(request["project"]), request["options"], Path(request["jar"]), entry, key)
     except Exception as exc:  # recorded for the parses, which report it under this key
         log.exception("the background read failed")
-        cache.write_json_atomically(reading_file(entry), {"key": key, "error": str(exc)})
+        storage.write_json_atomically(reading_file(entry), {"key": key, "error": str(exc)})
         return 1
     try:
         reading_file(entry).unlink()

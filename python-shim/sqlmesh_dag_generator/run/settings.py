@@ -12,6 +12,8 @@ from typing import Any, Mapping
 
 log = logging.getLogger(__name__)
 
+# The plan task's id: model tasks read its outcome from XCom under it.
+PLAN_TASK_ID = "sqlmesh_plan"
 DEFAULT_ENVIRONMENT = "prod"
 # Setting -> name of the Airflow Variable that overrides it at run time.
 DEFAULT_VARIABLES: Mapping[str, str] = {
