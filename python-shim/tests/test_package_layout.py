@@ -19,7 +19,7 @@ from helpers import SHIM_DIR
 PACKAGE = "sqlmesh_dag_generator"
 ROOT = SHIM_DIR / PACKAGE
 # Modules any layer may use: no Airflow, no SQLMesh, no engine.
-SHARED = {"errors", "env_reads", "project_files", "storage", "version"}
+SHARED = {"errors", "env_reads", "project_files", "secret_names", "storage", "version"}
 # Entry points: the package's public names and the command line may reach everything.
 ENTRIES = {"__init__", "cli"}
 # layer -> the layers it may import.

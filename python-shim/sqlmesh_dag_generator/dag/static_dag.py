@@ -27,6 +27,7 @@ from sqlmesh_dag_generator.dag.operators import resolve_callable
 from sqlmesh_dag_generator.dag.options import dotted_path
 from sqlmesh_dag_generator.dag.tasks import TaskSpec, jinja_literal, jinja_safe
 from sqlmesh_dag_generator.errors import SQLMeshDagError
+from sqlmesh_dag_generator.secret_names import looks_secret
 from sqlmesh_dag_generator.storage import write_atomically
 
 # operator_type -> (module, class) of the operator that runs SQLMesh.
@@ -44,9 +45,6 @@ RESERVED_NAMES = {"annotations", "datetime", "dag", "tasks", "task_id", "upstrea
 # Environment variables the command-line tasks read; env_vars may override the first three.
 ENV_PROJECT, ENV_GATEWAY, ENV_ENVIRONMENT = "SQLMESH_DAG_PROJECT", "SQLMESH_DAG_GATEWAY", "SQLMESH_DAG_ENVIRONMENT"
 ENV_START, ENV_END, ENV_MODEL, ENV_RESULT = "SQLMESH_DAG_START", "SQLMESH_DAG_END", "SQLMESH_DAG_MODEL", "SQLMESH_DAG_RESULT"
-# Words in an environment variable's name that mark a secret (Airflow masks such names too).
-SECRET_WORDS = ("password", "passwd", "passphrase", "secret", "token", "private_key", "api_key", "apikey",
-                "access_key", "credential", "keyfile")
 DAG_ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,250}")
 
 # POSIX sh, so that slim container images without bash work too. Settings arrive as
@@ -132,17 +130,12 @@ def _check_options(generator) -> None:
         raise SQLMeshDagError(f"operator_class works only with operator_type='python'; operator_type "
                               f"{kind!r} always uses {OPERATORS[kind][1]} (operator_kwargs still apply).")
     for name, value in generator.env_vars.items():
-        if _looks_secret(name) and "{{" not in value:
+        if looks_secret(name) and "{{" not in value:
             raise SQLMeshDagError(
                 f"env_vars[{name!r}] looks like a secret and would be written into the DAG file. Give an Airflow "
                 f"template that reads it when the task runs instead, e.g. '{{{{ conn.warehouse.password }}}}' "
                 f"(Airflow masks it in logs and rendered fields), or for kubernetes a Kubernetes Secret "
                 f"(operator_kwargs pod_template_file).")
-
-
-def _looks_secret(name: str) -> bool:
-    lowered = name.lower()
-    return any(word in lowered for word in SECRET_WORDS)
 
 
 # ------------------------------------------------------------- the DAG itself

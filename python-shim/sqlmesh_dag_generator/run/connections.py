@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
 from sqlmesh_dag_generator.errors import ConnectionMappingError
+from sqlmesh_dag_generator.secret_names import looks_secret
 
 @dataclass(frozen=True)
 class ConnectionMapping:
@@ -361,21 +362,11 @@ def _extra(conn: Any, conn_id: str) -> dict[str, Any]:
     return {key.removeprefix(prefix): value for key, value in extra.items()}
 
 
-SECRET_WORDS = ("password", "passphrase", "secret", "token", "private_key", "credential", "keyfile_json",
-                "keyfile_dict", "api_key")
-
-
-def is_secret(key: str) -> bool:
-    key = key.lower()
-    # A path to a key file is not itself a secret.
-    return any(word in key for word in SECRET_WORDS) and not key.endswith("_path")
-
-
 def secret_values(config: Mapping[str, Any]) -> list[str]:
     """Every secret text in a SQLMesh connection dict, with the forms it may be printed in."""
     found: list[str] = []
     for key, value in config.items():
-        found.extend(_secret_texts(value, is_secret(str(key))))
+        found.extend(_secret_texts(value, looks_secret(str(key))))
     return list(dict.fromkeys(s for s in found if len(s) >= 5))
 
 
@@ -384,7 +375,7 @@ def _secret_texts(value: Any, secret: bool) -> Iterator[str]:
         if secret and value:
             yield json.dumps(value)
         for key, inner in value.items():
-            yield from _secret_texts(inner, secret and is_secret(str(key)) or is_secret(str(key)))
+            yield from _secret_texts(inner, secret and looks_secret(str(key)) or looks_secret(str(key)))
     elif isinstance(value, (list, tuple)):
         for inner in value:
             yield from _secret_texts(inner, secret)
@@ -400,4 +391,4 @@ def _secret_texts(value: Any, secret: bool) -> Iterator[str]:
 
 def describe(config: dict[str, Any]) -> dict[str, Any]:
     """A loggable copy of a SQLMesh connection dict: secrets blanked."""
-    return {k: ("***" if is_secret(k) and v not in (None, "") else v) for k, v in config.items()}
+    return {k: ("***" if looks_secret(k) and v not in (None, "") else v) for k, v in config.items()}
