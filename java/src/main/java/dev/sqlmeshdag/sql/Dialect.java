@@ -1,13 +1,13 @@
-package dev.sqlmeshdag.lineage;
+package dev.sqlmeshdag.sql;
 
-import static dev.sqlmeshdag.lineage.LexicalRules.BIT;
-import static dev.sqlmeshdag.lineage.LexicalRules.BYTE;
-import static dev.sqlmeshdag.lineage.LexicalRules.HEX;
-import static dev.sqlmeshdag.lineage.LexicalRules.PLAIN;
-import static dev.sqlmeshdag.lineage.LexicalRules.RAW;
-import static dev.sqlmeshdag.lineage.LexicalRules.rules;
+import static dev.sqlmeshdag.sql.LexicalRules.BIT;
+import static dev.sqlmeshdag.sql.LexicalRules.BYTE;
+import static dev.sqlmeshdag.sql.LexicalRules.HEX;
+import static dev.sqlmeshdag.sql.LexicalRules.PLAIN;
+import static dev.sqlmeshdag.sql.LexicalRules.RAW;
+import static dev.sqlmeshdag.sql.LexicalRules.rules;
 
-import dev.sqlmeshdag.lineage.LexicalRules.Heredoc;
+import dev.sqlmeshdag.sql.LexicalRules.Heredoc;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,9 +16,9 @@ import java.util.Optional;
  * The SQL dialects SQLMesh accepts in {@code model_defaults.dialect} (every dialect the pinned sqlglot registers),
  * each with everything the engine needs to know about it: how unquoted and quoted identifiers are case-folded
  * (sqlglot's per-dialect normalization strategy, since SQLMesh normalises names through it) and its
- * {@link LexicalRules}: how it quotes strings and identifiers, escapes quotes and writes comments. Both SQL lexers
- * read these; the lexical facts are copied from each sqlglot Tokenizer and {@code DialectLexingTest} checks them
- * against sqlglot's tokenizer.
+ * {@link LexicalRules}: how it quotes strings and identifiers, escapes quotes and writes comments, which
+ * {@link SqlLexer} reads. The lexical facts are copied from each sqlglot Tokenizer and {@code DialectLexingTest}
+ * checks the lexer's tokens against sqlglot's tokenizer.
  */
 public enum Dialect {
     /**
@@ -192,16 +192,6 @@ public enum Dialect {
     /** Whether {@code [name]} quotes an identifier. */
     public boolean brackets() {
         return lexis.identifierClose('[') != null;
-    }
-
-    /** Whether {@code "name"} quotes an identifier (in Spark, BigQuery, MySQL ... it is a string). */
-    public boolean doubleQuotes() {
-        return lexis.identifierClose('"') != null;
-    }
-
-    /** Whether a token opening with {@code open} ({@code "}, {@code `} or {@code [}) is a quoted identifier. */
-    public boolean quotesIdentifier(char open) {
-        return lexis.identifierClose(open) != null;
     }
 
     /** The dialect named in a config ({@code duckdb}, {@code Snowflake}, ...); settings after a comma are ignored. */

@@ -1,4 +1,4 @@
-package dev.sqlmeshdag.lineage;
+package dev.sqlmeshdag.sql;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,9 +13,9 @@ import java.util.TreeSet;
  * sqlglot's per-dialect Tokenizer ({@code QUOTES}, {@code IDENTIFIERS}, {@code STRING_ESCAPES},
  * {@code BYTE_STRING_ESCAPES}, {@code IDENTIFIER_ESCAPES}, {@code ESCAPE_FOLLOW_CHARS}, {@code COMMENTS},
  * {@code NESTED_COMMENTS}, raw/byte/national/hex/unicode prefixes and heredoc strings) in the pinned sqlglot, and its
- * scanning loop ({@code _extract_string}, {@code _scan_comment}) so both of the engine's SQL lexers end a string
- * exactly where SQLMesh does. Each {@link Dialect} owns one instance; nothing else holds a dialect's lexical rule.
- * {@code DialectLexingTest} compares the outcome with sqlglot's tokenizer for every dialect.
+ * scanning loop ({@code _extract_string}, {@code _scan_comment}) so {@link SqlLexer} ends a string exactly where
+ * SQLMesh does. Each {@link Dialect} owns one instance; nothing else holds a dialect's lexical rule.
+ * {@code DialectLexingTest} compares the lexer's tokens with sqlglot's tokenizer for every dialect.
  */
 public final class LexicalRules {
 
@@ -115,11 +115,6 @@ public final class LexicalRules {
     /** Whether {@code open} starts a quoted identifier, and the character that closes it. */
     public Character identifierClose(char open) {
         return identifiers.get(open);
-    }
-
-    /** Whether {@code "x"} is a string in this dialect (BigQuery, Spark, MySQL, T-SQL ...). */
-    public boolean doubleQuotedStrings() {
-        return singleQuotes.contains('"');
     }
 
     /**
