@@ -486,7 +486,7 @@ final class ModelAssembler {
                 return '`' + value.replace("`", "\\`") + '`';
             }
             // one quoted identifier, dots included: it keeps its case unless the dialect folds quoted names too
-            String folded = Dialect.fold(Dialect.casingOf(dialect), value, true);
+            String folded = Dialect.casingOf(dialect).fold(value, true);
             return '"' + folded.replace("\"", "\"\"") + '"';
         }
         return rendered.strip();

@@ -136,7 +136,22 @@ public enum Dialect {
         /** Nothing folded (MySQL, ClickHouse). */
         CASE_SENSITIVE,
         /** Qualified table names keep their case; lone names (CTEs, aliases) fold to lower case. */
-        BIGQUERY
+        BIGQUERY;
+
+        /** An identifier as this casing resolves it; for a part of a table name see {@link #foldTablePart}. */
+        public String fold(String text, boolean quoted) {
+            return switch (this) {
+                case LOWERCASE -> quoted ? text : text.toLowerCase(Locale.ROOT);
+                case UPPERCASE -> quoted ? text : text.toUpperCase(Locale.ROOT);
+                case CASE_INSENSITIVE, BIGQUERY -> text.toLowerCase(Locale.ROOT);
+                case CASE_SENSITIVE -> text;
+            };
+        }
+
+        /** One part of a table name, which BigQuery keeps as written when the name is qualified. */
+        public String foldTablePart(String text, boolean quoted, boolean qualifiedTable) {
+            return this == BIGQUERY && qualifiedTable ? text : fold(text, quoted);
+        }
     }
 
     private static final Map<String, Dialect> ALIASES = Map.of("postgresql", POSTGRES, "mssql", TSQL,
@@ -189,6 +204,14 @@ public enum Dialect {
         return lexis.identifierClose('`') != null;
     }
 
+    /**
+     * Whether {@code ""} inside {@code "..."} is one escaped quote: where {@code "} quotes identifiers, or strings
+     * that {@code "} escapes (MySQL); elsewhere sqlglot reads two adjacent strings.
+     */
+    public boolean escapesDoubledDoubleQuote() {
+        return lexis.escapesDoubledDoubleQuote();
+    }
+
     /** Whether {@code [name]} quotes an identifier. */
     public boolean brackets() {
         return lexis.identifierClose('[') != null;
@@ -234,15 +257,5 @@ public enum Dialect {
             }
         }
         return base.casing;
-    }
-
-    /** An identifier as this casing resolves it. BigQuery's rule depends on the name's position, see callers. */
-    public static String fold(Casing casing, String text, boolean quoted) {
-        return switch (casing) {
-            case LOWERCASE -> quoted ? text : text.toLowerCase(Locale.ROOT);
-            case UPPERCASE -> quoted ? text : text.toUpperCase(Locale.ROOT);
-            case CASE_INSENSITIVE, BIGQUERY -> text.toLowerCase(Locale.ROOT);
-            case CASE_SENSITIVE -> text;
-        };
     }
 }
