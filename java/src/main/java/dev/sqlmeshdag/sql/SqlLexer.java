@@ -67,7 +67,7 @@ public final class SqlLexer {
     private List<SqlToken> run() {
         while (pos < text.length()) {
             char c = text.charAt(pos);
-            if (Character.isWhitespace(c)) {
+            if (isSpace(c)) {
                 pos++;
                 space = true;
             } else {
@@ -196,8 +196,13 @@ public final class SqlLexer {
      * any other non-ASCII character, the dialect's extra name characters, and {@code $} where it is no token.
      */
     private boolean isWordStart(char c) {
-        return Character.isLetter(c) || c == '_' || c > 127 && !Character.isWhitespace(c) || rules.wordChar(c)
+        return Character.isLetter(c) || c == '_' || c > 127 && !isSpace(c) || rules.wordChar(c)
                 || c == '$' && rules.dollarInNames();
+    }
+
+    /** Python's {@code str.isspace}, which sqlglot's tokenizer asks: a no-break space separates words too. */
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
     }
 
     private boolean isWordPart(char c) {

@@ -46,6 +46,12 @@ class TableExtractorTest {
     }
 
     @Test
+    void noBreakSpaceSeparatesWordsAsInSqlglot() {
+        assertEquals(List.of("\"memory\".\"raw\".\"customers\"", "\"memory\".\"raw\".\"orders\""),
+                duck("SELECT *\u00a0FROM\u00a0raw.orders\u00a0AS o JOIN raw.customers\u00a0ON TRUE"));
+    }
+
+    @Test
     void cteShadowsOnlyInsideItsOwnQuery() {
         assertEquals(List.of("\"b\"", "\"memory\".\"s\".\"x\""), duck("WITH a AS (SELECT * FROM s.x) SELECT * FROM a, "
                 + "(WITH b AS (SELECT 1) SELECT * FROM b) q, (SELECT * FROM b) z"));
