@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides an {@code @IF} condition after its macros are rendered, the way SQLMesh does when it runs the condition as
@@ -24,7 +25,7 @@ final class ConditionEvaluator {
         }
     }
 
-    private static final java.util.Set<String> COMPARISONS = java.util.Set.of("=", "<", ">", "<=", ">=", "<>", "!=");
+    private static final Set<String> COMPARISONS = Set.of("=", "<", ">", "<=", ">=", "<>", "!=");
 
     private final List<SqlToken> tokens;
     private int pos;
