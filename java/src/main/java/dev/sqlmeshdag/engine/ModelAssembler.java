@@ -7,7 +7,6 @@ import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.ProjectConfig;
 import dev.sqlmeshdag.core.Property;
 import dev.sqlmeshdag.core.PropertyValue;
-import dev.sqlmeshdag.lineage.Dialect;
 import dev.sqlmeshdag.lineage.NameNormalizer;
 import dev.sqlmeshdag.lineage.TableExtractor;
 import dev.sqlmeshdag.lineage.UnsettledNames;
@@ -15,6 +14,7 @@ import dev.sqlmeshdag.render.MacroRenderer;
 import dev.sqlmeshdag.render.RenderContext;
 import dev.sqlmeshdag.render.StaticMacros;
 import dev.sqlmeshdag.schedule.ModelSchedule;
+import dev.sqlmeshdag.sql.Dialect;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ final class ModelAssembler {
                 firstNonBlank(text(src, "dialect"), str(defaults.get("dialect")), config.dialect()), "")
                 .toLowerCase(Locale.ROOT);
         Optional<Property> dialectProp = src.property("dialect");
-        if (dialectProp.isPresent() && dev.sqlmeshdag.lineage.Dialect.of(dialect).isEmpty()) {
+        if (dialectProp.isPresent() && dev.sqlmeshdag.sql.Dialect.of(dialect).isEmpty()) {
             problems.error(dialectProp.get().location(), "unknown dialect '" + dialect + "'; use a SQL dialect "
                     + "SQLMesh knows, such as duckdb, postgres, snowflake, bigquery or spark");
             return Optional.empty();
@@ -486,7 +486,7 @@ final class ModelAssembler {
                 return '`' + value.replace("`", "\\`") + '`';
             }
             // one quoted identifier, dots included: it keeps its case unless the dialect folds quoted names too
-            String folded = Dialect.fold(Dialect.casingOf(dialect), value, true);
+            String folded = Dialect.casingOf(dialect).fold(value, true);
             return '"' + folded.replace("\"", "\"\"") + '"';
         }
         return rendered.strip();

@@ -1,5 +1,6 @@
 package dev.sqlmeshdag.lineage;
 
+import dev.sqlmeshdag.sql.Dialect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -19,10 +20,6 @@ public final class NameNormalizer {
     /** One part of a dotted name: its text without quote characters, and whether it was quoted. */
     public record Part(String text, boolean quoted) {
     }
-
-    /** Backtick dialects whose tokenizer also takes double quotes as identifier quotes. */
-    private static final java.util.Set<Dialect> DOUBLE_QUOTE_IDENTIFIERS =
-            java.util.EnumSet.of(Dialect.CLICKHOUSE, Dialect.MYSQL, Dialect.DORIS, Dialect.STARROCKS, Dialect.SQLITE);
 
     private final Dialect dialect;
     private final Dialect.Casing casing;
@@ -76,14 +73,11 @@ public final class NameNormalizer {
                     && s.indexOf('.') > 0;
             return quotedPath ? part.text() : part.text().toLowerCase(java.util.Locale.ROOT);
         }
-        return Dialect.fold(casing, part.text(), part.quoted());
+        return casing.fold(part.text(), part.quoted());
     }
 
     private String foldPart(Part part, boolean qualifiedTable) {
-        if (casing == Dialect.Casing.BIGQUERY && qualifiedTable) {
-            return part.text();
-        }
-        return Dialect.fold(casing, part.text(), part.quoted());
+        return casing.foldTablePart(part.text(), part.quoted(), qualifiedTable);
     }
 
     private static String quote(String text) {
@@ -166,7 +160,7 @@ public final class NameNormalizer {
             char c = s.charAt(i);
             if (open != 0) {
                 if (c == '"' && open == '"' && i + 1 < s.length() && s.charAt(i + 1) == '"'
-                        && dialect.backticks() && !DOUBLE_QUOTE_IDENTIFIERS.contains(dialect)) {
+                        && dialect.backticks() && !dialect.escapesDoubledDoubleQuote()) {
                     // these dialects read "" as two adjacent strings, not an escaped quote
                     return true;
                 }

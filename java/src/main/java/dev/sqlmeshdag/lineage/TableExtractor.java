@@ -2,7 +2,9 @@ package dev.sqlmeshdag.lineage;
 
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problems;
-import dev.sqlmeshdag.lineage.SqlLexer.Token;
+import dev.sqlmeshdag.sql.Dialect;
+import dev.sqlmeshdag.sql.SqlLexer;
+import dev.sqlmeshdag.sql.SqlToken;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,7 +118,7 @@ public final class TableExtractor {
         while (s.endsWith(";")) {
             s = s.substring(0, s.length() - 1).strip();
         }
-        List<Token> tokens = SqlLexer.tokens(s, dialect);
+        List<SqlToken> tokens = SqlLexer.tokens(s, dialect);
         if (dialect == Dialect.CLICKHOUSE && hasArrayJoin(tokens)) {
             // JSqlParser reads ARRAY JOIN's column as a joined table without failing, so skip it
             return new Prepared(s, Map.of(), true);
@@ -128,9 +130,9 @@ public final class TableExtractor {
         StringBuilder out = new StringBuilder(s.length());
         int copied = 0;
         for (int k = 1; k < tokens.size(); k++) {
-            Token t = tokens.get(k);
-            Token prev = tokens.get(k - 1);
-            if (t.type() == SqlLexer.Type.STRING && (prev.is("FROM") || prev.is("JOIN"))) {
+            SqlToken t = tokens.get(k);
+            SqlToken prev = tokens.get(k - 1);
+            if (t.isStringLiteral() && (prev.is("FROM") || prev.is("JOIN"))) {
                 String path = t.text().substring(1, t.text().length() - 1).replace("''", "'");
                 String standIn = "__file_path_" + placeholders.size();
                 placeholders.put(standIn, '"' + path.replace("\"", "\"\"") + '"');
@@ -141,7 +143,7 @@ public final class TableExtractor {
         return new Prepared(out.append(s.substring(copied)).toString(), placeholders, false);
     }
 
-    private static boolean hasArrayJoin(List<Token> tokens) {
+    private static boolean hasArrayJoin(List<SqlToken> tokens) {
         for (int k = 0; k + 1 < tokens.size(); k++) {
             if (tokens.get(k).is("ARRAY") && tokens.get(k + 1).is("JOIN")) {
                 return true;
@@ -152,7 +154,7 @@ public final class TableExtractor {
 
     /** A FROM or JOIN followed by something other than a subquery, a literal or a Snowflake stage. */
     private static boolean readsSomething(String sql, Dialect dialect) {
-        List<Token> tokens = SqlLexer.tokens(sql, dialect);
+        List<SqlToken> tokens = SqlLexer.tokens(sql, dialect);
         for (int k = 0; k + 1 < tokens.size(); k++) {
             if ((tokens.get(k).is("FROM") || tokens.get(k).is("JOIN")) && TableScanner.couldBeTable(tokens.get(k + 1))) {
                 return true;

@@ -1,6 +1,9 @@
 package dev.sqlmeshdag.lineage;
 
-import dev.sqlmeshdag.lineage.SqlLexer.Token;
+import dev.sqlmeshdag.sql.Dialect;
+import dev.sqlmeshdag.sql.SqlLexer;
+import dev.sqlmeshdag.sql.SqlToken;
+import dev.sqlmeshdag.sql.SqlToken.Kind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -92,7 +95,7 @@ final class TableScanner {
         }
     }
 
-    private final List<Token> tokens;
+    private final List<SqlToken> tokens;
     private final Dialect dialect;
     private final UnaryOperator<String> fold;
     private final NameNormalizer names;
@@ -106,7 +109,7 @@ final class TableScanner {
     /** The CTE order once nested WITH lists are moved to the top (see {@link #hoisted}), or null. */
     private List<Cte> hoisted;
 
-    private TableScanner(List<Token> tokens, Dialect dialect, NameNormalizer names) {
+    private TableScanner(List<SqlToken> tokens, Dialect dialect, NameNormalizer names) {
         this.tokens = tokens;
         this.dialect = dialect;
         this.names = names;
@@ -132,7 +135,7 @@ final class TableScanner {
      *                    (sqlglot's {@code move_ctes_to_top_level}), so their names hide tables in the whole query
      */
     static Result scanChecked(String sql, Dialect dialect, NameNormalizer names, boolean regenerated) {
-        List<Token> tokens = SqlLexer.tokens(sql, dialect);
+        List<SqlToken> tokens = SqlLexer.tokens(sql, dialect);
         TableScanner s = new TableScanner(tokens, dialect, names);
         s.run();
         if (regenerated && s.balanced && s.frames.size() == 1) {
@@ -183,7 +186,7 @@ final class TableScanner {
         }
     }
 
-    private void step(Token t) {
+    private void step(SqlToken t) {
         Frame f = frames.peek();
         if (t.is("(")) {
             openParen(f);
@@ -212,7 +215,7 @@ final class TableScanner {
             i++;
             readTableRef(false);
         } else {
-            if (t.type() == SqlLexer.Type.WORD && CLAUSE_ENDS.contains(t.text().toUpperCase(Locale.ROOT))) {
+            if (t.is(Kind.WORD) && CLAUSE_ENDS.contains(t.text().toUpperCase(Locale.ROOT))) {
                 f.inFrom = false;
             }
             if (frames.size() == 1 && (t.is("UNION") || t.is("EXCEPT") || t.is("INTERSECT") || t.is("MINUS"))) {
@@ -223,7 +226,7 @@ final class TableScanner {
     }
 
     /** {@code WITH [RECURSIVE] name [(columns)] AS [NOT] [MATERIALIZED] (body), ...}. */
-    private void readWithList(Frame f, Token t) {
+    private void readWithList(Frame f, SqlToken t) {
         if (f.with == With.EXPECT_NAME) {
             if (t.is("RECURSIVE")) {
                 f.recursive = true;
@@ -245,7 +248,7 @@ final class TableScanner {
         return f.inFrom && i + 1 < tokens.size() && tokens.get(i + 1).is("(");
     }
 
-    private boolean isFromKeyword(Token t, Frame f) {
+    private boolean isFromKeyword(SqlToken t, Frame f) {
         if (t.is("JOIN") || t.is("APPLY")) {
             // ClickHouse's ARRAY JOIN unfolds a column, it reads no table
             return i == 0 || !tokens.get(i - 1).is("ARRAY");
@@ -253,7 +256,7 @@ final class TableScanner {
         if (!t.is("FROM")) {
             return false;
         }
-        Token prev = i > 0 ? tokens.get(i - 1) : null;
+        SqlToken prev = i > 0 ? tokens.get(i - 1) : null;
         if (prev != null && prev.is("DISTINCT")) {
             return false;
         }
@@ -262,7 +265,7 @@ final class TableScanner {
     }
 
     private void openParen(Frame f) {
-        Token prev = i > 0 ? tokens.get(i - 1) : null;
+        SqlToken prev = i > 0 ? tokens.get(i - 1) : null;
         if (f.with == With.EXPECT_BODY) {
             Frame body = new Frame(false, f.pendingCte);
             if (f.withList != null) {
@@ -273,7 +276,7 @@ final class TableScanner {
             i++;
             return;
         }
-        boolean function = prev != null && prev.type() == SqlLexer.Type.WORD
+        boolean function = prev != null && prev.is(Kind.WORD)
                 && !NON_FUNCTION_WORDS.contains(prev.text().toUpperCase(Locale.ROOT));
         Frame child = new Frame(function, null);
         frames.push(child);
@@ -330,9 +333,9 @@ final class TableScanner {
         if (i >= tokens.size()) {
             return;
         }
-        Token first = tokens.get(i);
+        SqlToken first = tokens.get(i);
         boolean duckdb = dialect == Dialect.DUCKDB || dialect == Dialect.MOTHERDUCK;
-        if (first.type() == SqlLexer.Type.STRING && duckdb) {
+        if (first.isStringLiteral() && duckdb) {
             // DuckDB reads FROM 'file.parquet' as a table named after the file, and SQLMesh lists it
             String path = first.text().substring(1, first.text().length() - 1);
             addTable('"' + path.replace("\"", "\"\"") + '"');
@@ -383,7 +386,7 @@ final class TableScanner {
     /** The alias of a subquery ({@code ) AS a}, {@code ) a}) just before the comma or JOIN at {@code k}, or null. */
     private String aliasBefore(int k) {
         int j = k - 1;
-        while (j >= 0 && tokens.get(j).type() == SqlLexer.Type.WORD && JOIN_WORDS.contains(
+        while (j >= 0 && tokens.get(j).is(Kind.WORD) && JOIN_WORDS.contains(
                 tokens.get(j).text().toUpperCase(Locale.ROOT))) {
             j--;
         }
@@ -413,16 +416,16 @@ final class TableScanner {
         if (k >= tokens.size() || !tokens.get(k).isName()) {
             return null;
         }
-        Token t = tokens.get(k);
+        SqlToken t = tokens.get(k);
         String word = t.text().toUpperCase(Locale.ROOT);
-        boolean keyword = t.type() == SqlLexer.Type.WORD && (NOT_TABLES.contains(word) || CLAUSE_ENDS.contains(word)
+        boolean keyword = t.is(Kind.WORD) && (NOT_TABLES.contains(word) || CLAUSE_ENDS.contains(word)
                 || NOT_ALIASES.contains(word));
         return keyword ? null : t.text();
     }
 
     /** Whether a token after FROM may start a table name (not a keyword, literal, parenthesis or stage). */
-    static boolean couldBeTable(Token t) {
-        return t.isName() && !(t.type() == SqlLexer.Type.WORD && NOT_TABLES.contains(t.text().toUpperCase(Locale.ROOT)));
+    static boolean couldBeTable(SqlToken t) {
+        return t.isName() && !(t.is(Kind.WORD) && NOT_TABLES.contains(t.text().toUpperCase(Locale.ROOT)));
     }
 
     /** Reads {@code a.b.c} (and BigQuery's {@code my-project.ds.t}); returns the last part. */
@@ -433,8 +436,8 @@ final class TableScanner {
             if (i >= tokens.size()) {
                 break;
             }
-            Token t = tokens.get(i);
-            if (!t.isName() && !(last != null && t.type() == SqlLexer.Type.NUMBER)) {
+            SqlToken t = tokens.get(i);
+            if (!t.isName() && !(last != null && t.is(Kind.NUMBER))) {
                 break;
             }
             name.append(t.text());
@@ -456,7 +459,7 @@ final class TableScanner {
             }
             // a part may start with digits (raw.2024_orders), which the lexer reads as a number
             if (i + 1 < tokens.size() && tokens.get(i).is(".") && !tokens.get(i + 1).spaceBefore()
-                    && (tokens.get(i + 1).isName() || tokens.get(i + 1).type() == SqlLexer.Type.NUMBER
+                    && (tokens.get(i + 1).isName() || tokens.get(i + 1).is(Kind.NUMBER)
                     || dialect.hashTempTables() && tokens.get(i + 1).is("#"))) {
                 name.append('.');
                 i++;

@@ -1,5 +1,6 @@
 package dev.sqlmeshdag.lineage;
 
+import dev.sqlmeshdag.sql.Dialect;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

@@ -7,7 +7,8 @@ import dev.sqlmeshdag.core.PropertyValue.Call;
 import dev.sqlmeshdag.core.PropertyValue.ListValue;
 import dev.sqlmeshdag.core.PropertyValue.Raw;
 import dev.sqlmeshdag.core.PropertyValue.Scalar;
-import dev.sqlmeshdag.parse.SqlToken.Kind;
+import dev.sqlmeshdag.sql.SqlToken;
+import dev.sqlmeshdag.sql.SqlToken.Kind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +76,7 @@ final class ModelBlockReader {
         if (key.is(Kind.COMMA)) {
             throw new ParseException(key, "unexpected ','; remove the extra comma");
         }
-        if (!key.is(Kind.WORD) && !key.is(Kind.QUOTED_ID)) {
+        if (!key.is(Kind.WORD) && !key.is(Kind.IDENTIFIER)) {
             throw new ParseException(key, "expected a property name, found '" + key.text() + "'");
         }
         if (key.text().startsWith("@") && !value.isEmpty() && value.get(0).is(Kind.LPAREN)) {
@@ -101,7 +102,7 @@ final class ModelBlockReader {
             return readTopLevel(value);
         }
         String kind = first.value().toUpperCase(Locale.ROOT);
-        if (!(first.is(Kind.WORD) || first.is(Kind.QUOTED_ID)) || !kindNames().contains(kind)) {
+        if (!(first.is(Kind.WORD) || first.is(Kind.IDENTIFIER)) || !kindNames().contains(kind)) {
             throw new ParseException(first, "unknown model kind '" + first.text() + "'; use one of "
                     + String.join(", ", kindNames()));
         }
@@ -126,7 +127,7 @@ final class ModelBlockReader {
         Map<String, PropertyValue> args = new LinkedHashMap<>();
         for (List<SqlToken> item : items(inner)) {
             SqlToken key = item.get(0);
-            if (!key.is(Kind.WORD) && !key.is(Kind.QUOTED_ID)) {
+            if (!key.is(Kind.WORD) && !key.is(Kind.IDENTIFIER)) {
                 throw new ParseException(key, "expected an argument name of kind " + kind + ", found '"
                         + key.text() + "'");
             }
@@ -136,7 +137,7 @@ final class ModelBlockReader {
                         + " has no value; write '" + name + " <value>'");
             }
             SqlToken second = item.get(1);
-            if (second.isOp(":=") || second.isOp("=")) {
+            if (second.is(":=") || second.is("=")) {
                 throw new ParseException(second, "kind arguments are written 'key value' without '"
                         + second.text() + "'; write '" + name + " " + source(item.subList(2, item.size())) + "'");
             }
@@ -178,11 +179,11 @@ final class ModelBlockReader {
         if (value.size() == 1) {
             return switch (first.kind()) {
                 case STRING -> new Scalar(first.value(), true);
-                case QUOTED_ID -> new Scalar(first.value(), false);
+                case IDENTIFIER -> new Scalar(first.value(), false);
                 default -> new Scalar(first.text(), false);
             };
         }
-        if (value.size() == 2 && (first.isOp("-") || first.isOp("+")) && value.get(1).is(Kind.NUMBER)) {
+        if (value.size() == 2 && (first.is("-") || first.is("+")) && value.get(1).is(Kind.NUMBER)) {
             return new Scalar(first.text() + value.get(1).text(), false);
         }
         int nameEnd = dottedNameEnd(value, 0);
@@ -236,8 +237,8 @@ final class ModelBlockReader {
         }
         SqlToken key = item.get(0);
         SqlToken op = item.get(1);
-        return (key.is(Kind.WORD) || key.is(Kind.QUOTED_ID) || key.is(Kind.STRING))
-                && (op.isOp(":=") || op.isOp("=") || op.isOp("=>"));
+        return (key.is(Kind.WORD) || key.is(Kind.IDENTIFIER) || key.is(Kind.STRING))
+                && (op.is(":=") || op.is("=") || op.is("=>"));
     }
 
     /** Comma-separated items at the top level of a bracket's content; a trailing comma is allowed. */
@@ -261,7 +262,7 @@ final class ModelBlockReader {
         int end;
         if (first.opens()) {
             end = matching(tokens, from) + 1;
-        } else if (first.is(Kind.WORD) || first.is(Kind.QUOTED_ID)) {
+        } else if (first.is(Kind.WORD) || first.is(Kind.IDENTIFIER)) {
             end = dottedNameEnd(tokens, from);
             if (end < tokens.size() && tokens.get(end).is(Kind.LPAREN)) {
                 end = matching(tokens, end) + 1;
@@ -288,7 +289,7 @@ final class ModelBlockReader {
     }
 
     private static boolean isNamePart(SqlToken t) {
-        return t.is(Kind.WORD) || t.is(Kind.QUOTED_ID);
+        return t.is(Kind.WORD) || t.is(Kind.IDENTIFIER);
     }
 
     /** The index of the bracket closing the one at {@code open}; brackets are known to balance. */

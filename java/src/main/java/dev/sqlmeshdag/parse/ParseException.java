@@ -1,5 +1,7 @@
 package dev.sqlmeshdag.parse;
 
+import dev.sqlmeshdag.sql.SqlToken;
+
 /** A problem in a model file at a known offset; turned into a {@code file:line:col: message} problem. */
 public final class ParseException extends Exception {
 

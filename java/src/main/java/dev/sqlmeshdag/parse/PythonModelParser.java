@@ -9,7 +9,6 @@ import dev.sqlmeshdag.core.PropertyValue.Call;
 import dev.sqlmeshdag.core.PropertyValue.ListValue;
 import dev.sqlmeshdag.core.PropertyValue.Raw;
 import dev.sqlmeshdag.core.PropertyValue.Scalar;
-import dev.sqlmeshdag.lineage.Dialect;
 import dev.sqlmeshdag.parse.PyToken.Kind;
 import dev.sqlmeshdag.parse.PyValue.Bool;
 import dev.sqlmeshdag.parse.PyValue.CallV;
@@ -22,6 +21,8 @@ import dev.sqlmeshdag.parse.PyValue.Str;
 import dev.sqlmeshdag.parse.PyValue.Unknown;
 import dev.sqlmeshdag.parse.PythonSource.Function;
 import dev.sqlmeshdag.parse.PythonSource.Line;
+import dev.sqlmeshdag.sql.Dialect;
+import dev.sqlmeshdag.sql.SqlToken;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -322,7 +323,7 @@ public final class PythonModelParser {
     private PropertyValue sqlValue(String sql, PyToken near) throws ParseException {
         LineIndex index = new LineIndex(file, sql);
         try {
-            List<SqlToken> tokens = SqlLexer.tokenize(sql, Dialect.GENERIC.lexis(), index);
+            List<SqlToken> tokens = ModelTokens.read(sql, Dialect.GENERIC);
             if (tokens.isEmpty()) {
                 return new Raw(sql);
             }

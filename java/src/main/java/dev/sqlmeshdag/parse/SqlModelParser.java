@@ -7,10 +7,10 @@ import dev.sqlmeshdag.core.Property;
 import dev.sqlmeshdag.core.PropertyValue;
 import dev.sqlmeshdag.core.PropertyValue.Call;
 import dev.sqlmeshdag.core.PropertyValue.Scalar;
-import dev.sqlmeshdag.lineage.Dialect;
-import dev.sqlmeshdag.lineage.LexicalRules;
 import dev.sqlmeshdag.parse.SqlStatement.Type;
-import dev.sqlmeshdag.parse.SqlToken.Kind;
+import dev.sqlmeshdag.sql.Dialect;
+import dev.sqlmeshdag.sql.SqlToken;
+import dev.sqlmeshdag.sql.SqlToken.Kind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +73,7 @@ public final class SqlModelParser {
         if (binary >= 0) {
             throw new ParseException(binary, TextCheck.binaryMessage(text, binary));
         }
-        List<SqlStatement> statements = statements(lexRules(defaultDialect));
+        List<SqlStatement> statements = statements(dialect(defaultDialect));
         if (statements.isEmpty()) {
             throw new ParseException(0, "the file has no MODEL block and no query; add "
                     + "MODEL (name db.table, kind FULL); followed by a SELECT");
@@ -92,20 +92,20 @@ public final class SqlModelParser {
         return expandBlueprints(model);
     }
 
-    private LexicalRules lexRules(String defaultDialect) {
+    private Dialect dialect(String defaultDialect) {
         Matcher m = MODEL_DIALECT.matcher(text.substring(0, Math.min(text.length(), DIALECT_SCAN_LIMIT)));
         // an unknown dialect is reported when the model is assembled; sqlglot's own rules stand in until then
-        return Dialect.of(m.find() ? m.group(1) : defaultDialect).orElse(Dialect.GENERIC).lexis();
+        return Dialect.of(m.find() ? m.group(1) : defaultDialect).orElse(Dialect.GENERIC);
     }
 
-    private List<SqlStatement> statements(LexicalRules rules) throws ParseException {
-        return StatementSplitter.split(text, SqlLexer.tokenize(text, rules, lines));
+    private List<SqlStatement> statements(Dialect dialect) throws ParseException {
+        return StatementSplitter.split(text, ModelTokens.read(text, dialect), lines);
     }
 
     /** {@code MODEL (...)} / {@code AUDIT (...)}: the keyword, then one parenthesised block and nothing else. */
     private static boolean isBlock(SqlStatement s, String keyword) {
         List<SqlToken> t = s.tokens();
-        return s.type() == Type.SQL && t.size() >= 2 && t.get(0).isWord(keyword) && t.get(1).is(Kind.LPAREN);
+        return s.type() == Type.SQL && t.size() >= 2 && t.get(0).is(keyword) && t.get(1).is(Kind.LPAREN);
     }
 
     private Map<String, Property> readBlock(SqlStatement block) throws ParseException {
@@ -154,7 +154,7 @@ public final class SqlModelParser {
         if (queries.size() > 1) {
             SqlToken firstQuery = queries.get(0).first();
             throw new ParseException(queries.get(1).first(), "only one query is allowed per model and the query at "
-                    + "line " + firstQuery.line() + ", column " + firstQuery.col() + " is already this model's query; "
+                    + "line " + lines.line(firstQuery.start()) + ", column " + lines.col(firstQuery.start()) + " is already this model's query; "
                     + "move this SELECT into its own model or remove it");
         }
         if (queries.isEmpty() && needsQuery(properties)) {
@@ -231,13 +231,13 @@ public final class SqlModelParser {
 
     private static boolean startsQuery(List<SqlToken> t, int from) {
         SqlToken first = t.get(from);
-        if (first.isWord("SELECT") || first.isWord("FROM")) {
+        if (first.is("SELECT") || first.is("FROM")) {
             return true;
         }
         if (first.is(Kind.LPAREN)) {
             return from + 1 < t.size() && startsQuery(t, from + 1);
         }
-        return first.isWord("WITH") && mainStatementAfterCtes(t, from) != null
+        return first.is("WITH") && mainStatementAfterCtes(t, from) != null
                 && startsQuery(t, mainStatementAfterCtes(t, from));
     }
 
@@ -247,7 +247,7 @@ public final class SqlModelParser {
             if (t.get(i).is(Kind.LPAREN)) {
                 int close = ModelBlockReader.matching(t, i);
                 // "name AS (...)" or "name AS [NOT] MATERIALIZED (...)": a CTE body, not a column list.
-                boolean cteBody = t.get(i - 1).isWord("AS") || t.get(i - 1).isWord("MATERIALIZED");
+                boolean cteBody = t.get(i - 1).is("AS") || t.get(i - 1).is("MATERIALIZED");
                 if (cteBody && close + 1 < t.size() && !t.get(close + 1).is(Kind.COMMA)) {
                     return close + 1;
                 }

@@ -1,5 +1,6 @@
 package dev.sqlmeshdag.parse;
 
+import dev.sqlmeshdag.sql.SqlToken;
 import java.util.List;
 
 /**

@@ -1,7 +1,8 @@
 package dev.sqlmeshdag.parse;
 
 import dev.sqlmeshdag.parse.SqlStatement.Type;
-import dev.sqlmeshdag.parse.SqlToken.Kind;
+import dev.sqlmeshdag.sql.SqlToken;
+import dev.sqlmeshdag.sql.SqlToken.Kind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,16 +23,18 @@ final class StatementSplitter {
 
     private final String text;
     private final List<SqlToken> tokens;
+    private final LineIndex lines;
     private int pos;
     private boolean closedVirtualUpdate;
 
-    private StatementSplitter(String text, List<SqlToken> tokens) {
+    private StatementSplitter(String text, List<SqlToken> tokens, LineIndex lines) {
         this.text = text;
         this.tokens = tokens;
+        this.lines = lines;
     }
 
-    static List<SqlStatement> split(String text, List<SqlToken> tokens) throws ParseException {
-        StatementSplitter splitter = new StatementSplitter(text, tokens);
+    static List<SqlStatement> split(String text, List<SqlToken> tokens, LineIndex lines) throws ParseException {
+        StatementSplitter splitter = new StatementSplitter(text, tokens, lines);
         return splitter.statements(false);
     }
 
@@ -76,7 +79,7 @@ final class StatementSplitter {
             SqlToken unclosed = open.peek();
             throw new ParseException(unclosed, "'" + unclosed.text() + "' is never closed; add the missing '"
                     + (unclosed.is(Kind.LPAREN) ? ")" : "]") + "'" + (semicolonInside == null ? ""
-                    : " (the ';' at line " + semicolonInside.line() + ", column " + semicolonInside.col()
+                    : " (the ';' at line " + lines.line(semicolonInside.start()) + ", column " + lines.col(semicolonInside.start())
                     + " is inside it)"));
         }
         flush(out, current);
@@ -90,7 +93,7 @@ final class StatementSplitter {
      */
     static final int MAX_NESTING = 80;
 
-    private static void track(Deque<SqlToken> open, SqlToken t) throws ParseException {
+    private void track(Deque<SqlToken> open, SqlToken t) throws ParseException {
         if (t.opens()) {
             open.push(t);
             if (open.size() == MAX_NESTING) {
@@ -107,7 +110,7 @@ final class StatementSplitter {
             boolean matches = opener.is(Kind.LPAREN) == t.is(Kind.RPAREN);
             if (!matches) {
                 throw new ParseException(t, "'" + t.text() + "' closes the '" + opener.text() + "' opened at line "
-                        + opener.line() + ", column " + opener.col() + "; use '"
+                        + lines.line(opener.start()) + ", column " + lines.col(opener.start()) + "; use '"
                         + (opener.is(Kind.LPAREN) ? ")" : "]") + "' there");
             }
         }
@@ -118,7 +121,7 @@ final class StatementSplitter {
         SqlToken begin = tokens.get(pos);
         int bodyStart = tokens.get(pos + 1).end();
         int i = pos + 2;
-        while (i < tokens.size() && !tokens.get(i).isWord(JINJA_END)) {
+        while (i < tokens.size() && !tokens.get(i).is(JINJA_END)) {
             i++;
         }
         if (i >= tokens.size()) {
@@ -152,7 +155,7 @@ final class StatementSplitter {
 
     /** A marker word directly followed by a semicolon, as SQLMesh recognises block markers. */
     private boolean isCommand(String word) {
-        return pos + 1 < tokens.size() && tokens.get(pos).isWord(word) && tokens.get(pos + 1).is(Kind.SEMICOLON);
+        return pos + 1 < tokens.size() && tokens.get(pos).is(word) && tokens.get(pos + 1).is(Kind.SEMICOLON);
     }
 
     private void flush(List<SqlStatement> out, List<SqlToken> current) {

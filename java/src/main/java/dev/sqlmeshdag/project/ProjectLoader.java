@@ -136,7 +136,7 @@ public final class ProjectLoader {
                             + " `model_defaults:` with `dialect: duckdb` (or your engine's dialect) to the config");
         }
         if (rootDialect != null && !rootDialect.isEmpty()
-                && dev.sqlmeshdag.lineage.Dialect.of(rootDialect.toLowerCase()).isEmpty()) {
+                && dev.sqlmeshdag.sql.Dialect.of(rootDialect.toLowerCase()).isEmpty()) {
             // SQLMesh takes any text here and fails on the first model that uses it ("Unknown dialect").
             problems.error(rootDefaults.get("dialect").location(), "unknown dialect '" + rootDialect
                     + "' in model_defaults.dialect; use a SQL dialect SQLMesh knows, such as duckdb, postgres, "

@@ -1,13 +1,15 @@
 package dev.sqlmeshdag.render;
 
-import dev.sqlmeshdag.lineage.Dialect;
-import dev.sqlmeshdag.lineage.SqlLexer;
-import dev.sqlmeshdag.lineage.SqlLexer.Token;
+import dev.sqlmeshdag.sql.Dialect;
+import dev.sqlmeshdag.sql.SqlLexer;
+import dev.sqlmeshdag.sql.SqlToken;
+import dev.sqlmeshdag.sql.SqlToken.Kind;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides an {@code @IF} condition after its macros are rendered, the way SQLMesh does when it runs the condition as
@@ -23,10 +25,12 @@ final class ConditionEvaluator {
         }
     }
 
-    private final List<Token> tokens;
+    private static final Set<String> COMPARISONS = Set.of("=", "<", ">", "<=", ">=", "<>", "!=");
+
+    private final List<SqlToken> tokens;
     private int pos;
 
-    private ConditionEvaluator(List<Token> tokens) {
+    private ConditionEvaluator(List<SqlToken> tokens) {
         this.tokens = tokens;
     }
 
@@ -116,40 +120,36 @@ final class ConditionEvaluator {
         return items.stream().anyMatch(item -> equal(left, item));
     }
 
-    /** Comparison operators arrive as single-character tokens; join {@code <=}, {@code <>}, {@code ==} ... */
+    /** A comparison operator; the lexer reads {@code <=}, {@code <>}, {@code !=} whole, {@code ==} as two tokens. */
     private String operator() {
         if (pos >= tokens.size()) {
             return null;
         }
-        String first = tokens.get(pos).text();
-        if (!"=<>!".contains(first) || first.length() != 1) {
+        String op = tokens.get(pos).text();
+        if (!COMPARISONS.contains(op) && !op.equals("!")) {
             return null;
         }
         pos++;
-        if (pos < tokens.size() && !tokens.get(pos).spaceBefore() && "=>".contains(tokens.get(pos).text())
-                && tokens.get(pos).text().length() == 1) {
-            String two = first + tokens.get(pos).text();
-            if (two.equals("<=") || two.equals(">=") || two.equals("<>") || two.equals("!=") || two.equals("==")) {
-                pos++;
-                return two;
-            }
+        if (op.equals("=") && pos < tokens.size() && !tokens.get(pos).spaceBefore() && tokens.get(pos).is("=")) {
+            pos++;
+            return "==";
         }
-        if (first.equals("!")) {
+        if (op.equals("!")) {
             throw new Undecidable();
         }
-        return first;
+        return op;
     }
 
     private Object additive() {
         Object left = unary();
         while (pos < tokens.size()) {
-            Token t = tokens.get(pos);
+            SqlToken t = tokens.get(pos);
             if (t.is("+") || t.is("-")) {
                 pos++;
                 BigDecimal r = number(unary());
                 left = t.is("+") ? number(left).add(r) : number(left).subtract(r);
-            } else if (t.is("|") && pos + 1 < tokens.size() && tokens.get(pos + 1).is("|")) {
-                pos += 2;
+            } else if (t.is("||")) {
+                pos++;
                 left = String.valueOf(left) + unary();
             } else {
                 return left;
@@ -169,16 +169,16 @@ final class ConditionEvaluator {
         if (pos >= tokens.size()) {
             throw new Undecidable();
         }
-        Token t = tokens.get(pos++);
+        SqlToken t = tokens.get(pos++);
         if (t.is("(")) {
             Object v = or();
             expect(")");
             return v;
         }
-        if (t.type() == SqlLexer.Type.NUMBER) {
+        if (t.is(Kind.NUMBER)) {
             return new BigDecimal(t.text());
         }
-        if (t.type() == SqlLexer.Type.STRING && SqlValues.isStringLiteral(t.text())) {
+        if (t.isStringLiteral() && SqlValues.isStringLiteral(t.text())) {
             return SqlValues.unquote(t.text());
         }
         if (t.is("TRUE") || t.is("FALSE")) {

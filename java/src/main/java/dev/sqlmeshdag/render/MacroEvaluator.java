@@ -3,10 +3,11 @@ package dev.sqlmeshdag.render;
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.PropertyValue;
-import dev.sqlmeshdag.lineage.Dialect;
-import dev.sqlmeshdag.lineage.SqlLexer;
-import dev.sqlmeshdag.lineage.SqlLexer.Token;
 import dev.sqlmeshdag.lineage.UnsettledNames;
+import dev.sqlmeshdag.sql.Dialect;
+import dev.sqlmeshdag.sql.SqlLexer;
+import dev.sqlmeshdag.sql.SqlToken;
+import dev.sqlmeshdag.sql.SqlToken.Kind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -95,10 +96,10 @@ final class MacroEvaluator {
     /** Runs the {@code @DEF(...)} calls of a statement so later text sees them; the rest is not evaluated. */
     void applyDefinitions(String statement, Location where) {
         noteUses(statement);
-        List<Token> tokens = SqlLexer.tokensWithComments(statement, dialect);
+        List<SqlToken> tokens = SqlLexer.tokensWithComments(statement, dialect);
         for (int k = 0; k + 1 < tokens.size(); k++) {
-            Token t = tokens.get(k);
-            if (t.type() == SqlLexer.Type.MACRO && t.text().equalsIgnoreCase("@DEF") && tokens.get(k + 1).is("(")) {
+            SqlToken t = tokens.get(k);
+            if (t.is(Kind.MACRO) && t.text().equalsIgnoreCase("@DEF") && tokens.get(k + 1).is("(")) {
                 int close = matching(tokens, k + 1);
                 call("DEF", args(statement, tokens, k + 1, close, where), at(statement, t.start(), where), false,
                         false, Map.of());
@@ -111,27 +112,26 @@ final class MacroEvaluator {
         if (lambdaVars.isEmpty() && text.indexOf('@') < 0) {
             return text;
         }
-        List<Token> tokens = SqlLexer.tokensWithComments(text, dialect);
+        List<SqlToken> tokens = SqlLexer.tokensWithComments(text, dialect);
         StringBuilder out = new StringBuilder(text.length());
         int copied = 0;
         int k = 0;
         while (k < tokens.size()) {
-            Token t = tokens.get(k);
-            if (t.type() == SqlLexer.Type.WORD && !lambdaVars.isEmpty() && isLambdaVar(tokens, k, lambdaVars)) {
+            SqlToken t = tokens.get(k);
+            if (t.is(Kind.WORD) && !lambdaVars.isEmpty() && isLambdaVar(tokens, k, lambdaVars)) {
                 out.append(text, copied, t.start()).append(lambdaVars.get(t.text().toLowerCase(Locale.ROOT)));
                 copied = t.end();
                 k++;
                 continue;
             }
-            if (t.type() == SqlLexer.Type.QUOTED && t.text().indexOf('@') >= 0
-                    && dialect.quotesIdentifier(t.text().charAt(0))) {
+            if (t.is(Kind.IDENTIFIER) && t.text().indexOf('@') >= 0) {
                 out.append(text, copied, t.start())
                         .append(quotedIdentifier(t, at(text, t.start(), where), lambdaVars, nameMode));
                 copied = t.end();
                 k++;
                 continue;
             }
-            if (t.type() != SqlLexer.Type.MACRO || t.text().startsWith("@@") || t.text().length() == 1) {
+            if (!t.is(Kind.MACRO) || t.text().startsWith("@@") || t.text().length() == 1) {
                 k++;
                 continue;
             }
@@ -168,7 +168,7 @@ final class MacroEvaluator {
      * {@link #usedVariables}) stays as written in SQLMesh, which names no real table; in a query it becomes
      * {@link UnsettledNames#MARKER}, with a warning, so no dependency is invented.
      */
-    private String quotedIdentifier(Token t, Location loc, Map<String, String> lambdaVars, boolean nameMode) {
+    private String quotedIdentifier(SqlToken t, Location loc, Map<String, String> lambdaVars, boolean nameMode) {
         String raw = t.text();
         char open = raw.charAt(0);
         char close = open == '[' ? ']' : open;
@@ -198,7 +198,7 @@ final class MacroEvaluator {
         return open + inner + (closed ? String.valueOf(close) : "");
     }
 
-    private String variable(Token t, List<Token> tokens, int k, Location loc, Map<String, String> lambdaVars,
+    private String variable(SqlToken t, List<SqlToken> tokens, int k, Location loc, Map<String, String> lambdaVars,
             boolean nameMode) {
         boolean template = t.text().startsWith("@{");
         String name = template ? t.text().substring(2, t.text().length() - 1).trim() : t.text().substring(1);
@@ -264,13 +264,13 @@ final class MacroEvaluator {
         if (text.indexOf('@') < 0) {
             return;
         }
-        List<Token> tokens = SqlLexer.tokens(text, dialect);
+        List<SqlToken> tokens = SqlLexer.tokens(text, dialect);
         for (int k = 0; k < tokens.size(); k++) {
-            Token t = tokens.get(k);
-            boolean sqlString = t.type() == SqlLexer.Type.STRING && k >= 2 && tokens.get(k - 1).is("(")
-                    && tokens.get(k - 2).type() == SqlLexer.Type.MACRO
+            SqlToken t = tokens.get(k);
+            boolean sqlString = t.isStringLiteral() && k >= 2 && tokens.get(k - 1).is("(")
+                    && tokens.get(k - 2).is(Kind.MACRO)
                     && tokens.get(k - 2).text().equalsIgnoreCase("@SQL");
-            if (sqlString || t.type() == SqlLexer.Type.QUOTED && dialect.quotesIdentifier(t.text().charAt(0))) {
+            if (sqlString || t.is(Kind.IDENTIFIER)) {
                 // an identifier, or @SQL's string: SQLMesh reads the template references in its text as written
                 Matcher m = TEMPLATE.matcher(t.text());
                 while (m.find()) {
@@ -278,14 +278,14 @@ final class MacroEvaluator {
                         usedVariables.add(m.group(2) != null ? m.group(2) : m.group(3));
                     }
                 }
-            } else if (t.type() == SqlLexer.Type.MACRO && t.text().startsWith("@{")) {
+            } else if (t.is(Kind.MACRO) && t.text().startsWith("@{")) {
                 usedVariables.add(t.text().substring(2, t.text().length() - 1));
-            } else if (t.type() == SqlLexer.Type.MACRO && !t.text().startsWith("@@")) {
+            } else if (t.is(Kind.MACRO) && !t.text().startsWith("@@")) {
                 String name = t.text().substring(1);
                 usedVariables.add(gluedToName(tokens, k) ? name : name.toLowerCase(Locale.ROOT));
                 boolean varCall = name.equalsIgnoreCase("VAR") || name.equalsIgnoreCase("BLUEPRINT_VAR");
                 if (varCall && nextIs(tokens, k, "(") && k + 2 < tokens.size()
-                        && tokens.get(k + 2).type() == SqlLexer.Type.STRING) {
+                        && tokens.get(k + 2).isStringLiteral()) {
                     usedVariables.add(SqlValues.unquote(tokens.get(k + 2).text()).toLowerCase(Locale.ROOT));
                 }
             }
@@ -567,13 +567,13 @@ final class MacroEvaluator {
 
     /** {@code x -> body} or {@code (a, b) -> body}. */
     private Optional<Lambda> lambda(Arg a) {
-        List<Token> tokens = SqlLexer.tokens(a.text(), dialect);
+        List<SqlToken> tokens = SqlLexer.tokens(a.text(), dialect);
         int depth = 0;
         for (int k = 0; k + 1 < tokens.size(); k++) {
-            Token t = tokens.get(k);
+            SqlToken t = tokens.get(k);
             depth += t.is("(") || t.is("[") ? 1 : t.is(")") || t.is("]") ? -1 : 0;
             if (depth == 0 && t.is("-") && tokens.get(k + 1).is(">") && !tokens.get(k + 1).spaceBefore()) {
-                List<String> params = tokens.subList(0, k).stream().filter(Token::isName)
+                List<String> params = tokens.subList(0, k).stream().filter(SqlToken::isName)
                         .map(p -> p.text().toLowerCase(Locale.ROOT)).toList();
                 int bodyStart = tokens.get(k + 1).end();
                 String body = a.text().substring(bodyStart);
@@ -597,7 +597,7 @@ final class MacroEvaluator {
         if (inner == null) {
             return List.of(s);
         }
-        List<Token> tokens = SqlLexer.tokensWithComments(inner, dialect);
+        List<SqlToken> tokens = SqlLexer.tokensWithComments(inner, dialect);
         List<String> items = new ArrayList<>();
         for (Arg a : splitTopLevel(inner, tokens, 0, tokens.size(), where)) {
             if (!a.text().isBlank()) {
@@ -607,8 +607,8 @@ final class MacroEvaluator {
         return items;
     }
 
-    private boolean isLambdaVar(List<Token> tokens, int k, Map<String, String> lambdaVars) {
-        Token t = tokens.get(k);
+    private boolean isLambdaVar(List<SqlToken> tokens, int k, Map<String, String> lambdaVars) {
+        SqlToken t = tokens.get(k);
         if (!lambdaVars.containsKey(t.text().toLowerCase(Locale.ROOT))) {
             return false;
         }
@@ -617,31 +617,31 @@ final class MacroEvaluator {
         return !afterDot && !call;
     }
 
-    private static boolean gluedToName(List<Token> tokens, int k) {
-        Token t = tokens.get(k);
+    private static boolean gluedToName(List<SqlToken> tokens, int k) {
+        SqlToken t = tokens.get(k);
         boolean before = k > 0 && !t.spaceBefore() && isNamePiece(tokens.get(k - 1));
         boolean after = k + 1 < tokens.size() && !tokens.get(k + 1).spaceBefore() && isNamePiece(tokens.get(k + 1));
         return before || after;
     }
 
-    private static boolean isNamePiece(Token t) {
-        return t.type() == SqlLexer.Type.WORD || t.type() == SqlLexer.Type.MACRO || t.type() == SqlLexer.Type.NUMBER;
+    private static boolean isNamePiece(SqlToken t) {
+        return t.is(Kind.WORD) || t.is(Kind.MACRO) || t.is(Kind.NUMBER);
     }
 
     /**
      * {@code s.@tbl}, {@code @db.tbl}: the value is part of a dotted name. (A lone {@code FROM @tbl} holding a string
      * stays a string literal in SQLMesh too, which is no table.)
      */
-    private static boolean inNamePosition(List<Token> tokens, int k) {
-        Token t = tokens.get(k);
+    private static boolean inNamePosition(List<SqlToken> tokens, int k) {
+        SqlToken t = tokens.get(k);
         boolean afterDot = k > 0 && tokens.get(k - 1).is(".") && !t.spaceBefore();
         boolean beforeDot = k + 1 < tokens.size() && tokens.get(k + 1).is(".") && !tokens.get(k + 1).spaceBefore();
         return afterDot || beforeDot;
     }
 
-    private static boolean inRelationPosition(List<Token> tokens, int k) {
+    private static boolean inRelationPosition(List<SqlToken> tokens, int k) {
         int p = k - 1;
-        while (p >= 0 && tokens.get(p).type() == SqlLexer.Type.COMMENT) {
+        while (p >= 0 && tokens.get(p).is(Kind.COMMENT)) {
             p--;
         }
         return p < 0 || tokens.get(p).is("FROM") || tokens.get(p).is("JOIN")
@@ -652,10 +652,10 @@ final class MacroEvaluator {
             "QUALIFY", "ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "MINUS", "WINDOW", "VALUES", "SET", "BY");
 
     /** Whether the comma at {@code comma} separates FROM items: a FROM precedes it at its parenthesis level. */
-    private static boolean inFromList(List<Token> tokens, int comma) {
+    private static boolean inFromList(List<SqlToken> tokens, int comma) {
         int depth = 0;
         for (int p = comma - 1; p >= 0; p--) {
-            Token t = tokens.get(p);
+            SqlToken t = tokens.get(p);
             if (t.is(")")) {
                 depth++;
             } else if (t.is("(")) {
@@ -665,7 +665,7 @@ final class MacroEvaluator {
                 depth--;
             } else if (depth == 0 && t.is("FROM")) {
                 return true;
-            } else if (depth == 0 && t.type() == SqlLexer.Type.WORD
+            } else if (depth == 0 && t.is(Kind.WORD)
                     && CLAUSES_BEFORE_FROM_ENDS.contains(t.text().toUpperCase(Locale.ROOT))) {
                 return false;
             }
@@ -678,10 +678,10 @@ final class MacroEvaluator {
      * location: every following token up to a space, comma or parenthesis. SQLMesh parses the path as a table again
      * when it holds a template ({@code @a.@{b}}).
      */
-    private static boolean stagePathFollows(List<Token> tokens, int k) {
+    private static boolean stagePathFollows(List<SqlToken> tokens, int k) {
         boolean more = false;
         for (int j = k + 1; j < tokens.size(); j++) {
-            Token next = tokens.get(j);
+            SqlToken next = tokens.get(j);
             if (next.spaceBefore() || next.is("(") || next.is(")") || next.is(",")) {
                 break;
             }
@@ -693,7 +693,7 @@ final class MacroEvaluator {
         return more;
     }
 
-    private static boolean nextIs(List<Token> tokens, int k, String text) {
+    private static boolean nextIs(List<SqlToken> tokens, int k, String text) {
         return k + 1 < tokens.size() && tokens.get(k + 1).is(text) && !tokens.get(k + 1).spaceBefore();
     }
 
@@ -707,7 +707,7 @@ final class MacroEvaluator {
     }
 
     /** Index of the parenthesis closing the one at {@code open} (or the last token when unbalanced). */
-    private static int matching(List<Token> tokens, int open) {
+    private static int matching(List<SqlToken> tokens, int open) {
         int depth = 0;
         for (int k = open; k < tokens.size(); k++) {
             if (tokens.get(k).is("(")) {
@@ -719,7 +719,7 @@ final class MacroEvaluator {
         return tokens.size();
     }
 
-    private List<Arg> args(String text, List<Token> tokens, int open, int close, Location where) {
+    private List<Arg> args(String text, List<SqlToken> tokens, int open, int close, Location where) {
         if (close >= tokens.size()) {
             problems.error(at(text, tokens.get(open).start(), where), "this macro call's parenthesis is never "
                     + "closed; add the missing ')'");
@@ -728,7 +728,7 @@ final class MacroEvaluator {
     }
 
     /** Splits tokens {@code [from, to)} at commas outside parentheses and brackets. */
-    private static List<Arg> splitTopLevel(String text, List<Token> tokens, int from, int to, Location where) {
+    private static List<Arg> splitTopLevel(String text, List<SqlToken> tokens, int from, int to, Location where) {
         List<Arg> out = new ArrayList<>();
         if (from >= to) {
             return out;
@@ -736,7 +736,7 @@ final class MacroEvaluator {
         int depth = 0;
         int argStart = tokens.get(from).start();
         for (int k = from; k < to; k++) {
-            Token t = tokens.get(k);
+            SqlToken t = tokens.get(k);
             if (t.is("(") || t.is("[") || t.is("{")) {
                 depth++;
             } else if (t.is(")") || t.is("]") || t.is("}")) {

@@ -4,8 +4,10 @@ import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.ModelSource;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.PropertyValue;
-import dev.sqlmeshdag.lineage.Dialect;
-import dev.sqlmeshdag.lineage.SqlLexer;
+import dev.sqlmeshdag.sql.Dialect;
+import dev.sqlmeshdag.sql.SqlLexer;
+import dev.sqlmeshdag.sql.SqlToken;
+import dev.sqlmeshdag.sql.SqlToken.Kind;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -55,9 +57,9 @@ public final class MacroRenderer {
             return false;
         }
         Dialect d = Dialect.of(dialect).orElse(Dialect.GENERIC);
-        for (SqlLexer.Token t : SqlLexer.tokens(query, d)) {
-            boolean macro = t.type() == SqlLexer.Type.MACRO && !t.text().startsWith("@@") && t.text().length() > 1;
-            boolean quotedReference = t.type() == SqlLexer.Type.QUOTED && d.quotesIdentifier(t.text().charAt(0))
+        for (SqlToken t : SqlLexer.tokens(query, d)) {
+            boolean macro = t.is(Kind.MACRO) && !t.text().startsWith("@@") && t.text().length() > 1;
+            boolean quotedReference = t.is(Kind.IDENTIFIER)
                     && t.text().matches("(?s).*@[{\\w].*");
             if (macro || quotedReference) {
                 return true;

@@ -1,6 +1,6 @@
 package dev.sqlmeshdag.render;
 
-import dev.sqlmeshdag.lineage.Dialect;
+import dev.sqlmeshdag.sql.Dialect;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.sqlmeshdag.spec;
 
 import dev.sqlmeshdag.core.Model;
-import dev.sqlmeshdag.lineage.Dialect;
 import dev.sqlmeshdag.lineage.NameNormalizer;
+import dev.sqlmeshdag.sql.Dialect;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

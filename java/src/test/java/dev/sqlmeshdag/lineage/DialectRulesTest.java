@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problems;
+import dev.sqlmeshdag.sql.Dialect;
 import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;

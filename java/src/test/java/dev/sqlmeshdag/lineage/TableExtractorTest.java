@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Problems;
+import dev.sqlmeshdag.sql.Dialect;
 import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,12 @@ class TableExtractorTest {
 
     private static List<String> duck(String sql) {
         return deps(sql, "duckdb", "memory");
+    }
+
+    @Test
+    void noBreakSpaceSeparatesWordsAsInSqlglot() {
+        assertEquals(List.of("\"memory\".\"raw\".\"customers\"", "\"memory\".\"raw\".\"orders\""),
+                duck("SELECT *\u00a0FROM\u00a0raw.orders\u00a0AS o JOIN raw.customers\u00a0ON TRUE"));
     }
 
     @Test

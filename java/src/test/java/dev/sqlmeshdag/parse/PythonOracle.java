@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** The pinned SQLMesh and sqlglot, in their own Python, as the oracle of differential tests. */
-final class PythonOracle {
+public final class PythonOracle {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,7 +25,7 @@ final class PythonOracle {
      * and returns its standard output as JSON. Skips the test when there is no Python with SQLMesh
      * ({@code SQLMESH_PYTHON}, default the checkout's {@code .venv/bin/python}).
      */
-    static JsonNode run(Class<?> owner, String script, Object input) throws Exception {
+    public static JsonNode run(Class<?> owner, String script, Object input) throws Exception {
         Path python = Path.of(System.getenv().getOrDefault("SQLMESH_PYTHON", ".venv/bin/python"));
         assumeTrue(Files.isExecutable(python), "no Python with SQLMesh at " + python);
         Path file = Files.createTempFile(script.replace(".py", ""), ".py");

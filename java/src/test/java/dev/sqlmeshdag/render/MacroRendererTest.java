@@ -137,6 +137,15 @@ class MacroRendererTest {
     }
 
     @Test
+    void ifComparesWithTwoCharacterOperators() {
+        // SELECT 1 AS "a", 0 AS "b", 1 AS "c", 1 AS "d" FROM "memory"."s"."base" AS "base"
+        assertEquals("SELECT 1 AS a, 0 AS b, 1 AS c, 1 AS d FROM s.base",
+                render("SELECT @IF(2 <= 2, 1, 0) AS a, @IF(3 >= 4, 1, 0) AS b, @IF('a' != 'b', 1, 0) AS c, "
+                        + "@IF(1 < 2 AND 2 > 1, 1, 0) AS d FROM s.base"));
+        assertNoProblems();
+    }
+
+    @Test
     void ifWithoutElseDisappearsWhenFalse() {
         assertEquals("SELECT 1 FROM s.t ", render("SELECT 1 FROM s.t @IF(@runtime_stage = 'evaluating', WHERE x)"));
         assertNoProblems();

@@ -1,11 +1,12 @@
-package dev.sqlmeshdag.parse;
+package dev.sqlmeshdag.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sqlmeshdag.lineage.Dialect;
+import dev.sqlmeshdag.parse.PythonOracle;
+import dev.sqlmeshdag.sql.SqlToken.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tokenizes tricky snippets with the pinned sqlglot's tokenizer and with both of the engine's SQL lexers, for every
- * dialect, and compares where strings, quoted identifiers and comments start and end, and which text sqlglot refuses.
+ * Tokenizes tricky snippets with the pinned sqlglot's tokenizer and with the engine's {@link SqlLexer}, for every
+ * dialect, and compares where strings, quoted identifiers, comments, brackets, commas and semicolons start and end,
+ * the comments' texts, and which text sqlglot refuses.
  * Runs when a Python with SQLMesh is available ({@code SQLMESH_PYTHON}, default the checkout's
  * {@code .venv/bin/python}).
  */
@@ -68,18 +70,21 @@ class DialectLexingTest {
             "1 -|-- c\nAS a FROM t",
             "b'012' AS a, x'4G' AS b FROM t",
             "e$$ AS a, t$x AS b FROM t",
-            "/* a */ /* b /* c */ 'd' */ 1 AS a FROM t");
+            "/* a */ /* b /* c */ 'd' */ 1 AS a FROM t",
+            "f('a;b', \"c)\", `d(`) AS a; SELECT [1, 2] FROM t",
+            "(1) AS a, x[0] AS b FROM t; -- ; (\n(SELECT ')')");
 
     @Test
-    void bothLexersSplitLikeSqlglotForEveryDialect() throws Exception {
+    void lexerSplitsLikeSqlglotForEveryDialect() throws Exception {
         assertSameAsSqlglot(SNIPPETS);
     }
 
-    /** Random strings of quotes, escapes, comment markers and prefixes, from a fixed seed. */
+    /** Random strings of quotes, escapes, comment markers, prefixes and brackets, from a fixed seed. */
     @Test
     void randomSnippetsSplitLikeSqlglot() throws Exception {
         String[] atoms = {"'", "\"", "`", "\\", "$", "#", "--", "/*", "*/", "//", "[", "]", "{#", "#}", "r", "e", "b",
-            "x", "N", "U&", " ", "\n", "a", "$$", "$t$", "'''", "\"\"\"", "''", "1", ",", "#!", "/*+", "\\'", "-|-"};
+            "x", "N", "U&", " ", "\n", "a", "$$", "$t$", "'''", "\"\"\"", "''", "1", ",", "#!", "/*+", "\\'", "-|-",
+            "(", ")", ";"};
         java.util.Random random = new java.util.Random(20261203L);
         List<String> snippets = new ArrayList<>();
         for (int n = 0; n < 200; n++) {
@@ -114,12 +119,15 @@ class DialectLexingTest {
             String sql = cases.get(i).get("sql");
             JsonNode theirs = expected.get(i);
             String where = d + " " + json.writeValueAsString(sql) + ": ";
+            // reading on past what sqlglot refuses never fails
+            List<SqlToken> tolerant = SqlLexer.tokens(sql, d);
+            List<SqlToken> withComments = SqlLexer.tokensWithComments(sql, d);
             List<SqlToken> tokens;
             try {
-                tokens = SqlLexer.tokenize(sql, d.lexis(), new LineIndex("m.sql", sql));
-            } catch (ParseException e) {
+                tokens = SqlLexer.checkedTokens(sql, d);
+            } catch (SqlSyntaxException e) {
                 if (!theirs.has("error")) {
-                    mismatches.add(where + "sqlglot reads it, the model-file lexer refuses it: " + e.getMessage());
+                    mismatches.add(where + "sqlglot reads it, the lexer refuses it: " + e.getMessage());
                 }
                 refused++;
                 continue;
@@ -129,58 +137,43 @@ class DialectLexingTest {
                 continue;
             }
             List<String> spans = new ArrayList<>();
-            theirs.get("spans").forEach(s -> spans.add(s.get(0).asText() + " " + s.get(1).asInt() + "-"
-                    + s.get(2).asInt() + " " + sql.substring(s.get(1).asInt(), s.get(2).asInt())));
+            theirs.get("spans").forEach(s -> spans.add(span(s.get(0).asText(), s.get(1).asInt(), s.get(2).asInt(),
+                    sql)));
             List<String> comments = new ArrayList<>();
             theirs.get("comments").forEach(c -> comments.add(c.asText()));
 
-            List<String> fileSpans = new ArrayList<>();
-            List<String> fileComments = new ArrayList<>();
+            List<String> ourSpans = new ArrayList<>();
+            List<String> ourComments = new ArrayList<>();
             for (SqlToken t : tokens) {
-                fileComments.addAll(t.comments());
-                if (t.is(SqlToken.Kind.STRING) || t.is(SqlToken.Kind.QUOTED_ID)) {
-                    fileSpans.add(span(t.is(SqlToken.Kind.STRING) ? "string" : "identifier", t.start(), t.end(), sql));
-                }
-            }
-            check(mismatches, where + "model-file lexer: ", spans, fileSpans, comments, fileComments);
-
-            List<String> lineageSpans = new ArrayList<>();
-            List<String> lineageComments = new ArrayList<>();
-            for (dev.sqlmeshdag.lineage.SqlLexer.Token t : dev.sqlmeshdag.lineage.SqlLexer.tokensWithComments(sql, d)) {
-                switch (t.type()) {
-                    case STRING -> lineageSpans.add(span("string", t.start(), t.end(), sql));
-                    // the lineage lexer keeps "..." as a name candidate (see SqlLexer); the dialect still decides
-                    case QUOTED -> lineageSpans.add(span(d.quotesIdentifier(t.text().charAt(0)) ? "identifier"
-                            : "string", t.start(), t.end(), sql));
-                    case COMMENT -> lineageComments.add(t.text());
+                ourComments.addAll(t.comments());
+                switch (t.kind()) {
+                    case STRING -> ourSpans.add(span("string", t.start(), t.end(), sql));
+                    case IDENTIFIER -> ourSpans.add(span("identifier", t.start(), t.end(), sql));
+                    case LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA, SEMICOLON ->
+                            ourSpans.add(span(t.text(), t.start(), t.end(), sql));
                     default -> {
                     }
                 }
             }
-            List<String> lineageCommentTexts = new ArrayList<>();
-            for (int k = 0; k < lineageComments.size() && k < comments.size(); k++) {
-                // sqlglot keeps a comment's text without its markers
-                lineageCommentTexts.add(lineageComments.get(k).contains(comments.get(k)) ? comments.get(k)
-                        : lineageComments.get(k));
+            if (!spans.equals(ourSpans)) {
+                mismatches.add(where + "sqlglot " + spans + " vs ours " + ourSpans);
             }
-            for (int k = comments.size(); k < lineageComments.size(); k++) {
-                lineageCommentTexts.add(lineageComments.get(k));
+            if (!comments.equals(ourComments)) {
+                mismatches.add(where + "comments: sqlglot " + comments + " vs ours " + ourComments);
             }
-            check(mismatches, where + "lineage lexer: ", spans, lineageSpans, comments, lineageCommentTexts);
+            List<String> commentTokens = withComments.stream().filter(t -> t.is(Kind.COMMENT)).map(SqlToken::value)
+                    .toList();
+            if (!comments.equals(commentTokens)) {
+                mismatches.add(where + "comment tokens: sqlglot " + comments + " vs ours " + commentTokens);
+            }
+            if (!tolerant.equals(tokens)
+                    || !withComments.stream().filter(t -> !t.is(Kind.COMMENT)).toList().equals(tokens)) {
+                mismatches.add(where + "the three ways of reading text sqlglot accepts give different tokens");
+            }
         }
         assertTrue(mismatches.isEmpty(), mismatches.size() + " differences:\n" + String.join("\n", mismatches));
         // the snippets exercise both outcomes
         assertTrue(refused > 0 && refused < cases.size());
-    }
-
-    private static void check(List<String> out, String where, List<String> spans, List<String> ours,
-                              List<String> comments, List<String> ourComments) {
-        if (!spans.equals(ours)) {
-            out.add(where + "sqlglot " + spans + " vs ours " + ours);
-        }
-        if (!comments.equals(ourComments)) {
-            out.add(where + "comments: sqlglot " + comments + " vs ours " + ourComments);
-        }
     }
 
     private static String span(String kind, int start, int end, String sql) {

@@ -1,4 +1,4 @@
-package dev.sqlmeshdag.lineage;
+package dev.sqlmeshdag.sql;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,14 +13,14 @@ import java.util.TreeSet;
  * sqlglot's per-dialect Tokenizer ({@code QUOTES}, {@code IDENTIFIERS}, {@code STRING_ESCAPES},
  * {@code BYTE_STRING_ESCAPES}, {@code IDENTIFIER_ESCAPES}, {@code ESCAPE_FOLLOW_CHARS}, {@code COMMENTS},
  * {@code NESTED_COMMENTS}, raw/byte/national/hex/unicode prefixes and heredoc strings) in the pinned sqlglot, and its
- * scanning loop ({@code _extract_string}, {@code _scan_comment}) so both of the engine's SQL lexers end a string
- * exactly where SQLMesh does. Each {@link Dialect} owns one instance; nothing else holds a dialect's lexical rule.
- * {@code DialectLexingTest} compares the outcome with sqlglot's tokenizer for every dialect.
+ * scanning loop ({@code _extract_string}, {@code _scan_comment}) so {@link SqlLexer} ends a string exactly where
+ * SQLMesh does. Each {@link Dialect} owns one instance; nothing else holds a dialect's lexical rule.
+ * {@code DialectLexingTest} compares the lexer's tokens with sqlglot's tokenizer for every dialect.
  */
 public final class LexicalRules {
 
     /** What a delimited lexeme is. */
-    public enum Kind { STRING, IDENTIFIER, COMMENT, OPERATOR }
+    enum Kind { STRING, IDENTIFIER, COMMENT, OPERATOR }
 
     /**
      * A string, quoted identifier or comment.
@@ -34,7 +34,7 @@ public final class LexicalRules {
      * @param close  the closing delimiter it needs ({@code '}, {@code '''}, {@code $tag$}, {@code * /}...)
      * @param error  why sqlglot's tokenizer refuses the text here, or null
      */
-    public record Lexeme(Kind kind, int start, int end, boolean closed, String value, String close, String error) {
+    record Lexeme(Kind kind, int start, int end, boolean closed, String value, String close, String error) {
 
         Lexeme(Kind kind, int start, int end, boolean closed, String value, String close) {
             this(kind, start, end, closed, value, close, null);
@@ -113,20 +113,20 @@ public final class LexicalRules {
     }
 
     /** Whether {@code open} starts a quoted identifier, and the character that closes it. */
-    public Character identifierClose(char open) {
+    Character identifierClose(char open) {
         return identifiers.get(open);
     }
 
-    /** Whether {@code "x"} is a string in this dialect (BigQuery, Spark, MySQL, T-SQL ...). */
-    public boolean doubleQuotedStrings() {
-        return singleQuotes.contains('"');
+    /** See {@link Dialect#escapesDoubledDoubleQuote()}. */
+    boolean escapesDoubledDoubleQuote() {
+        return identifiers.containsKey('"') || singleQuotes.contains('"') && stringEscapes.contains('"');
     }
 
     /**
      * Whether {@code c}, not a letter, digit or underscore, may start and continue an unquoted name: sqlglot reads
      * any character that is not one of its tokenizer's SINGLE_TOKENS as part of a name ({@code #temp} in Redshift).
      */
-    public boolean wordChar(char c) {
+    boolean wordChar(char c) {
         return wordChars.indexOf(c) >= 0;
     }
 
@@ -134,7 +134,7 @@ public final class LexicalRules {
      * Whether {@code $} belongs to a name ({@code t$x}): not where sqlglot's tokenizer makes it a token of its own
      * (ClickHouse, Spark, Databricks, Hive), so {@code raw.t$x} reads the table {@code raw.t} there.
      */
-    public boolean dollarInNames() {
+    boolean dollarInNames() {
         return dollarInNames;
     }
 
@@ -147,7 +147,7 @@ public final class LexicalRules {
      * The string, quoted identifier or comment that starts at {@code pos}, or null when none does. Call it only
      * where a token may start: a prefix letter inside a word ({@code bar'x'}) is part of the word.
      */
-    public Lexeme scan(String text, int pos) {
+    Lexeme scan(String text, int pos) {
         if (pos >= text.length()) {
             return null;
         }
@@ -240,7 +240,7 @@ public final class LexicalRules {
      * Rules whose tokenizer must also accept the whole text first, or null: sqlglot's Athena tokenizes with Hive's
      * and Trino's rules combined before it tokenizes again with Trino's, so it refuses what the first pass refuses.
      */
-    public LexicalRules firstPass() {
+    LexicalRules firstPass() {
         return firstPass;
     }
 

@@ -2,7 +2,8 @@
 
 Reads [{"dialect": name, "sql": text}, ...] on stdin and prints, for each, either {"error": message} (sqlglot's
 tokenizer refuses the text) or {"spans": [[kind, start, end], ...], "comments": [text, ...]}: every string
-("string") and quoted identifier ("identifier") with its offsets (end exclusive), and the comments' texts in order.
+("string"), quoted identifier ("identifier") and bracket, comma or semicolon (its text) with its offsets (end
+exclusive), and the comments' texts in order.
 """
 import json
 import sys
@@ -13,6 +14,11 @@ from sqlglot.tokens import TokenType
 STRINGS = {
     TokenType.STRING, TokenType.NATIONAL_STRING, TokenType.RAW_STRING, TokenType.BYTE_STRING,
     TokenType.HEX_STRING, TokenType.BIT_STRING, TokenType.HEREDOC_STRING, TokenType.UNICODE_STRING,
+}
+# where statements and bracketed groups start and end
+PUNCTUATION = {
+    TokenType.L_PAREN, TokenType.R_PAREN, TokenType.L_BRACKET, TokenType.R_BRACKET, TokenType.COMMA,
+    TokenType.SEMICOLON,
 }
 
 out = []
@@ -29,5 +35,7 @@ for case in json.load(sys.stdin):
             spans.append(["string", t.start, t.end + 1])
         elif t.token_type == TokenType.IDENTIFIER:
             spans.append(["identifier", t.start, t.end + 1])
+        elif t.token_type in PUNCTUATION:
+            spans.append([t.text, t.start, t.end + 1])
     out.append({"spans": spans, "comments": comments})
 json.dump(out, sys.stdout)

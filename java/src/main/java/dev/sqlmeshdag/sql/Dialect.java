@@ -1,13 +1,13 @@
-package dev.sqlmeshdag.lineage;
+package dev.sqlmeshdag.sql;
 
-import static dev.sqlmeshdag.lineage.LexicalRules.BIT;
-import static dev.sqlmeshdag.lineage.LexicalRules.BYTE;
-import static dev.sqlmeshdag.lineage.LexicalRules.HEX;
-import static dev.sqlmeshdag.lineage.LexicalRules.PLAIN;
-import static dev.sqlmeshdag.lineage.LexicalRules.RAW;
-import static dev.sqlmeshdag.lineage.LexicalRules.rules;
+import static dev.sqlmeshdag.sql.LexicalRules.BIT;
+import static dev.sqlmeshdag.sql.LexicalRules.BYTE;
+import static dev.sqlmeshdag.sql.LexicalRules.HEX;
+import static dev.sqlmeshdag.sql.LexicalRules.PLAIN;
+import static dev.sqlmeshdag.sql.LexicalRules.RAW;
+import static dev.sqlmeshdag.sql.LexicalRules.rules;
 
-import dev.sqlmeshdag.lineage.LexicalRules.Heredoc;
+import dev.sqlmeshdag.sql.LexicalRules.Heredoc;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,9 +16,9 @@ import java.util.Optional;
  * The SQL dialects SQLMesh accepts in {@code model_defaults.dialect} (every dialect the pinned sqlglot registers),
  * each with everything the engine needs to know about it: how unquoted and quoted identifiers are case-folded
  * (sqlglot's per-dialect normalization strategy, since SQLMesh normalises names through it) and its
- * {@link LexicalRules}: how it quotes strings and identifiers, escapes quotes and writes comments. Both SQL lexers
- * read these; the lexical facts are copied from each sqlglot Tokenizer and {@code DialectLexingTest} checks them
- * against sqlglot's tokenizer.
+ * {@link LexicalRules}: how it quotes strings and identifiers, escapes quotes and writes comments, which
+ * {@link SqlLexer} reads. The lexical facts are copied from each sqlglot Tokenizer and {@code DialectLexingTest}
+ * checks the lexer's tokens against sqlglot's tokenizer.
  */
 public enum Dialect {
     /**
@@ -136,7 +136,22 @@ public enum Dialect {
         /** Nothing folded (MySQL, ClickHouse). */
         CASE_SENSITIVE,
         /** Qualified table names keep their case; lone names (CTEs, aliases) fold to lower case. */
-        BIGQUERY
+        BIGQUERY;
+
+        /** An identifier as this casing resolves it; for a part of a table name see {@link #foldTablePart}. */
+        public String fold(String text, boolean quoted) {
+            return switch (this) {
+                case LOWERCASE -> quoted ? text : text.toLowerCase(Locale.ROOT);
+                case UPPERCASE -> quoted ? text : text.toUpperCase(Locale.ROOT);
+                case CASE_INSENSITIVE, BIGQUERY -> text.toLowerCase(Locale.ROOT);
+                case CASE_SENSITIVE -> text;
+            };
+        }
+
+        /** One part of a table name, which BigQuery keeps as written when the name is qualified. */
+        public String foldTablePart(String text, boolean quoted, boolean qualifiedTable) {
+            return this == BIGQUERY && qualifiedTable ? text : fold(text, quoted);
+        }
     }
 
     private static final Map<String, Dialect> ALIASES = Map.of("postgresql", POSTGRES, "mssql", TSQL,
@@ -189,19 +204,17 @@ public enum Dialect {
         return lexis.identifierClose('`') != null;
     }
 
+    /**
+     * Whether {@code ""} inside {@code "..."} is one escaped quote: where {@code "} quotes identifiers, or strings
+     * that {@code "} escapes (MySQL); elsewhere sqlglot reads two adjacent strings.
+     */
+    public boolean escapesDoubledDoubleQuote() {
+        return lexis.escapesDoubledDoubleQuote();
+    }
+
     /** Whether {@code [name]} quotes an identifier. */
     public boolean brackets() {
         return lexis.identifierClose('[') != null;
-    }
-
-    /** Whether {@code "name"} quotes an identifier (in Spark, BigQuery, MySQL ... it is a string). */
-    public boolean doubleQuotes() {
-        return lexis.identifierClose('"') != null;
-    }
-
-    /** Whether a token opening with {@code open} ({@code "}, {@code `} or {@code [}) is a quoted identifier. */
-    public boolean quotesIdentifier(char open) {
-        return lexis.identifierClose(open) != null;
     }
 
     /** The dialect named in a config ({@code duckdb}, {@code Snowflake}, ...); settings after a comma are ignored. */
@@ -244,15 +257,5 @@ public enum Dialect {
             }
         }
         return base.casing;
-    }
-
-    /** An identifier as this casing resolves it. BigQuery's rule depends on the name's position, see callers. */
-    public static String fold(Casing casing, String text, boolean quoted) {
-        return switch (casing) {
-            case LOWERCASE -> quoted ? text : text.toLowerCase(Locale.ROOT);
-            case UPPERCASE -> quoted ? text : text.toUpperCase(Locale.ROOT);
-            case CASE_INSENSITIVE, BIGQUERY -> text.toLowerCase(Locale.ROOT);
-            case CASE_SENSITIVE -> text;
-        };
     }
 }
