@@ -75,10 +75,12 @@ def test_every_key_reaches_the_generator(engine_jar, shop_project, cache_dir):
     assert (generator.auto_replan_on_change, generator.skip_backfill, generator.log_plan_details) == (True, True, True)
 
     # and the DAG a user gets from it (build_dag() builds PythonOperators, so it refuses operator_type bash)
-    generator.cache_dir = cache_dir
+    with pytest.raises(AttributeError, match="fixed once given"):
+        generator.cache_dir = cache_dir
+    generator = SQLMeshDAGGenerator(**{**load_config(config), "cache_dir": cache_dir})
     with pytest.raises(OptionError, match="generate_dag"):
         generator.build_dag()
-    generator.operator_type = "python"
+    generator = SQLMeshDAGGenerator(**{**load_config(config), "cache_dir": cache_dir, "operator_type": "python"})
     dag = generator.build_dag()
     assert type(dag.timetable).__name__ == "CronDataIntervalTimetable" and dag.timetable.expression == "0 6 * * *"
     assert dag.catchup is True and dag.max_active_runs == 2
@@ -236,3 +238,27 @@ def test_repository_example_config_generates_an_importable_dag(engine_jar, tmp_p
     dag = bag.dags["shop_static"]
     assert dag.default_args["retry_delay"] == timedelta(minutes=5)
     assert {"sqlmesh_plan", "marts__daily_revenue"} <= set(dag.task_ids)
+
+
+def test_the_constructor_shows_every_option_with_its_default():
+    # help(SQLMeshDAGGenerator) and IDEs see each option, its type and its default, from the one declaration.
+    parameters = inspect.signature(SQLMeshDAGGenerator.__init__).parameters
+    assert list(parameters)[:3] == ["self", "sqlmesh_project_path", "dag_id"]
+    assert parameters["load_mode"].default == "auto" and parameters["namespace"].default == "default"
+    assert parameters["max_active_runs"].default == 1 and parameters["pool"].default is None
+
+
+def test_renamed_options_work_in_the_constructor_and_the_config_file(shop_project, caplog):
+    by_constructor = SQLMeshDAGGenerator(shop_project, schedule="@hourly", max_parallel_tasks=3)
+    assert (by_constructor.schedule_interval, by_constructor.max_active_tasks) == ("@hourly", 3)
+    config = _write(shop_project.parent, f"""\
+        sqlmesh:
+          project_path: {shop_project}
+        airflow:
+          schedule: "@hourly"
+        generation:
+          max_parallel_tasks: 3
+        """)
+    by_file = SQLMeshDAGGenerator.from_config(config)
+    assert (by_file.schedule_interval, by_file.max_active_tasks) == ("@hourly", 3)
+    assert "is now called" in caplog.text

@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import yaml
 
+from sqlmesh_dag_generator.dag import options
 from sqlmesh_dag_generator.dag.options import REMOVED_OPTIONS
 from sqlmesh_dag_generator.errors import SQLMeshDagError
 
@@ -254,72 +255,30 @@ class _NestedInvalid(_Invalid):
         self.key = key
 
 
-# Section -> key -> constructor argument. The README's options table describes each argument.
-SECTIONS: dict[str, dict[str, _Key]] = {
-    "sqlmesh": {
-        "project_path": _Key("sqlmesh_project_path", _required_path),
-        "gateway": _Key("gateway", _string),
-        "environment": _Key("environment", _string),
-        "default_catalog": _Key("default_catalog", _string),
-        "connection": _Key("connection", _string),
-        "state_connection": _Key("state_connection", _string),
-        "connection_mapping": _Key("connection_mapping", _dotted_path),
-        "airflow_variables": _Key("airflow_variables", _string_map),
-    },
-    "airflow": {
-        "dag_id": _Key("dag_id", _required_string),
-        "schedule_interval": _Key("schedule_interval", _schedule),
-        "auto_schedule": _Key("auto_schedule", _bool),
-        "start_date": _Key("start_date", _datetime),
-        "catchup": _Key("catchup", _bool),
-        "max_active_runs": _Key("max_active_runs", _positive_int),
-        "max_active_tasks": _Key("max_active_tasks", _optional_int),
-        "default_args": _Key("default_args", _default_args),
-        "tags": _Key("tags", _string_list),
-        "description": _Key("description", _string),
-        "on_failure_callback": _Key("on_failure_callback", _dotted_path),
-        "on_success_callback": _Key("on_success_callback", _dotted_path),
-        "on_retry_callback": _Key("on_retry_callback", _dotted_path),
-        "sla_miss_callback": _Key("sla_miss_callback", _dotted_path),
-    },
-    "generation": {
-        "output_dir": _Key("output_dir", _path),
-        "operator_type": _Key("operator_type", _choice("python", "bash", "kubernetes")),
-        "docker_image": _Key("docker_image", _string),
-        "namespace": _Key("namespace", _required_string),
-        "env_vars": _Key("env_vars", _string_map),
-        "include_models": _Key("include_models", _string_list),
-        "exclude_models": _Key("exclude_models", _string_list),
-        "model_pattern": _Key("model_pattern", _regex),
-        "include_tags": _Key("include_tags", _string_list),
-        "exclude_tags": _Key("exclude_tags", _string_list),
-        "source_placeholders": _Key("source_placeholders", _bool),
-        "return_value": _Key("return_value", _bool),
-        "auto_replan_on_change": _Key("auto_replan_on_change", _bool),
-        "skip_backfill": _Key("skip_backfill", _bool),
-        "plan_only": _Key("plan_only", _bool),
-        "log_plan_details": _Key("log_plan_details", _bool),
-        "replan_timeout_hours": _Key("replan_timeout_hours", _optional_number),
-        "enable_health_check": _Key("enable_health_check", _bool),
-        "skip_audits": _Key("skip_audits", _bool),
-        "pool": _Key("pool", _string),
-        "pool_slots": _Key("pool_slots", _positive_int),
-        "trigger_dag_id": _Key("trigger_dag_id", _string),
-        "trigger_dag_conf": _Key("trigger_dag_conf", _mapping),
-        "operator_class": _Key("operator_class", _dotted_path),
-        "operator_kwargs": _Key("operator_kwargs", _mapping),
-        "load_mode": _Key("load_mode", _choice("auto", "engine", "spec_file")),
-        "spec_file": _Key("spec_file", _path),
-        "cache_dir": _Key("cache_dir", _path),
-        "cache_dag": _Key("cache_dag", _bool),
-    },
+# The converter each option's declaration names (options.py, its field's "read").
+READERS: dict[str, Callable[[yaml.Node, Path], Any]] = {
+    "required_path": _required_path, "path": _path, "string": _string, "required_string": _required_string,
+    "dotted_path": _dotted_path, "string_map": _string_map, "mapping": _mapping, "string_list": _string_list,
+    "schedule": _schedule, "bool": _bool, "datetime": _datetime, "positive_int": _positive_int,
+    "optional_int": _optional_int, "optional_number": _optional_number, "default_args": _default_args,
+    "regex": _regex,
 }
 
+
+def _sections() -> dict[str, dict[str, _Key]]:
+    """Section -> key -> constructor argument, from the options' declarations."""
+    sections: dict[str, dict[str, _Key]] = {"sqlmesh": {}, "airflow": {}, "generation": {}}
+    for _group, option in options.fields():
+        meta = option.metadata
+        read = _choice(*meta["choices"]) if meta["read"] == "choice" else READERS[meta["read"]]
+        sections[meta["section"]][meta["key"] or option.name] = _Key(option.name, read)
+    return sections
+
+
+SECTIONS = _sections()
 # Keys of the earlier generator's config file that still work under another name (a warning says so).
 RENAMED_KEYS: dict[tuple[str, str], tuple[str, str]] = {
-    ("generation", "include_source_tables"): ("generation", "source_placeholders"),
-    ("generation", "max_parallel_tasks"): ("airflow", "max_active_tasks"),
-    ("airflow", "schedule"): ("airflow", "schedule_interval"),
+    (old_section, old): (options.OWNER_SECTION[new], new) for old, (new, old_section) in options.RENAMED_OPTIONS.items()
 }
 
 # Keys that cannot work here, with what to do instead (on top of the constructor's REMOVED_OPTIONS).

@@ -10,29 +10,21 @@ import dataclasses
 import hashlib
 import logging
 import os
-import re
 import textwrap
 import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable
 
-from sqlmesh_dag_generator import project_files, storage
+from sqlmesh_dag_generator import project_files
 from sqlmesh_dag_generator.build import cache, engine, project_reader, spec_file
 from sqlmesh_dag_generator.dag import dag_cache, operators, tasks
 from sqlmesh_dag_generator.dag.config import load_config
-from sqlmesh_dag_generator.dag.options import (
-    LOAD_MODES,
-    OPERATOR_TYPES,
-    REMOVED_OPTIONS,
-    RENAMED_OPTIONS,
-    dotted_path,
-)
+from sqlmesh_dag_generator.dag.options import OWNER, Options, signature
 from sqlmesh_dag_generator.dag.static_dag import write_static_dag
 from sqlmesh_dag_generator.dag.operators import OperatorOptions
 from sqlmesh_dag_generator.dag.tasks import TaskSpec
 from sqlmesh_dag_generator.errors import OptionError, ProjectError, ProjectWarning, SQLMeshDagError, format_problem
-from sqlmesh_dag_generator.run.settings import DEFAULT_VARIABLES, normalize_environment
 
 log = logging.getLogger(__name__)
 
@@ -51,144 +43,27 @@ class SQLMeshDAGGenerator:
     options table describes every option.
     """
 
-    def __init__(
-        self,
-        sqlmesh_project_path: str | os.PathLike,
-        dag_id: str | None = None,
-        schedule_interval: Any = None,
-        gateway: str | None = None,
-        environment: str | None = "",
-        connection: str | None = None,
-        state_connection: str | None = None,
-        default_args: dict | None = None,
-        tags: Sequence[str] | None = None,
-        start_date: datetime | None = None,
-        catchup: bool = False,
-        max_active_runs: int = 1,
-        max_active_tasks: int | None = None,
-        description: str | None = None,
-        auto_schedule: bool = True,
-        # which models
-        include_models: Sequence[str] | None = None,
-        exclude_models: Sequence[str] | None = None,
-        model_pattern: str | None = None,
-        include_tags: Sequence[str] | None = None,
-        exclude_tags: Sequence[str] | None = None,
-        source_placeholders: bool = False,
-        # what the tasks do
-        auto_replan_on_change: bool = False,
-        skip_backfill: bool = False,
-        plan_only: bool = False,
-        log_plan_details: bool = False,
-        replan_timeout_hours: float | None = None,
-        enable_health_check: bool = False,
-        skip_audits: bool = False,
-        return_value: bool = True,
-        default_catalog: str | None = None,
-        # how the tasks run
-        pool: str | None = None,
-        pool_slots: int = 1,
-        on_failure_callback: Any = None,
-        on_success_callback: Any = None,
-        on_retry_callback: Any = None,
-        sla_miss_callback: Any = None,
-        trigger_dag_id: str | None = None,
-        trigger_dag_conf: dict | None = None,
-        operator_class: Any = None,
-        operator_kwargs: dict | None = None,
-        connection_mapping: Any = None,
-        airflow_variables: Mapping[str, str] | None = None,
-        # where the spec comes from
-        load_mode: str = "auto",
-        spec_file: str | os.PathLike | None = None,
-        cache_dir: str | os.PathLike | None = None,
-        cache_dag: bool = True,
-        # static mode (generate_dag)
-        operator_type: str = "python",
-        output_dir: str | os.PathLike | None = None,
-        docker_image: str | None = None,
-        namespace: str = "default",
-        env_vars: Mapping[str, str] | None = None,
-        **renamed: Any,
-    ):
-        for name in sorted(set(renamed) & set(REMOVED_OPTIONS)):
-            raise OptionError(f"SQLMeshDAGGenerator: option {name!r} was removed: {REMOVED_OPTIONS[name]}.")
-        unknown = sorted(set(renamed) - set(RENAMED_OPTIONS))
-        if unknown:
-            raise OptionError(f"SQLMeshDAGGenerator got unknown option(s): {', '.join(unknown)}")
-        for old, new in RENAMED_OPTIONS.items():
-            if old in renamed:
-                log.warning("SQLMeshDAGGenerator: option %r is now called %r", old, new)
-        schedule_interval = schedule_interval if schedule_interval is not None else renamed.get("schedule")
-        max_active_tasks = max_active_tasks if max_active_tasks is not None else renamed.get("max_parallel_tasks")
-        source_placeholders = source_placeholders or bool(renamed.get("include_source_tables"))
-        if connection is not None and not isinstance(connection, str):
-            raise OptionError("connection must be an Airflow connection id (a string); credentials are looked up "
-                            "from Airflow when tasks run, never passed in the DAG file")
-        if state_connection is not None and not isinstance(state_connection, str):
-            raise OptionError("state_connection must be an Airflow connection id (a string)")
-        _check_choice("load_mode", load_mode, LOAD_MODES)
-        _check_choice("operator_type", operator_type, OPERATOR_TYPES)
-        if load_mode == "spec_file" and not spec_file:
-            raise OptionError("load_mode='spec_file' needs spec_file= (the file `sqlmesh-dag spec PROJECT -o FILE` wrote)")
-        if sla_miss_callback is not None:
-            warnings.warn("sla_miss_callback is ignored: Airflow 3 removed SLAs. Use Airflow's deadline alerts "
-                          "(DAG(deadline=DeadlineAlert(...))) to be told about late runs.", UserWarning, stacklevel=2)
-
-        self.project_path = Path(sqlmesh_project_path).expanduser().resolve()
-        self.dag_id = dag_id or f"sqlmesh_{self.project_path.name}"
-        self.schedule_interval = schedule_interval
-        self.auto_schedule = auto_schedule
-        self.gateway = gateway or None
-        self.environment = normalize_environment(environment)
-        self.connection = connection
-        self.state_connection = state_connection
-        self.default_args = dict(default_args or {})
-        self.tags = list(tags or [])
-        self.start_date = start_date
-        self.catchup = catchup
-        self.max_active_runs = max_active_runs
-        self.max_active_tasks = max_active_tasks
-        self.description = description
-        self.include_models = list(include_models or [])
-        self.exclude_models = list(exclude_models or [])
-        self.model_pattern = _compile_pattern(model_pattern)
-        self.include_tags = set(include_tags or [])
-        self.exclude_tags = set(exclude_tags or [])
-        self.source_placeholders = source_placeholders
-        self.auto_replan_on_change = auto_replan_on_change
-        self.skip_backfill = skip_backfill
-        self.plan_only = plan_only
-        self.log_plan_details = log_plan_details
-        self.replan_timeout_hours = replan_timeout_hours
-        self.enable_health_check = enable_health_check
-        self.skip_audits = skip_audits
-        self.return_value = return_value
-        self.default_catalog = default_catalog or None
-        self.pool = pool
-        self.pool_slots = pool_slots
-        self.callbacks = {"on_failure_callback": on_failure_callback, "on_success_callback": on_success_callback,
-                          "on_retry_callback": on_retry_callback}
-        self.trigger_dag_id = trigger_dag_id
-        self.trigger_dag_conf = dict(trigger_dag_conf or {})
-        self.operator_class = operator_class
-        self.operator_kwargs = dict(operator_kwargs or {})
-        self.connection_mapping = dotted_path(connection_mapping, "connection_mapping")
-        self.airflow_variables = dict(DEFAULT_VARIABLES if airflow_variables is None else airflow_variables)
-        self.load_mode = load_mode
-        self.spec_file = Path(spec_file).expanduser() if spec_file else None
-        self.cache_dir = Path(cache_dir).expanduser() if cache_dir else storage.default_cache_dir()
-        self.operator_type = operator_type
-        self.output_dir = Path(output_dir).expanduser() if output_dir else None
-        self.docker_image = docker_image
-        self.namespace = namespace
-        self.env_vars = dict(env_vars or {})
-        self.cache_dag = cache_dag
+    def __init__(self, sqlmesh_project_path: str | os.PathLike, dag_id: str | None = None, **options: Any):
+        # Every option is declared once, in dag/options.py; __signature__ below lists them for help().
+        self.options = Options.from_arguments(sqlmesh_project_path=sqlmesh_project_path, dag_id=dag_id, **options)
         self._spec: dict | None = None
         # What the spec was read from (cache key or spec file digest): part of the DAG cache's key.
         self._spec_key: str | None = None
         self._walked_key: str | None = None
         self._walk_key: str | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        """The options read as attributes (``generator.pool``, ``generator.project_path``)."""
+        group = self.__dict__["options"].find(name) if "options" in self.__dict__ else None
+        if group is None or name.startswith("_"):
+            raise AttributeError(f"'SQLMeshDAGGenerator' object has no attribute {name!r}")
+        return getattr(group, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in OWNER:
+            raise AttributeError(f"SQLMeshDAGGenerator options are fixed once given; pass {name}= to the "
+                                 f"constructor (or set it in the config file)")
+        super().__setattr__(name, value)
 
     @classmethod
     def from_config(cls, path: str | os.PathLike) -> "SQLMeshDAGGenerator":
@@ -385,7 +260,7 @@ class SQLMeshDAGGenerator:
                 return None
         from airflow.configuration import conf
 
-        options = {name: value for name, value in vars(self).items() if not name.startswith("_")}
+        options = self.options.values()
         return dag_cache.key({
             "spec": spec_key, "options": options,
             # The DAG's other inputs: Airflow's default task concurrency, and today's date, which
@@ -496,20 +371,6 @@ class SQLMeshDAGGenerator:
         return "\n".join(lines)
 
 
-def _check_choice(option: str, value: Any, choices: Sequence[str]) -> None:
-    if value not in choices:
-        raise OptionError(f"{option} must be one of {', '.join(map(repr, choices))}; got {value!r}")
-
-
-def _compile_pattern(pattern: str | None) -> re.Pattern | None:
-    if not pattern:
-        return None
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise OptionError(f"model_pattern {pattern!r} is not a valid regular expression: {exc}") from None
-
-
 def _leaves(plan: list[TaskSpec]) -> tuple[str, ...]:
     """Model tasks no other model task waits for."""
     upstream_of_others = {u for t in plan for u in t.upstream}
@@ -563,3 +424,4 @@ def _parse_date(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+SQLMeshDAGGenerator.__init__.__signature__ = signature()  # type: ignore[attr-defined]

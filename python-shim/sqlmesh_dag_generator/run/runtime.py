@@ -108,21 +108,40 @@ def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill
     ``plan_only`` builds the plan and logs it, and applies nothing.
     """
     target = runtime_settings(**settings)
-    environment = target.environment
     as_of = context.get("data_interval_start") or _run_moment(context)
     started = time.monotonic()
     # Read before SQLMesh loads the project: an edit made while it plans then shows in the next run's digest.
     digest = None if plan_only else plan_record.inputs_digest(
         Path(target.project_path).resolve(), dataclasses.asdict(target), {"skip_backfill": skip_backfill})
-    record = plan_record.previous_record(context) if digest else None
-    if record is not None:
-        unchanged = _unchanged_since_record(target, record, digest, context)
-        if unchanged:
-            log.info("environment %s is at plan %s, which this DAG applied for the same project, config and "
-                     "versions; nothing to plan (%.2f s, project not loaded)", environment, record["plan_id"],
-                     time.monotonic() - started)
-            _save_outcome(context, "unchanged")
-            return {"environment": environment, "status": "unchanged"} if return_value else None
+    if digest and _still_applied(target, digest, context, started):
+        status = "unchanged"
+    else:
+        status, plan, errors = _plan_and_apply(target, as_of, digest, context, skip_backfill=skip_backfill,
+                                               plan_only=plan_only, log_plan_details=log_plan_details,
+                                               skip_audits=skip_audits, started=started)
+        if errors:
+            _save_outcome(context, "failed", plan)
+            raise _plan_failed(target.environment, errors)
+    _save_outcome(context, status)
+    return {"environment": target.environment, "status": status} if return_value else None
+
+
+def _still_applied(target: Any, digest: str, context: dict, started: float) -> bool:
+    """Whether this DAG's last plan record says the environment already is what the project gives."""
+    record = plan_record.previous_record(context)
+    if record is None or not _unchanged_since_record(target, record, digest, context):
+        return False
+    log.info("environment %s is at plan %s, which this DAG applied for the same project, config and "
+             "versions; nothing to plan (%.2f s, project not loaded)", target.environment, record["plan_id"],
+             time.monotonic() - started)
+    return True
+
+
+def _plan_and_apply(target: Any, as_of: Any, digest: str | None, context: dict, *, skip_backfill: bool,
+                    plan_only: bool, log_plan_details: bool, skip_audits: bool,
+                    started: float) -> tuple[str, Any, str | None]:
+    """Load the project, plan, and apply unless plan_only; returns the status, the plan and SQLMesh's errors."""
+    environment = target.environment
     with sqlmesh_context(target) as (ctx, console):
         timings = {"load": time.monotonic() - started}
         digest = plan_record.with_catalogs(digest, ctx.default_catalog_per_gateway)
@@ -130,11 +149,10 @@ def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill
         if creating and environment != DEFAULT_ENVIRONMENT:
             # prod is every DAG's default environment, so only a name the user chose is suspect.
             _raise_for_gateway_named_environment(ctx, environment, None)
-        without_backfill = creating or skip_backfill
         if skip_audits:
             _skip_audits(ctx)
         phase = time.monotonic()
-        plan = _build_plan(ctx, environment, as_of, without_backfill=without_backfill, creating=creating)
+        plan = _build_plan(ctx, environment, as_of, without_backfill=creating or skip_backfill, creating=creating)
         timings["plan build"] = time.monotonic() - phase
         if not creating and not plan.has_changes:
             log.info("environment %s already matches the project; nothing to plan", environment)
@@ -157,12 +175,7 @@ def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill
             plan_record.save_record(context, digest, environment, applied.plan_id if applied else None)
     if log_plan_details:
         log.info("plan phase timings: %s", ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))
-    errors = console.failure_text()
-    if errors:
-        _save_outcome(context, "failed", plan)
-        raise _plan_failed(environment, errors)
-    _save_outcome(context, status)
-    return {"environment": environment, "status": status} if return_value else None
+    return status, plan, console.failure_text()
 
 
 def _unchanged_since_record(target: Any, record: dict, digest: str, context: dict) -> bool:

@@ -81,13 +81,7 @@ def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: An
             ctx.console.log_status_update(f"Model {model_name} is not in environment '{environment}'.")
             return CompletionStatus.NOTHING_TO_DO
         try:
-            scope = scope_for(ctx, stored, fqn)
-            if scope.widen_reasons:
-                log.info("scheduling %s with every snapshot of environment %s: %s", model_name, environment,
-                         "; ".join(scope.widen_reasons))
-            snapshots = list(scope.snapshots.values())
-            if snapshot_filter is not None:
-                snapshots = snapshot_filter(snapshots)
+            snapshots = _scheduled_snapshots(ctx, stored, fqn, model_name, environment, snapshot_filter)
             scheduler = ctx.create_scheduler(snapshots, ctx.snapshot_evaluator)
             status = scheduler.run(
                 stored.naming_info,  # what the scheduler reads the environment for; read above already
@@ -107,6 +101,14 @@ def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: An
             raise
         break
 
+    _report(ctx, environment, status)
+    return status
+
+
+def _report(ctx: Any, environment: str, status: Any) -> None:
+    """The notification and the console line Context.run ends a run with."""
+    from sqlmesh.core.notification_target import NotificationEvent
+
     if status.is_success:
         ctx.notification_target_manager.notify(NotificationEvent.RUN_END, environment=environment)
         ctx.console.log_success(f"Run finished for environment '{environment}'")
@@ -115,7 +117,17 @@ def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: An
     else:
         ctx.console.log_status_update(
             "No models are ready to run. Please wait until a model `cron` interval has elapsed.")
-    return status
+
+
+def _scheduled_snapshots(ctx: Any, stored: Any, fqn: str, model_name: str, environment: str,
+                         snapshot_filter: Callable[[Iterable[Any]], list] | None) -> list:
+    """The snapshots the scheduler gets for the model's run (see scope_for)."""
+    scope = scope_for(ctx, stored, fqn)
+    if scope.widen_reasons:
+        log.info("scheduling %s with every snapshot of environment %s: %s", model_name, environment,
+                 "; ".join(scope.widen_reasons))
+    snapshots = list(scope.snapshots.values())
+    return snapshot_filter(snapshots) if snapshot_filter is not None else snapshots
 
 
 def _block_until_finalized(ctx: Any, environment: str) -> Any:
