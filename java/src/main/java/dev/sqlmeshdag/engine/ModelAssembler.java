@@ -2,6 +2,7 @@ package dev.sqlmeshdag.engine;
 
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Model;
+import dev.sqlmeshdag.core.ModelKind;
 import dev.sqlmeshdag.core.ModelSource;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.ProjectConfig;
@@ -34,10 +35,6 @@ final class ModelAssembler {
     /** SQLMesh's defaults when neither the model nor {@code model_defaults} sets a value. */
     static final String DEFAULT_CRON = "@daily";
     static final String DEFAULT_KIND = "VIEW";
-
-    static final Set<String> KINDS = Set.of("INCREMENTAL_BY_TIME_RANGE", "INCREMENTAL_BY_UNIQUE_KEY",
-            "INCREMENTAL_BY_PARTITION", "INCREMENTAL_UNMANAGED", "FULL", "SCD_TYPE_2", "SCD_TYPE_2_BY_TIME",
-            "SCD_TYPE_2_BY_COLUMN", "VIEW", "EMBEDDED", "SEED", "EXTERNAL", "CUSTOM", "MANAGED");
 
     private final ProjectConfig config;
     private final LocalDateTime nowUtc;
@@ -279,10 +276,10 @@ final class ModelAssembler {
         // SQLMesh's Python models default to FULL (a Python function cannot be a view); SQL models to VIEW.
         String fallback = src.python() ? "FULL" : DEFAULT_KIND;
         String kind = prop.map(p -> kindName(p.value())).orElse(defaultKind == null ? fallback : defaultKind);
-        if (kind == null || !KINDS.contains(kind)) {
+        if (ModelKind.named(kind).isEmpty()) {
             Location at = prop.map(Property::location).orElse(src.location());
             problems.error(at, "unknown model kind '" + (prop.isPresent() ? prop.get().value().text() : kind)
-                    + "'; use one of " + String.join(", ", new TreeSet<>(KINDS)));
+                    + "'; use one of " + String.join(", ", ModelKind.names()));
             return null;
         }
         if (prop.isPresent() && !src.python() && !checkKindFields(kind, prop.get(), problems)) {
@@ -294,9 +291,10 @@ final class ModelAssembler {
     /**
      * Each kind's fields (after their aliases) and the required ones, as SQLMesh 0.236.4's kind classes declare them
      * ({@code all_fields()}, {@code required_fields()}); {@code SqlmeshFactsTest} compares them with SQLMesh's. CUSTOM
-     * and DBT_CUSTOM take the fields of a materialization the engine cannot see, so they are not checked.
+     * takes the fields of a materialization the engine cannot see, so it is not checked.
      */
     static final Map<String, Set<String>> KIND_FIELDS = Map.ofEntries(
+            Map.entry("DBT_CUSTOM", Set.of("adapter", "definition", "dialect", "materialization")),
             Map.entry("EMBEDDED", Set.of()),
             Map.entry("EXTERNAL", Set.of()),
             Map.entry("FULL", Set.of()),
@@ -327,6 +325,7 @@ final class ModelAssembler {
             Map.entry("VIEW", Set.of("materialized")));
 
     static final Map<String, Set<String>> REQUIRED_KIND_FIELDS = Map.of(
+            "DBT_CUSTOM", Set.of("definition", "materialization"),
             "INCREMENTAL_BY_TIME_RANGE", Set.of("time_column"),
             "INCREMENTAL_BY_UNIQUE_KEY", Set.of("unique_key"),
             "SCD_TYPE_2", Set.of("unique_key"),
@@ -346,6 +345,11 @@ final class ModelAssembler {
         }
         Set<String> missing = new TreeSet<>(REQUIRED_KIND_FIELDS.getOrDefault(kind, Set.of()));
         missing.removeAll(given);
+        if (!missing.isEmpty() && !ModelKind.named(kind).orElseThrow().takesArguments()) {
+            problems.error(prop.location(), "kind " + kind + " needs " + quoted(missing) + ", which a MODEL block "
+                    + "cannot give (SQLMesh refuses the model); define it in a Python model or choose another kind");
+            return false;
+        }
         if (!missing.isEmpty()) {
             problems.error(prop.location(), "kind " + kind + " needs " + quoted(missing) + "; add "
                     + (missing.size() > 1 ? "them" : "it") + " in the MODEL block, e.g. kind " + kind + " ("

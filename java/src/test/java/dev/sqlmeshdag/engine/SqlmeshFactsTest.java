@@ -52,7 +52,7 @@ class SqlmeshFactsTest {
         Map<String, Set<String>> fields = new TreeMap<>();
         Map<String, Set<String>> required = new TreeMap<>();
         sqlmesh.fields().forEachRemaining(e -> {
-            if (!Set.of("CUSTOM", "DBT_CUSTOM").contains(e.getKey())) {
+            if (!e.getKey().equals("CUSTOM")) {
                 fields.put(e.getKey(), strings(e.getValue().get(0)));
                 Set<String> req = strings(e.getValue().get(1));
                 if (!req.isEmpty()) {
