@@ -118,27 +118,19 @@ class SpecSchemaTest {
     void theSchemasNamesAreTheEnginesOwn() throws Exception {
         JsonNode schema = schemaTree();
         JsonNode defs = schema.get("$defs");
-        assertEquals(ModelKind.names(), texts(defs.get("model_kind").get("enum")));
+        assertEquals(ModelKind.names(), SpecBuilderTest.texts(defs.get("model_kind").get("enum")));
         assertEquals(Arrays.stream(IntervalUnit.values()).map(IntervalUnit::value).toList(),
-                texts(defs.get("interval_unit").get("enum")));
+                SpecBuilderTest.texts(defs.get("interval_unit").get("enum")));
         assertEquals(Arrays.stream(Unresolved.Kind.values()).map(Unresolved.Kind::label).toList(),
-                texts(defs.get("unresolved").get("properties").get("kind").get("enum")));
+                SpecBuilderTest.texts(defs.get("unresolved").get("properties").get("kind").get("enum")));
         assertEquals(SpecBuilder.SPEC_VERSION, schema.get("properties").get("spec_version").get("const").asInt());
     }
 
     static Set<String> required(JsonNode objectSchema) {
-        return new TreeSet<>(texts(objectSchema.get("required")));
+        return new TreeSet<>(SpecBuilderTest.texts(objectSchema.get("required")));
     }
 
     static Set<String> keys(JsonNode node) {
-        Set<String> out = new TreeSet<>();
-        node.fieldNames().forEachRemaining(out::add);
-        return out;
-    }
-
-    static List<String> texts(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
+        return new TreeSet<>(SpecBuilderTest.names(node));
     }
 }
