@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * SQLMesh's model kinds ({@code ModelKindName} of the pinned SQLMesh), in its order. The one list of kinds: the
- * MODEL block reader, the Python model reader, the model assembler, the macro renderer and the spec's JSON Schema
- * all take theirs from here.
+ * MODEL block reader, the Python model reader, the model assembler and the macro renderer take theirs from here, and
+ * tests hold it equal to SQLMesh's ({@code SqlmeshFactsTest}) and to the spec's JSON Schema ({@code SpecSchemaTest}).
  */
 public enum ModelKind {
     INCREMENTAL_BY_TIME_RANGE("IncrementalByTimeRangeKind", true, true,
