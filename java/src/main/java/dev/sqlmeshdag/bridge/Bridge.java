@@ -67,28 +67,27 @@ public final class Bridge {
      */
     public static String graph(String projectPath, String optionsJson) {
         Path path = Path.of(projectPath == null ? "" : projectPath);
-        java.util.Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        GraphAnswer answer;
         try {
             LoadedProject loaded = Engine.load(path, options(optionsJson));
-            answer.put("exit", loaded.hasErrors() ? 1 : 0);
-            answer.put("graph", loaded.hasErrors() ? null : GraphFormats.render(loaded.graph(), loaded.selected(),
-                    GraphFormats.Format.JSON));
-            answer.put("problems", loaded.problems().all().stream().map(Problem::toString).toList());
+            answer = new GraphAnswer(loaded.hasErrors() ? 1 : 0, loaded.hasErrors() ? null
+                    : GraphFormats.render(loaded.graph(), loaded.selected(), GraphFormats.Format.JSON),
+                    loaded.problems().all().stream().map(Problem::toString).toList());
         } catch (IllegalArgumentException e) {
-            answer.put("exit", 2);
-            answer.put("graph", null);
-            answer.put("problems", List.of(e.getMessage()));
+            answer = new GraphAnswer(2, null, List.of(e.getMessage()));
         } catch (RuntimeException | StackOverflowError e) {
-            answer.put("exit", 3);
-            answer.put("graph", null);
-            answer.put("problems", List.of("internal engine error: " + e.getClass().getSimpleName() + ": "
-                    + e.getMessage()));
+            answer = new GraphAnswer(3, null, List.of("internal engine error: " + e.getClass().getSimpleName()
+                    + ": " + e.getMessage()));
         }
         try {
             return JSON.writeValueAsString(answer);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@link #graph}'s answer: the CLI's exit code, its JSON graph (null unless exit is 0) and its stderr lines. */
+    record GraphAnswer(int exit, String graph, List<String> problems) {
     }
 
     static Options options(String optionsJson) {

@@ -2,6 +2,7 @@ package dev.sqlmeshdag.engine;
 
 import dev.sqlmeshdag.core.Location;
 import dev.sqlmeshdag.core.Model;
+import dev.sqlmeshdag.core.ModelKind;
 import dev.sqlmeshdag.core.ModelSource;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.ProjectConfig;
@@ -34,10 +35,6 @@ final class ModelAssembler {
     /** SQLMesh's defaults when neither the model nor {@code model_defaults} sets a value. */
     static final String DEFAULT_CRON = "@daily";
     static final String DEFAULT_KIND = "VIEW";
-
-    static final Set<String> KINDS = Set.of("INCREMENTAL_BY_TIME_RANGE", "INCREMENTAL_BY_UNIQUE_KEY",
-            "INCREMENTAL_BY_PARTITION", "INCREMENTAL_UNMANAGED", "FULL", "SCD_TYPE_2", "SCD_TYPE_2_BY_TIME",
-            "SCD_TYPE_2_BY_COLUMN", "VIEW", "EMBEDDED", "SEED", "EXTERNAL", "CUSTOM", "MANAGED");
 
     private final ProjectConfig config;
     private final LocalDateTime nowUtc;
@@ -279,10 +276,10 @@ final class ModelAssembler {
         // SQLMesh's Python models default to FULL (a Python function cannot be a view); SQL models to VIEW.
         String fallback = src.python() ? "FULL" : DEFAULT_KIND;
         String kind = prop.map(p -> kindName(p.value())).orElse(defaultKind == null ? fallback : defaultKind);
-        if (kind == null || !KINDS.contains(kind)) {
+        if (ModelKind.named(kind).isEmpty()) {
             Location at = prop.map(Property::location).orElse(src.location());
             problems.error(at, "unknown model kind '" + (prop.isPresent() ? prop.get().value().text() : kind)
-                    + "'; use one of " + String.join(", ", new TreeSet<>(KINDS)));
+                    + "'; use one of " + String.join(", ", ModelKind.names()));
             return null;
         }
         if (prop.isPresent() && !src.python() && !checkKindFields(kind, prop.get(), problems)) {
@@ -291,61 +288,24 @@ final class ModelAssembler {
         return kind;
     }
 
-    /**
-     * Each kind's fields (after their aliases) and the required ones, as SQLMesh 0.236.4's kind classes declare them
-     * ({@code all_fields()}, {@code required_fields()}); {@code SqlmeshFactsTest} compares them with SQLMesh's. CUSTOM
-     * and DBT_CUSTOM take the fields of a materialization the engine cannot see, so they are not checked.
-     */
-    static final Map<String, Set<String>> KIND_FIELDS = Map.ofEntries(
-            Map.entry("EMBEDDED", Set.of()),
-            Map.entry("EXTERNAL", Set.of()),
-            Map.entry("FULL", Set.of()),
-            Map.entry("INCREMENTAL_BY_PARTITION", Set.of("auto_restatement_cron", "disable_restatement", "forward_only",
-                    "on_additive_change", "on_destructive_change")),
-            Map.entry("INCREMENTAL_BY_TIME_RANGE", Set.of("auto_restatement_cron", "auto_restatement_intervals",
-                    "batch_concurrency", "batch_size", "dialect", "disable_restatement", "forward_only", "lookback",
-                    "on_additive_change", "on_destructive_change", "partition_by_time_column", "time_column")),
-            Map.entry("INCREMENTAL_BY_UNIQUE_KEY", Set.of("auto_restatement_cron", "batch_concurrency", "batch_size",
-                    "dialect", "disable_restatement", "forward_only", "lookback", "merge_filter", "on_additive_change",
-                    "on_destructive_change", "unique_key", "when_matched")),
-            Map.entry("INCREMENTAL_UNMANAGED", Set.of("auto_restatement_cron", "disable_restatement", "forward_only",
-                    "insert_overwrite", "on_additive_change", "on_destructive_change")),
-            Map.entry("MANAGED", Set.of("disable_restatement")),
-            Map.entry("SCD_TYPE_2", Set.of("auto_restatement_cron", "batch_size", "dialect", "disable_restatement",
-                    "forward_only", "invalidate_hard_deletes", "on_additive_change", "on_destructive_change",
-                    "time_data_type", "unique_key", "updated_at_as_valid_from", "updated_at_name", "valid_from_name",
-                    "valid_to_name")),
-            Map.entry("SCD_TYPE_2_BY_COLUMN", Set.of("auto_restatement_cron", "batch_size", "columns", "dialect",
-                    "disable_restatement", "execution_time_as_valid_from", "forward_only", "invalidate_hard_deletes",
-                    "on_additive_change", "on_destructive_change", "time_data_type", "unique_key", "updated_at_name",
-                    "valid_from_name", "valid_to_name")),
-            Map.entry("SCD_TYPE_2_BY_TIME", Set.of("auto_restatement_cron", "batch_size", "dialect",
-                    "disable_restatement", "forward_only", "invalidate_hard_deletes", "on_additive_change",
-                    "on_destructive_change", "time_data_type", "unique_key", "updated_at_as_valid_from",
-                    "updated_at_name", "valid_from_name", "valid_to_name")),
-            Map.entry("SEED", Set.of("batch_size", "csv_settings", "path")),
-            Map.entry("VIEW", Set.of("materialized")));
-
-    static final Map<String, Set<String>> REQUIRED_KIND_FIELDS = Map.of(
-            "INCREMENTAL_BY_TIME_RANGE", Set.of("time_column"),
-            "INCREMENTAL_BY_UNIQUE_KEY", Set.of("unique_key"),
-            "SCD_TYPE_2", Set.of("unique_key"),
-            "SCD_TYPE_2_BY_COLUMN", Set.of("columns", "unique_key"),
-            "SCD_TYPE_2_BY_TIME", Set.of("unique_key"),
-            "SEED", Set.of("path"));
-
     /** SQLMesh's validate_extra_and_required_fields for a kind written in a MODEL block; false after an error. */
     private static boolean checkKindFields(String kind, Property prop, Problems problems) {
-        Set<String> allowed = KIND_FIELDS.get(kind);
-        if (allowed == null) {
+        ModelKind known = ModelKind.named(kind).orElseThrow();
+        if (known.fields().isEmpty()) {
             return true;
         }
+        Set<String> allowed = known.fields().get();
         Set<String> given = new TreeSet<>();
         if (prop.value() instanceof PropertyValue.Call call) {
             call.args().keySet().forEach(k -> given.add(k.toLowerCase(Locale.ROOT)));
         }
-        Set<String> missing = new TreeSet<>(REQUIRED_KIND_FIELDS.getOrDefault(kind, Set.of()));
+        Set<String> missing = new TreeSet<>(known.requiredFields());
         missing.removeAll(given);
+        if (!missing.isEmpty() && !known.takesArguments()) {
+            problems.error(prop.location(), "kind " + kind + " needs " + quoted(missing) + ", which a MODEL block "
+                    + "cannot give (SQLMesh refuses the model); define it in a Python model or choose another kind");
+            return false;
+        }
         if (!missing.isEmpty()) {
             problems.error(prop.location(), "kind " + kind + " needs " + quoted(missing) + "; add "
                     + (missing.size() > 1 ? "them" : "it") + " in the MODEL block, e.g. kind " + kind + " ("

@@ -1,5 +1,6 @@
 package dev.sqlmeshdag.parse;
 
+import dev.sqlmeshdag.core.ModelKind;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.Property;
 import dev.sqlmeshdag.core.PropertyValue;
@@ -23,10 +24,6 @@ import java.util.Set;
  */
 final class ModelBlockReader {
 
-    private static final Set<String> ARGUMENT_KINDS = Set.of("INCREMENTAL_BY_TIME_RANGE", "INCREMENTAL_BY_UNIQUE_KEY",
-            "INCREMENTAL_BY_PARTITION", "INCREMENTAL_UNMANAGED", "SEED", "VIEW", "SCD_TYPE_2", "SCD_TYPE_2_BY_TIME",
-            "SCD_TYPE_2_BY_COLUMN", "CUSTOM");
-
     /** Property names SQLMesh knows; used to spot a forgotten comma between two properties. */
     private static final Set<String> KNOWN_KEYS = Set.of("name", "kind", "cron", "cron_tz", "interval_unit", "start",
             "end", "owner", "description", "dialect", "tags", "grain", "grains", "references", "depends_on", "columns",
@@ -44,13 +41,6 @@ final class ModelBlockReader {
         this.text = text;
         this.lines = lines;
         this.problems = problems;
-    }
-
-    /** Every kind name SQLMesh accepts, in its own order (used in error messages). */
-    static List<String> kindNames() {
-        return List.of("INCREMENTAL_BY_TIME_RANGE", "INCREMENTAL_BY_UNIQUE_KEY", "INCREMENTAL_BY_PARTITION",
-                "INCREMENTAL_UNMANAGED", "FULL", "SCD_TYPE_2", "SCD_TYPE_2_BY_TIME", "SCD_TYPE_2_BY_COLUMN", "VIEW",
-                "EMBEDDED", "SEED", "EXTERNAL", "CUSTOM", "MANAGED", "DBT_CUSTOM");
     }
 
     /** @param inner the tokens between {@code MODEL (} and its closing {@code )} */
@@ -102,9 +92,9 @@ final class ModelBlockReader {
             return readTopLevel(value);
         }
         String kind = first.value().toUpperCase(Locale.ROOT);
-        if (!(first.is(Kind.WORD) || first.is(Kind.IDENTIFIER)) || !kindNames().contains(kind)) {
+        if (!(first.is(Kind.WORD) || first.is(Kind.IDENTIFIER)) || ModelKind.named(kind).isEmpty()) {
             throw new ParseException(first, "unknown model kind '" + first.text() + "'; use one of "
-                    + String.join(", ", kindNames()));
+                    + String.join(", ", ModelKind.names()));
         }
         if (value.size() == 1) {
             return new Scalar(kind, false);
@@ -113,7 +103,7 @@ final class ModelBlockReader {
         if (!next.is(Kind.LPAREN)) {
             throw missingComma(next, "kind " + kind);
         }
-        if (!ARGUMENT_KINDS.contains(kind)) {
+        if (!ModelKind.named(kind).orElseThrow().takesArguments()) {
             throw new ParseException(next, "kind " + kind + " takes no arguments; remove the parentheses after it");
         }
         int close = matching(value, 1);

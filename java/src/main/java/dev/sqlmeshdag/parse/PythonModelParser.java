@@ -1,6 +1,7 @@
 package dev.sqlmeshdag.parse;
 
 import dev.sqlmeshdag.core.Location;
+import dev.sqlmeshdag.core.ModelKind;
 import dev.sqlmeshdag.core.ModelSource;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.Property;
@@ -34,23 +35,6 @@ import java.util.Set;
 
 /** Reads {@code @model(...)} Python models as text, never executing them. */
 public final class PythonModelParser {
-
-    /** SQLMesh's kind classes, for {@code kind=IncrementalByTimeRangeKind(...)}. */
-    private static final Map<String, String> KIND_CLASSES = Map.ofEntries(
-            Map.entry("IncrementalByTimeRangeKind", "INCREMENTAL_BY_TIME_RANGE"),
-            Map.entry("IncrementalByUniqueKeyKind", "INCREMENTAL_BY_UNIQUE_KEY"),
-            Map.entry("IncrementalByPartitionKind", "INCREMENTAL_BY_PARTITION"),
-            Map.entry("IncrementalUnmanagedKind", "INCREMENTAL_UNMANAGED"),
-            Map.entry("FullKind", "FULL"),
-            Map.entry("SCDType2ByTimeKind", "SCD_TYPE_2_BY_TIME"),
-            Map.entry("SCDType2ByColumnKind", "SCD_TYPE_2_BY_COLUMN"),
-            Map.entry("ViewKind", "VIEW"),
-            Map.entry("EmbeddedKind", "EMBEDDED"),
-            Map.entry("SeedKind", "SEED"),
-            Map.entry("ExternalKind", "EXTERNAL"),
-            Map.entry("CustomKind", "CUSTOM"),
-            Map.entry("ManagedKind", "MANAGED"),
-            Map.entry("DbtCustomKind", "DBT_CUSTOM"));
 
     /** Decorator arguments that steer loading rather than describe the model. */
     private static final Set<String> NOT_PROPERTIES = Set.of("is_sql");
@@ -213,8 +197,8 @@ public final class PythonModelParser {
                     kindArgs.put(k.toLowerCase(Locale.ROOT), convert(val));
                 }
             });
-        } else if (v instanceof CallV c && KIND_CLASSES.containsKey(lastPart(c.callee()))) {
-            name = KIND_CLASSES.get(lastPart(c.callee()));
+        } else if (v instanceof CallV c && ModelKind.ofPythonClass(lastPart(c.callee())).isPresent()) {
+            name = ModelKind.ofPythonClass(lastPart(c.callee())).orElseThrow().name();
             c.kwargs().forEach((k, val) -> kindArgs.put(k.toLowerCase(Locale.ROOT), convert(val)));
         } else {
             problems.unresolvedModel(lines.at(keyToken.start()), "this kind cannot be read without running Python; write "
@@ -222,9 +206,9 @@ public final class PythonModelParser {
             return convert(v);
         }
         String upper = name == null ? "" : name.toUpperCase(Locale.ROOT);
-        if (!ModelBlockReader.kindNames().contains(upper)) {
+        if (ModelKind.named(upper).isEmpty()) {
             throw new ParseException(keyToken.start(), "unknown model kind '" + name + "'; use one of "
-                    + String.join(", ", ModelBlockReader.kindNames()));
+                    + String.join(", ", ModelKind.names()));
         }
         return kindArgs.isEmpty() ? new Scalar(upper, false) : new Call(upper, kindArgs, List.of());
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -20,9 +21,10 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads YAML into located {@link Node}s. SnakeYAML only composes the node graph (so anchors and aliases work);
- * plain scalars are typed here by the YAML 1.2 core schema, as SQLMesh's YAML library does, so {@code yes},
- * {@code on} and {@code 010} mean what they mean to SQLMesh ("yes", "on", 10) rather than YAML 1.1 booleans
- * and octals.
+ * plain scalars are typed here as SQLMesh's YAML library (ruamel.yaml's safe loader) types them: YAML 1.2 core, so
+ * {@code yes}, {@code on} and {@code 010} mean "yes", "on" and 10 rather than YAML 1.1 booleans and octals, plus
+ * ruamel's additions ({@code _} in numbers, {@code 0b} integers), which a strict YAML 1.2 parser would leave as
+ * text. Dates and timestamps stay text: the engine reads them as dates where a date is meant.
  */
 final class YamlReader {
 
@@ -30,8 +32,8 @@ final class YamlReader {
     private static final Pattern TRUE = Pattern.compile("true|True|TRUE");
     private static final Pattern FALSE = Pattern.compile("false|False|FALSE");
     private static final Pattern INT = Pattern.compile("[-+]?[0-9][0-9_]*");
-    private static final Pattern OCT = Pattern.compile("0o[0-7_]+");
-    private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F_]+");
+    /** {@code 0o17}, {@code -0x1F}, {@code 0b101}: signed, with {@code _} anywhere after the prefix. */
+    private static final Pattern RADIX = Pattern.compile("([-+]?)0(?:(o)[0-7_]+|(x)[0-9a-fA-F_]+|(b)[01_]+)");
     private static final Pattern FLOAT =
             Pattern.compile("[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?");
     private static final Pattern INF = Pattern.compile("[-+]?\\.(inf|Inf|INF)");
@@ -136,11 +138,12 @@ final class YamlReader {
             if (INT.matcher(text).matches()) {
                 return Long.parseLong(text.replace("_", "").replace("+", ""));
             }
-            if (OCT.matcher(text).matches()) {
-                return Long.parseLong(text.substring(2).replace("_", ""), 8);
-            }
-            if (HEX.matcher(text).matches()) {
-                return Long.parseLong(text.substring(2).replace("_", ""), 16);
+            Matcher radix = RADIX.matcher(text);
+            if (radix.matches()) {
+                int prefixEnd = radix.start(1) + radix.group(1).length() + 2;
+                int base = radix.group(2) != null ? 8 : radix.group(3) != null ? 16 : 2;
+                long value = Long.parseLong(text.substring(prefixEnd).replace("_", ""), base);
+                return radix.group(1).equals("-") ? -value : value;
             }
         } catch (NumberFormatException tooLong) {
             return text;

@@ -1,6 +1,7 @@
 package dev.sqlmeshdag.render;
 
 import dev.sqlmeshdag.core.Location;
+import dev.sqlmeshdag.core.ModelKind;
 import dev.sqlmeshdag.core.ModelSource;
 import dev.sqlmeshdag.core.Problems;
 import dev.sqlmeshdag.core.PropertyValue;
@@ -10,13 +11,9 @@ import dev.sqlmeshdag.sql.SqlToken;
 import dev.sqlmeshdag.sql.SqlToken.Kind;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /** Renders SQLMesh macros with the values SQLMesh uses at load time ({@code @start_ds} as 1970-01-01 ...). */
 public final class MacroRenderer {
-
-    /** Kinds SQLMesh renders with the execution time only, so @start_* and @end_* do not exist for them. */
-    private static final Set<String> EXECUTION_TIME_ONLY_KINDS = Set.of("VIEW", "FULL");
 
     private final RenderContext context;
 
@@ -30,7 +27,8 @@ public final class MacroRenderer {
             return null;
         }
         String kind = kindOf(source);
-        boolean interval = !EXECUTION_TIME_ONLY_KINDS.contains(kind);
+        // @start_* and @end_* exist only for the kinds SQLMesh renders with an interval
+        boolean interval = ModelKind.named(kind).map(ModelKind::intervals).orElse(true);
         MacroEvaluator evaluator = new MacroEvaluator(context, problems, interval, kind);
         Location statementsAt = source.location();
         for (String statement : source.preStatements()) {

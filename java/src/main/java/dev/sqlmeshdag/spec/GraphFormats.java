@@ -1,5 +1,8 @@
 package dev.sqlmeshdag.spec;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.sqlmeshdag.core.Model;
 import dev.sqlmeshdag.graph.ModelGraph;
 import java.util.List;
@@ -27,18 +30,19 @@ public final class GraphFormats {
      * {@code json.dumps(graph, indent=2, sort_keys=True)} does, so it diffs cleanly against SQLMesh's own graph.
      */
     static String json(ModelGraph graph, List<String> fqns) {
-        Map<String, Object> models = new TreeMap<>();
+        Map<String, GraphEntry> models = new TreeMap<>();
         for (String fqn : fqns) {
             Model m = graph.model(fqn);
-            Map<String, Object> node = new TreeMap<>();
-            node.put("depends_on", m.dependsOn().stream().sorted().toList());
-            node.put("cron", m.cron());
-            node.put("interval_unit", m.intervalUnit());
-            node.put("kind", m.kind());
-            node.put("tags", m.tags());
-            models.put(fqn, node);
+            models.put(fqn, new GraphEntry(m.cron(), m.dependsOn().stream().sorted().toList(), m.intervalUnit(),
+                    m.kind(), m.tags()));
         }
         return PythonJson.write(Map.of("models", models)) + "\n";
+    }
+
+    /** One model of the JSON graph: the fields SQLMesh's own graph script prints, in its (sorted) key order. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder(alphabetic = true)
+    record GraphEntry(String cron, List<String> dependsOn, String intervalUnit, String kind, List<String> tags) {
     }
 
     /** Models as boxes, tables that are no model as grey ellipses; edges point downstream. */

@@ -1,8 +1,6 @@
 package dev.sqlmeshdag.spec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlmeshdag.core.Model;
 import dev.sqlmeshdag.core.Problem;
 import dev.sqlmeshdag.core.ProjectConfig;
@@ -28,111 +26,69 @@ public final class SpecBuilder {
     }
 
     /** The spec of a loaded project; when it has errors, {@code models} is empty and {@code errors} lists them. */
-    public static ObjectNode build(LoadedProject project, Path requestedPath) {
-        ObjectNode spec = JSON.createObjectNode();
+    public static SpecDocument build(LoadedProject project, Path requestedPath) {
         ProjectConfig config = project.config();
-        spec.put("spec_version", SPEC_VERSION);
-        spec.put("engine_version", Engine.VERSION);
-        spec.put("fingerprint", project.fingerprint());
         Path root = config != null ? config.root().toAbsolutePath().normalize()
                 : requestedPath.toAbsolutePath().normalize();
-        String folder = root.getFileName() == null ? root.toString() : root.getFileName().toString();
-        spec.put("project", config != null && config.project() != null && !config.project().isBlank()
-                ? config.project() : folder);
-        spec.put("project_path", root.toString());
-        spec.put("gateway", config == null ? null : config.gateway());
-        spec.put("connection_type", config == null ? null : config.connectionType());
-        spec.put("state_connection_type", config == null ? null : config.stateConnectionType());
-        spec.put("default_catalog", config == null ? null : config.defaultCatalog());
-        spec.put("dialect", config == null ? null : config.dialect());
-        spec.put("schedule", project.schedule().cron());
-        spec.put("schedule_reason", project.schedule().reason());
-        ArrayNode models = spec.putArray("models");
-        if (!project.hasErrors()) {
-            addModels(models, project, config);
-        }
-        spec.set("warnings", problems(project.problems().warnings()));
-        spec.set("errors", problems(project.problems().errors()));
-        spec.set("unresolved", unresolved(project));
-        return spec;
+        String name = config != null && config.project() != null && !config.project().isBlank()
+                ? config.project() : folderName(root);
+        return new SpecDocument(SPEC_VERSION, Engine.VERSION, project.fingerprint(), name, root.toString(),
+                config == null ? null : config.gateway(),
+                config == null ? null : config.connectionType(),
+                config == null ? null : config.stateConnectionType(),
+                config == null ? null : config.defaultCatalog(),
+                config == null ? null : config.dialect(),
+                project.schedule().cron(), project.schedule().reason(),
+                project.hasErrors() ? List.of() : models(project, config),
+                problems(project.problems().warnings()), problems(project.problems().errors()),
+                unresolved(project));
     }
 
     /**
-     * What only Python can settle, one entry per place and model: {@code kind} ("config" or "model"), {@code file},
-     * {@code line}, {@code model} (the fqn of each model defined in that file; null when none could be read) and
-     * {@code reason}. Its warning or error is in {@code warnings} / {@code errors} too.
+     * What only Python can settle, one entry per place and model: its {@code model} is the fqn of each model defined
+     * in that file (null when none could be read). Its warning or error is in {@code warnings} / {@code errors} too.
      */
-    static ArrayNode unresolved(LoadedProject project) {
-        ArrayNode out = JSON.createArrayNode();
+    static List<SpecDocument.UnresolvedEntry> unresolved(LoadedProject project) {
+        List<SpecDocument.UnresolvedEntry> out = new ArrayList<>();
         for (Unresolved u : project.problems().unresolved()) {
             Problem p = u.problem();
             String file = p.location() == null ? null : p.location().file();
+            Integer line = p.location() == null ? null : p.location().line();
             List<String> models = u.kind() == Unresolved.Kind.MODEL
                     ? project.graph().models().values().stream().filter(m -> m.location().file().equals(file))
                             .map(Model::fqn).toList()
                     : List.of();
             for (String model : models.isEmpty() ? java.util.Collections.<String>singletonList(null) : models) {
-                ObjectNode node = out.addObject();
-                node.put("kind", u.kind().label());
-                node.put("file", file);
-                if (p.location() == null) {
-                    node.putNull("line");
-                } else {
-                    node.put("line", p.location().line());
-                }
-                node.put("model", model);
-                node.put("reason", p.message());
+                out.add(new SpecDocument.UnresolvedEntry(u.kind().label(), file, line, model, p.message()));
             }
         }
         return out;
     }
 
     /** A spec for a request that failed before any project could be read (bad options, say). */
-    public static ObjectNode failure(Path requestedPath, List<Problem> errors) {
-        ObjectNode spec = JSON.createObjectNode();
-        spec.put("spec_version", SPEC_VERSION);
-        spec.put("engine_version", Engine.VERSION);
-        spec.putNull("fingerprint");
+    public static SpecDocument failure(Path requestedPath, List<Problem> errors) {
         Path root = requestedPath.toAbsolutePath().normalize();
-        spec.put("project", root.getFileName() == null ? root.toString() : root.getFileName().toString());
-        spec.put("project_path", root.toString());
-        for (String field : List.of("gateway", "connection_type", "state_connection_type", "default_catalog",
-                "dialect", "schedule", "schedule_reason")) {
-            spec.putNull(field);
-        }
-        spec.putArray("models");
-        spec.putArray("warnings");
-        spec.set("errors", problems(errors));
-        spec.putArray("unresolved");
-        return spec;
+        return new SpecDocument(SPEC_VERSION, Engine.VERSION, null, folderName(root), root.toString(), null, null,
+                null, null, null, null, null, List.of(), List.of(), problems(errors), List.of());
     }
 
-    private static void addModels(ArrayNode out, LoadedProject project, ProjectConfig config) {
+    private static String folderName(Path root) {
+        return root.getFileName() == null ? root.toString() : root.getFileName().toString();
+    }
+
+    private static List<SpecDocument.ModelEntry> models(LoadedProject project, ProjectConfig config) {
         ModelGraph graph = project.graph();
         List<Model> selected = project.selectedModels();
         Map<String, String> taskIds = TaskIds.assign(selected, config.defaultCatalog());
         Set<String> chosen = new HashSet<>(project.selected());
+        List<SpecDocument.ModelEntry> out = new ArrayList<>();
         for (Model m : selected) {
-            ObjectNode node = out.addObject();
-            node.put("fqn", m.fqn());
-            node.put("name", m.name());
-            node.put("task_id", taskIds.get(m.fqn()));
-            node.put("kind", m.kind());
-            node.put("cron", m.cron());
-            node.put("cron_tz", m.cronTz());
-            node.put("interval_unit", m.intervalUnit());
-            node.put("start", m.start());
-            strings(node.putArray("tags"), m.tags());
-            node.put("owner", m.owner());
-            node.put("description", m.description());
-            strings(node.putArray("depends_on"), nearestChosen(graph, m.fqn(), chosen));
-            strings(node.putArray("external"), graph.external(m.fqn()));
-            strings(node.putArray("audits"), m.audits());
-            node.put("dialect", m.dialect());
-            node.put("python", m.python());
-            node.put("file", m.location().file());
-            node.put("line", m.location().line());
+            out.add(new SpecDocument.ModelEntry(m.fqn(), m.name(), taskIds.get(m.fqn()), m.kind(), m.cron(),
+                    m.cronTz(), m.intervalUnit(), m.start(), m.tags(), m.owner(), m.description(),
+                    nearestChosen(graph, m.fqn(), chosen), graph.external(m.fqn()), m.audits(), m.dialect(),
+                    m.python(), m.location().file(), m.location().line()));
         }
+        return out;
     }
 
     /**
@@ -157,28 +113,11 @@ public final class SpecBuilder {
         return List.copyOf(found);
     }
 
-    private static ArrayNode problems(List<Problem> problems) {
-        ArrayNode out = JSON.createArrayNode();
-        for (Problem p : problems) {
-            ObjectNode node = out.addObject();
-            node.put("file", p.location() == null ? null : p.location().file());
-            if (p.location() == null) {
-                node.putNull("line");
-                node.putNull("col");
-            } else {
-                node.put("line", p.location().line());
-                node.put("col", p.location().col());
-            }
-            node.put("message", p.message());
-        }
-        return out;
+    private static List<SpecDocument.ProblemEntry> problems(List<Problem> problems) {
+        return problems.stream().map(SpecDocument.ProblemEntry::of).toList();
     }
 
-    private static void strings(ArrayNode array, List<String> values) {
-        values.forEach(array::add);
-    }
-
-    public static String toJson(ObjectNode spec) {
+    public static String toJson(SpecDocument spec) {
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(spec);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

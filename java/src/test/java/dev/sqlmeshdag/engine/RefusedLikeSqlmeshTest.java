@@ -54,6 +54,23 @@ class RefusedLikeSqlmeshTest {
     }
 
     @Test
+    void dbtCustomKindLoadsFromAPythonModelButNotFromAModelBlock() throws IOException {
+        // SQLMesh 0.236.4: a DbtCustomKind object is a DBT_CUSTOM model; `kind DBT_CUSTOM` lacks its required
+        // fields, which its MODEL block grammar cannot give (`DBT_CUSTOM (...)` does not parse).
+        write("config.yaml", CONFIG);
+        write("models/p.py", "from sqlmesh import model\nfrom sqlmesh.core.model.kind import DbtCustomKind\n"
+                + "@model(\"s.p\", kind=DbtCustomKind(materialization=\"table\", definition=\"x\"), "
+                + "columns={\"x\": \"int\"})\ndef execute(context, **kw):\n    return None\n");
+        LoadedProject loaded = Engine.load(root, Options.defaults());
+        assertEquals("", problems());
+        assertEquals("DBT_CUSTOM", loaded.graph().model("\"memory\".\"s\".\"p\"").kind());
+        write("models/a.sql", "MODEL (name s.a, kind DBT_CUSTOM);\nSELECT 1 AS x\n");
+        assertEquals("models/a.sql:1:18: kind DBT_CUSTOM needs 'definition', 'materialization', which a MODEL block "
+                + "cannot give (SQLMesh refuses the model); define it in a Python model or choose another kind",
+                problems());
+    }
+
+    @Test
     void aByteOrderMarkBreaksASqlModelButNotAPythonOne() throws IOException {
         write("config.yaml", CONFIG);
         write("models/a.sql", "\uFEFFMODEL (name s.a, kind FULL);\nSELECT 1 AS x\n");

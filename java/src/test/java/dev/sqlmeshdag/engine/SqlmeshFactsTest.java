@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqlmeshdag.core.ModelKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -19,13 +22,14 @@ class SqlmeshFactsTest {
 
     private static final String SCRIPT = String.join("\n",
             "import json",
-            "from sqlmesh.core.model.kind import MODEL_KIND_NAME_TO_TYPE",
+            "from sqlmesh.core.model.kind import MODEL_KIND_NAME_TO_TYPE, ModelKindName",
             "out = {}",
             "for name, cls in MODEL_KIND_NAME_TO_TYPE.items():",
             "    out[str(getattr(name, 'value', name))] = [sorted(cls.all_fields() - {'name'}),",
-            "                                               sorted(cls.required_fields() - {'name'})]",
+            "                                               sorted(cls.required_fields() - {'name'}), cls.__name__]",
             "from sqlmesh.core.audit.builtin import BUILT_IN_AUDITS",
-            "print(json.dumps({'kinds': out, 'audits': sorted(BUILT_IN_AUDITS)}))", "");
+            "print(json.dumps({'kinds': out, 'names': [k.value for k in ModelKindName],",
+            "                  'audits': sorted(BUILT_IN_AUDITS)}))", "");
 
     private static JsonNode sqlmesh() throws Exception {
         Path python = Path.of(System.getenv().getOrDefault("SQLMESH_PYTHON", ".venv/bin/python"));
@@ -52,7 +56,7 @@ class SqlmeshFactsTest {
         Map<String, Set<String>> fields = new TreeMap<>();
         Map<String, Set<String>> required = new TreeMap<>();
         sqlmesh.fields().forEachRemaining(e -> {
-            if (!Set.of("CUSTOM", "DBT_CUSTOM").contains(e.getKey())) {
+            if (!e.getKey().equals("CUSTOM")) {
                 fields.put(e.getKey(), strings(e.getValue().get(0)));
                 Set<String> req = strings(e.getValue().get(1));
                 if (!req.isEmpty()) {
@@ -60,8 +64,30 @@ class SqlmeshFactsTest {
                 }
             }
         });
-        assertEquals(fields, new TreeMap<>(ModelAssembler.KIND_FIELDS));
-        assertEquals(required, new TreeMap<>(ModelAssembler.REQUIRED_KIND_FIELDS));
+        Map<String, Set<String>> engineFields = new TreeMap<>();
+        Map<String, Set<String>> engineRequired = new TreeMap<>();
+        for (ModelKind kind : ModelKind.values()) {
+            kind.fields().ifPresent(f -> engineFields.put(kind.name(), f));
+            if (kind.fields().isPresent() && !kind.requiredFields().isEmpty()) {
+                engineRequired.put(kind.name(), kind.requiredFields());
+            }
+        }
+        assertEquals(fields, engineFields);
+        assertEquals(required, engineRequired);
+    }
+
+    @Test
+    void kindNamesAndClassesAreSqlmeshs() throws Exception {
+        JsonNode sqlmesh = sqlmesh();
+        List<String> names = new ArrayList<>();
+        sqlmesh.get("names").forEach(n -> names.add(n.asText()));
+        assertEquals(names, ModelKind.names(), "SQLMesh's kind names, in its order");
+        sqlmesh.get("kinds").fields().forEachRemaining(e -> {
+            String className = e.getValue().get(2).asText();
+            ModelKind read = ModelKind.ofPythonClass(className).orElseThrow();
+            // SCD_TYPE_2 shares SCD_TYPE_2_BY_TIME's class, so an object of it reads as the latter
+            assertEquals(className, sqlmesh.get("kinds").get(read.name()).get(2).asText(), e.getKey());
+        });
     }
 
     private static Set<String> strings(JsonNode array) {

@@ -1,0 +1,84 @@
+package dev.sqlmeshdag.spec;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.sqlmeshdag.core.Problem;
+import java.util.List;
+
+/**
+ * The spec document, field for field: Jackson writes each record's components in declaration order, named in snake
+ * case. The committed JSON Schema {@code spec/sqlmesh-dag-spec.schema.json} describes the same document; a test
+ * keeps the two equal, so a component added here must be added there (and read by the Python side).
+ *
+ * @param specVersion the contract's version ({@link SpecBuilder#SPEC_VERSION}); the Python side refuses another
+ * @param fingerprint what the spec was computed from; null when no project could be read
+ * @param schedule    the DAG's cron, inferred from the models' crons; null when no project could be read
+ * @param models      the selected models in topological order; empty when {@code errors} is not
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record SpecDocument(
+        int specVersion,
+        String engineVersion,
+        String fingerprint,
+        String project,
+        String projectPath,
+        String gateway,
+        String connectionType,
+        String stateConnectionType,
+        String defaultCatalog,
+        String dialect,
+        String schedule,
+        String scheduleReason,
+        List<ModelEntry> models,
+        List<ProblemEntry> warnings,
+        List<ProblemEntry> errors,
+        List<UnresolvedEntry> unresolved) {
+
+    /**
+     * One model, one Airflow task.
+     *
+     * @param dependsOn the fqns of the selected models it reads, looking through models left out by the selection
+     * @param external  the fqns of the tables it reads that are no model
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ModelEntry(
+            String fqn,
+            String name,
+            String taskId,
+            String kind,
+            String cron,
+            String cronTz,
+            String intervalUnit,
+            String start,
+            List<String> tags,
+            String owner,
+            String description,
+            List<String> dependsOn,
+            List<String> external,
+            List<String> audits,
+            String dialect,
+            boolean python,
+            String file,
+            int line) {
+    }
+
+    /** A warning or an error; file, line and col are null for a problem of no one file. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ProblemEntry(String file, Integer line, Integer col, String message) {
+
+        static ProblemEntry of(Problem p) {
+            return p.location() == null ? new ProblemEntry(null, null, null, p.message())
+                    : new ProblemEntry(p.location().file(), p.location().line(), p.location().col(), p.message());
+        }
+    }
+
+    /**
+     * A value only Python can settle, one entry per place and model.
+     *
+     * @param kind  {@code config} or {@code model}
+     * @param model the fqn of a model defined in {@code file}; null for a config value or when no model was read
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record UnresolvedEntry(String kind, String file, Integer line, String model, String reason) {
+    }
+}
