@@ -248,3 +248,42 @@ def test_the_cli_rejects_answers_that_are_not_json(engine_jar, tmp_path):
                           input="not json", capture_output=True, text=True, timeout=300)
     assert done.returncode == 2
     assert "--answers -: the answers are not valid JSON" in done.stderr and "Exception" not in done.stderr
+
+
+def test_a_python_model_with_its_own_gateway_gets_that_gateways_catalog(engine_jar, tmp_path):
+    # One model's SQL is built in Python (SQLMesh answers it), the other returns a string literal (the engine
+    # reads it); each has its own gateway, whose DuckDB file names its catalog.
+    project = tmp_path / "two_gateways"
+    (project / "models").mkdir(parents=True)
+    (project / "config.yaml").write_text(textwrap.dedent("""\
+        gateways:
+          main:
+            connection: {type: duckdb, database: main.duckdb}
+          archive:
+            connection: {type: duckdb, database: archive.duckdb}
+        default_gateway: main
+        model_defaults: {dialect: duckdb, start: '2024-01-01'}
+        """))
+    (project / "models" / "orders.sql").write_text("MODEL (name raw.orders, kind FULL);\nSELECT 1 AS id\n")
+    (project / "models" / "archived.py").write_text(textwrap.dedent("""\
+        from sqlmesh import model
+
+        @model("arch.orders", is_sql=True, kind="FULL", gateway="archive")
+        def entrypoint(evaluator):
+            return "SELECT id FROM " + "main.raw.orders"
+        """))
+    (project / "models" / "literal.py").write_text(textwrap.dedent("""\
+        from sqlmesh import model
+
+        @model("arch.literal", is_sql=True, kind="FULL", gateway="archive")
+        def entrypoint(evaluator):
+            return "SELECT id FROM raw.orders"
+        """))
+    spec = engine.request_spec(project, engine.engine_options(None, [], []))
+    assert spec["errors"] == [], spec["errors"]
+    assert spec["gateway_catalogs"] == {"archive": "archive", "main": "main"}
+    assert spec["resolution"]["models"] == ["models/archived.py"]
+    by_fqn = {m["fqn"]: m for m in spec["models"]}
+    assert by_fqn['"archive"."arch"."orders"']["depends_on"] == ['"main"."raw"."orders"']
+    assert by_fqn['"archive"."arch"."literal"']["external"] == ['"archive"."raw"."orders"']
+    assert graph_differences(load_graph(project), _graph_of(spec)) == []

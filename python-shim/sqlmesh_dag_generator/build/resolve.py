@@ -85,7 +85,7 @@ def _evaluate(project: Path, gateway: str | None, spec: dict, known: dict,
         return new, [], []
     files = sorted({p["file"] for p in pieces if p["kind"] == "model" and p.get("file")}
                    - set(known.get("models") or {}))
-    loaded, failed = _load_models(project, config, gateway, spec.get("default_catalog"), files, pieces)
+    loaded, failed = _load_models(project, config, gateway, _catalogs(spec), files, pieces)
     new["models"] = {**(known.get("models") or {}), **loaded}
     return new, failed, []
 
@@ -154,7 +154,13 @@ def _plain(value: t.Any) -> t.Any:
 
 # ------------------------------------------------------------------ models
 
-def _load_models(project: Path, config: t.Any, gateway: str | None, default_catalog: str | None,
+def _catalogs(spec: dict) -> dict[str, str | None]:
+    """Each gateway's default catalog as the engine derived it (SQLMesh would ask each warehouse); the chosen
+    gateway's under None, as the Context names it only once made."""
+    return {**(spec.get("gateway_catalogs") or {}), None: spec.get("default_catalog")}
+
+
+def _load_models(project: Path, config: t.Any, gateway: str | None, catalogs: dict[str | None, str | None],
                  files: list[str], pieces: list[dict]) -> tuple[dict, list[dict]]:
     """{file: [model entry]} for each file SQLMesh loads; a warning per model of a file it refuses."""
     from sqlmesh.core.audit import ModelAudit
@@ -175,8 +181,12 @@ def _load_models(project: Path, config: t.Any, gateway: str | None, default_cata
             return []
 
     context = Context(paths=[project], config={project: config}, gateway=gateway, load=False, load_state=False)
-    # The engine derived the default catalog without a connection; SQLMesh would ask the warehouse.
-    context.default_catalog_per_gateway = {context.selected_gateway: default_catalog} if default_catalog else {}
+    # The engine derived the default catalogs without a connection; SQLMesh would ask each warehouse. A model
+    # with its own gateway is read with that gateway's catalog; one without an entry gets none, as in SQLMesh.
+    per_gateway = {name: catalog for name, catalog in catalogs.items() if name is not None and catalog}
+    if catalogs.get(None):
+        per_gateway[context.selected_gateway] = catalogs[None]
+    context.default_catalog_per_gateway = per_gateway
     loader = SqlMeshLoader(context, project)
     loaded: dict[str, list[dict]] = {}
     failed: list[dict] = []

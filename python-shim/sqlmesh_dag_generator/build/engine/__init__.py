@@ -36,7 +36,7 @@ PYTHON_PROPERTY = "sqlmeshdag.python"
 # How long a JVM may take to exit after its stdin is closed before it is killed.
 SHUTDOWN_GRACE_SECONDS = 5.0
 # The layout of the spec this package reads (the engine's "spec_version").
-SPEC_VERSION = 1
+SPEC_VERSION = 2
 
 
 class ReadTimeout(EngineError):

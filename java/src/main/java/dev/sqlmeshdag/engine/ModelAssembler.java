@@ -382,7 +382,9 @@ final class ModelAssembler {
                     deps.add(names.fqn(dep));
                 }
             }
-        } else if (src.query() != null && !src.query().isBlank() && !kind.equals("SEED")) {
+        }
+        // a SQL model's query, or the string literal an is_sql Python model returns (SQLMesh renders both alike)
+        if (src.query() != null && !src.query().isBlank() && !kind.equals("SEED")) {
             String rendered = renderer.renderQuery(src, problems);
             Location at = src.queryLocation() != null ? src.queryLocation() : src.location();
             boolean substituted = MacroRenderer.substitutesMacros(src.query(), dialect);

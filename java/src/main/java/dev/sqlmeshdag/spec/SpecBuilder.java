@@ -19,7 +19,7 @@ import java.util.TreeSet;
 /** The spec document the Python side turns into an Airflow DAG (field names are a contract: see DESIGN.md). */
 public final class SpecBuilder {
 
-    public static final int SPEC_VERSION = 1;
+    public static final int SPEC_VERSION = 2;
     static final ObjectMapper JSON = new ObjectMapper();
 
     private SpecBuilder() {
@@ -37,6 +37,7 @@ public final class SpecBuilder {
                 config == null ? null : config.connectionType(),
                 config == null ? null : config.stateConnectionType(),
                 config == null ? null : config.defaultCatalog(),
+                gatewayCatalogs(config),
                 config == null ? null : config.dialect(),
                 project.schedule().cron(), project.schedule().reason(),
                 project.hasErrors() ? List.of() : models(project, config),
@@ -69,7 +70,26 @@ public final class SpecBuilder {
     public static SpecDocument failure(Path requestedPath, List<Problem> errors) {
         Path root = requestedPath.toAbsolutePath().normalize();
         return new SpecDocument(SPEC_VERSION, Engine.VERSION, null, folderName(root), root.toString(), null, null,
-                null, null, null, null, null, List.of(), List.of(), problems(errors), List.of());
+                null, null, java.util.Map.of(), null, null, null, List.of(), List.of(), problems(errors), List.of());
+    }
+
+    /** The catalogs SQLMesh's loader would get per gateway, as far as the engine knows them without a connection. */
+    static java.util.Map<String, String> gatewayCatalogs(ProjectConfig config) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        if (config == null) {
+            return out;
+        }
+        if (config.otherGateways() != null) {
+            config.otherGateways().forEach((name, scope) -> {
+                if (scope.catalogKnown() && scope.defaultCatalog() != null) {
+                    out.put(name, scope.defaultCatalog());
+                }
+            });
+        }
+        if (config.gateway() != null && config.defaultCatalog() != null) {
+            out.put(config.gateway().toLowerCase(java.util.Locale.ROOT), config.defaultCatalog());
+        }
+        return out;
     }
 
     private static String folderName(Path root) {

@@ -13,6 +13,9 @@ import java.util.List;
  * @param specVersion the contract's version ({@link SpecBuilder#SPEC_VERSION}); the Python side refuses another
  * @param fingerprint what the spec was computed from; null when no project could be read
  * @param schedule    the DAG's cron, inferred from the models' crons; null when no project could be read
+ * @param gatewayCatalogs the default catalog of each gateway (lower-case name) whose catalog the engine knows
+ *                    without a connection, the chosen one included: what SQLMesh's loader reads a model's own
+ *                    {@code gateway} with, so the Python side passes it on when SQLMesh answers such a model
  * @param models      the selected models in topological order; empty when {@code errors} is not
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -26,6 +29,7 @@ public record SpecDocument(
         String connectionType,
         String stateConnectionType,
         String defaultCatalog,
+        java.util.Map<String, String> gatewayCatalogs,
         String dialect,
         String schedule,
         String scheduleReason,

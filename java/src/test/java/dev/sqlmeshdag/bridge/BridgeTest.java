@@ -140,7 +140,7 @@ class BridgeTest {
     @Test
     void badOptionsAreAnErrorNotAnException() throws IOException {
         JsonNode spec = JSON.readTree(Bridge.spec(root.toString(), "{\"select\": 5}"));
-        assertEquals(1, spec.get("spec_version").asInt());
+        assertEquals(dev.sqlmeshdag.spec.SpecBuilder.SPEC_VERSION, spec.get("spec_version").asInt());
         assertEquals("options.select must be a list of selector strings",
                 spec.get("errors").get(0).get("message").asText());
         JsonNode broken = JSON.readTree(Bridge.spec(root.toString(), "{not json"));

@@ -54,9 +54,9 @@ class SpecBuilderTest {
         JsonNode spec = new ObjectMapper().readTree(SpecBuilder.toJson(
                 SpecBuilder.build(project(models, List.of(A, B, C), new Problems()), ROOT)));
         assertEquals(List.of("spec_version", "engine_version", "fingerprint", "project", "project_path", "gateway",
-                "connection_type", "state_connection_type", "default_catalog", "dialect", "schedule",
+                "connection_type", "state_connection_type", "default_catalog", "gateway_catalogs", "dialect", "schedule",
                 "schedule_reason", "models", "warnings", "errors", "unresolved"), names(spec));
-        assertEquals(1, spec.get("spec_version").asInt());
+        assertEquals(SpecBuilder.SPEC_VERSION, spec.get("spec_version").asInt());
         assertEquals("sushi", spec.get("project").asText(), "folder name when the config names no project");
         assertEquals("@hourly", spec.get("schedule").asText());
         JsonNode first = spec.get("models").get(0);

@@ -86,7 +86,7 @@ class SpecSchemaTest {
         SpecDocument.UnresolvedEntry unresolved = new SpecDocument.UnresolvedEntry(Unresolved.Kind.MODEL.label(),
                 "models/a.py", 3, "\"db\".\"s\".\"a\"", "a Python macro");
         return new SpecDocument(SpecBuilder.SPEC_VERSION, "1.0", "f", "p", "/p", "local", "duckdb", "postgres", "db",
-                "duckdb", "@hourly", "every model runs @hourly", List.of(model), List.of(warning), List.of(),
+                java.util.Map.of("local", "db", "other", "other_db"), "duckdb", "@hourly", "every model runs @hourly", List.of(model), List.of(warning), List.of(),
                 List.of(unresolved));
     }
 
