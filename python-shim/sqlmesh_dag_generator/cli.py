@@ -83,7 +83,7 @@ def write_spec_file(argv: list[str]) -> int:
     """`spec PROJECT -o FILE`: the spec plus the project files' hashes, for DAGs that parse without a JVM."""
     from sqlmesh_dag_generator import project_files
     from sqlmesh_dag_generator.build import engine, spec_file
-    from sqlmesh_dag_generator.build.engine import check_spec_version
+    from sqlmesh_dag_generator.build.spec import check_version
 
     parser = argparse.ArgumentParser(prog="sqlmesh-dag spec", description=write_spec_file.__doc__)
     parser.add_argument("project", type=Path)
@@ -98,7 +98,7 @@ def write_spec_file(argv: list[str]) -> int:
     # The same options a stub asks for, or its spec file would never match.
     options = engine.engine_options(ns.gateway, ns.select, ns.exclude, ns.default_catalog)
     spec = engine.request_spec(project, options)
-    check_spec_version(spec)
+    check_version(spec)
     for problem in spec.get("warnings") or []:
         print(f"warning: {format_problem(problem)}", file=sys.stderr)
     if spec.get("errors"):

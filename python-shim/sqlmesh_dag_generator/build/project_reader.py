@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlmesh_dag_generator import storage
 from sqlmesh_dag_generator.build import cache, engine
+from sqlmesh_dag_generator.build.spec import check_version
 from sqlmesh_dag_generator.errors import EngineError, SQLMeshDagError
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ def _read(project: Path, options: dict[str, Any], jar: Path, entry: Path, walked
     """Read the project with the engine and cache the result (a broken project's errors too)."""
     started = time.monotonic()
     spec = engine.request_spec(project, options, jar, deadline=deadline)
-    engine.check_spec_version(spec)
+    check_version(spec)
     return spec, _store(entry, walked_key, spec, time.monotonic() - started)
 
 

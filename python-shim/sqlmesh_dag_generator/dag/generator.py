@@ -18,6 +18,7 @@ from typing import Any, Iterable
 
 from sqlmesh_dag_generator import project_files
 from sqlmesh_dag_generator.build import cache, engine, project_reader, spec_file
+from sqlmesh_dag_generator.build.spec import ModelEntry, Spec, check_version
 from sqlmesh_dag_generator.dag import dag_cache, operators, tasks
 from sqlmesh_dag_generator.dag.config import load_config
 from sqlmesh_dag_generator.dag.options import OWNER, Options, signature
@@ -47,6 +48,7 @@ class SQLMeshDAGGenerator:
         # Every option is declared once, in dag/options.py; __signature__ below lists them for help().
         self.options = Options.from_arguments(sqlmesh_project_path=sqlmesh_project_path, dag_id=dag_id, **options)
         self._spec: dict | None = None
+        self._typed: Spec | None = None
         # What the spec was read from (cache key or spec file digest): part of the DAG cache's key.
         self._spec_key: str | None = None
         self._walked_key: str | None = None
@@ -86,14 +88,21 @@ class SQLMeshDAGGenerator:
             spec = self._spec_from_file() if self.load_mode != "engine" else None
             if spec is None:
                 spec = self._spec_from_cache_or_engine()
-            for warning in spec.get("warnings") or []:
+            typed = Spec.parse(spec)
+            for warning in typed.warnings:
                 # A model SQLMesh had to read and could not gets its own category, with the fix in its text.
-                category = UnresolvedModelWarning if warning.get("unresolved") else ProjectWarning
-                warnings.warn(format_problem(warning), category, stacklevel=2)
-            if spec.get("errors"):
-                raise ProjectError(str(self.project_path), spec["errors"])
-            self._spec = spec
+                category = UnresolvedModelWarning if warning.unresolved else ProjectWarning
+                warnings.warn(format_problem(dataclasses.asdict(warning)), category, stacklevel=2)
+            if typed.errors:
+                raise ProjectError(str(self.project_path), [dataclasses.asdict(e) for e in typed.errors])
+            self._spec, self._typed = spec, typed
         return self._spec
+
+    @property
+    def spec(self) -> Spec:
+        """The project's spec as a typed, frozen object (load_spec()'s document, parsed once)."""
+        self.load_spec()
+        return self._typed
 
     def _spec_from_file(self) -> dict | None:
         """The spec file's spec when it matches the project; None to fall back (auto mode only)."""
@@ -101,7 +110,7 @@ class SQLMeshDAGGenerator:
             return None
         try:
             spec = spec_file.read(self.spec_file, self.project_path, self.engine_options)
-            engine.check_spec_version(spec)
+            check_version(spec)
             self._spec_key = "file:" + hashlib.sha256(self.spec_file.read_bytes()).hexdigest()
             return spec
         except spec_file.StaleSpecFile as exc:
@@ -138,13 +147,13 @@ class SQLMeshDAGGenerator:
             return self.schedule_interval
         if not self.auto_schedule:
             return None
-        return self.load_spec().get("schedule")
+        return self.spec.schedule
 
     # ------------------------------------------------------------- the tasks
 
     def task_plan(self, models: Iterable[str] | None = None, only: str | None = None) -> list[TaskSpec]:
         """Every task of the DAG as plain data, in dependency order of creation (just task `only` if given)."""
-        spec = self.load_spec()
+        spec = self.spec
         chosen = self._chosen_models(spec, models)
         common = self._common_kwargs()
         plan: list[TaskSpec] = []
@@ -161,23 +170,22 @@ class SQLMeshDAGGenerator:
         # is done, whatever its state, and each model task reads the plan's outcome (runtime.run_model).
         # Command-line tasks (static bash/kubernetes) cannot read it, so for them a failed plan stops all.
         checks_plan = self.auto_replan_on_change and self.operator_type == "python"
-        index = {m["fqn"]: m for m in spec.get("models") or []}
-        by_fqn = {m["fqn"]: m for m in chosen}
+        by_fqn = {m.fqn: m for m in chosen}
         sources = self._source_plan(chosen, roots) if self.source_placeholders else {}
         if checks_plan:
             sources = {t: dataclasses.replace(task, trigger_rule="all_done") for t, task in sources.items()}
         # A worker's parse needs one task; the trigger task alone needs every model's edges.
         skip_others = only is not None and only != tasks.TRIGGER_TASK_ID
         for model in chosen:
-            if skip_others and model["task_id"] != only:
+            if skip_others and model.task_id != only:
                 continue
-            upstream = tuple(by_fqn[fqn]["task_id"] for fqn in tasks.nearest_chosen(model["fqn"], index, by_fqn))
-            upstream += tuple(sources[t].task_id for t in model.get("external") or [] if t in sources)
-            kwargs = {"model_fqn": model["fqn"], "model_name": model["name"], "cron": model.get("cron"),
-                      "cron_tz": model.get("cron_tz"), **common, "skip_audits": self.skip_audits}
+            upstream = tuple(by_fqn[fqn].task_id for fqn in tasks.nearest_chosen(model.fqn, spec, by_fqn))
+            upstream += tuple(sources[t].task_id for t in model.external if t in sources)
+            kwargs = {"model_fqn": model.fqn, "model_name": model.name, "cron": model.cron,
+                      "cron_tz": model.cron_tz, **common, "skip_audits": self.skip_audits}
             if checks_plan:
                 kwargs["after_plan"] = True
-            owner = model.get("owner") or self.default_args.get("owner")
+            owner = model.owner or self.default_args.get("owner")
             task = tasks.model_task(model, kwargs, upstream or roots, owner)
             plan.append(dataclasses.replace(task, trigger_rule="all_done") if checks_plan and not upstream else task)
         plan.extend(sources.values())
@@ -186,10 +194,10 @@ class SQLMeshDAGGenerator:
             plan.append(tasks.trigger_task(self.trigger_dag_id, self.trigger_dag_conf, leaves))
         return plan if only is None else [t for t in plan if t.task_id == only]
 
-    def _source_plan(self, chosen: list[dict], roots: tuple[str, ...]) -> dict[str, TaskSpec]:
+    def _source_plan(self, chosen: list[ModelEntry], roots: tuple[str, ...]) -> dict[str, TaskSpec]:
         sources: dict[str, TaskSpec] = {}
         for model in chosen:
-            for table in model.get("external") or []:
+            for table in model.external:
                 sources.setdefault(table, tasks.source_task(table, roots))
         return sources
 
@@ -210,12 +218,12 @@ class SQLMeshDAGGenerator:
         if wanted is not None:
             plan = self.task_plan(only=wanted)
             if plan:
-                return self._new_dag(self.dag_arguments(self.load_spec()), plan)
+                return self._new_dag(self.dag_arguments(self.spec), plan)
         key = self._dag_cache_key()
         entry = dag_cache.entry(self.cache_dir, self.project_path, self.dag_id)
         dag = dag_cache.read(entry, key) if key else None
         if dag is None:
-            dag = self._new_dag(self.dag_arguments(self.load_spec()), self.task_plan())
+            dag = self._new_dag(self.dag_arguments(self.spec), self.task_plan())
             if key:
                 dag_cache.write(entry, key, dag)
         return dag
@@ -227,7 +235,7 @@ class SQLMeshDAGGenerator:
         operators.add_tasks(dag, plan, self._operator_options())
         return dag
 
-    def dag_arguments(self, spec: dict) -> dict:
+    def dag_arguments(self, spec: Spec) -> dict:
         """The DAG's own arguments (the schedule as given or inferred, not yet a timetable)."""
         return {
             "dag_id": self.dag_id,
@@ -238,7 +246,7 @@ class SQLMeshDAGGenerator:
             "max_active_tasks": self._max_active_tasks(spec),
             "default_args": self.default_args,
             "tags": list(dict.fromkeys([*self.tags, DAG_TAG])),
-            "description": self.description or f"SQLMesh project {spec.get('project') or self.project_path.name}",
+            "description": self.description or f"SQLMesh project {spec.project or self.project_path.name}",
             "doc_md": self._dag_doc(spec),
         }
 
@@ -305,21 +313,21 @@ class SQLMeshDAGGenerator:
                                plan_timeout=timedelta(hours=self.replan_timeout_hours)
                                if self.replan_timeout_hours else None)
 
-    def _chosen_models(self, spec: dict, models: Iterable[str] | None) -> list[dict]:
-        chosen = spec.get("models") or []
+    def _chosen_models(self, spec: Spec, models: Iterable[str] | None) -> list[ModelEntry]:
+        chosen = list(spec.models)
         if models is not None:
             wanted = set(models)
-            chosen = [m for m in chosen if m["name"] in wanted or m["fqn"] in wanted or m["task_id"] in wanted]
-            missing = wanted - {k for m in chosen for k in (m["name"], m["fqn"], m["task_id"])}
+            chosen = [m for m in chosen if m.name in wanted or m.fqn in wanted or m.task_id in wanted]
+            missing = wanted - {k for m in chosen for k in (m.name, m.fqn, m.task_id)}
             if missing:
                 raise SQLMeshDagError(f"create_tasks_in_dag: no model named {', '.join(sorted(missing))} "
                                       f"in the SQLMesh project at {self.project_path}")
         if self.model_pattern is not None:
-            chosen = [m for m in chosen if self.model_pattern.search(m["name"])]
+            chosen = [m for m in chosen if self.model_pattern.search(m.name)]
         if self.include_tags:
-            chosen = [m for m in chosen if self.include_tags & set(m.get("tags") or [])]
+            chosen = [m for m in chosen if self.include_tags & set(m.tags)]
         if self.exclude_tags:
-            chosen = [m for m in chosen if not self.exclude_tags & set(m.get("tags") or [])]
+            chosen = [m for m in chosen if not self.exclude_tags & set(m.tags)]
         return chosen
 
     def _common_kwargs(self) -> dict:
@@ -336,13 +344,13 @@ class SQLMeshDAGGenerator:
         }
         return {"settings": settings, "return_value": self.return_value}
 
-    def uses_duckdb(self, spec: dict) -> bool:
+    def uses_duckdb(self, spec: Spec) -> bool:
         """Whether the warehouse or the state is DuckDB, which one process at a time may write."""
-        warehouse = None if self.connection else spec.get("connection_type")
-        state = None if self.state_connection else (spec.get("state_connection_type") or warehouse)
+        warehouse = None if self.connection else spec.connection_type
+        state = None if self.state_connection else (spec.state_connection_type or warehouse)
         return "duckdb" in (warehouse, state)
 
-    def _max_active_tasks(self, spec: dict) -> int:
+    def _max_active_tasks(self, spec: Spec) -> int:
         if self.max_active_tasks is not None:
             return self.max_active_tasks
         if self.uses_duckdb(spec):
@@ -351,23 +359,22 @@ class SQLMeshDAGGenerator:
 
         return conf.getint("core", "max_active_tasks_per_dag", fallback=16)
 
-    def _dag_doc(self, spec: dict) -> str:
-        lines = [f"# SQLMesh project `{spec.get('project') or self.project_path.name}`", "",
+    def _dag_doc(self, spec: Spec) -> str:
+        lines = [f"# SQLMesh project `{spec.project or self.project_path.name}`", "",
                  f"* path: `{self.project_path}`",
-                 f"* gateway: `{self.gateway or spec.get('gateway')}`, environment: `{self.environment}`",
-                 f"* models: {len(spec.get('models') or [])}",
+                 f"* gateway: `{self.gateway or spec.gateway}`, environment: `{self.environment}`",
+                 f"* models: {len(spec.models)}",
                  f"* schedule: `{self.get_recommended_schedule()}`"
-                 + (f" ({spec['schedule_reason']})" if self.schedule_interval is None and spec.get("schedule_reason") else "")]
+                 + (f" ({spec.schedule_reason})" if self.schedule_interval is None and spec.schedule_reason else "")]
         if self.max_active_tasks is None and self.uses_duckdb(spec):
             lines += ["", "**DuckDB:** a DuckDB database can be written by one process at a time, so this DAG "
                           "runs its model tasks one at a time (`max_active_tasks=1`)."]
         if self.auto_replan_on_change:
             lines += ["", f"The `{tasks.PLAN_TASK_ID}` task plans and applies environment `{self.environment}` "
                           "before the models run."]
-        warnings_ = spec.get("warnings") or []
-        if warnings_:
+        if spec.warnings:
             lines += ["", "## Warnings from reading the project", ""]
-            lines += [f"* `{format_problem(w)}`" for w in warnings_]
+            lines += [f"* `{format_problem(dataclasses.asdict(w))}`" for w in spec.warnings]
         return "\n".join(lines)
 
 
@@ -404,10 +411,10 @@ def _interval_timetable(schedule: Any) -> Any:
     return schedule
 
 
-def _earliest_start(spec: dict) -> datetime:
+def _earliest_start(spec: Spec) -> datetime:
     starts = []
-    for model in spec.get("models") or []:
-        parsed = _parse_date(model.get("start"))
+    for model in spec.models:
+        parsed = _parse_date(model.start)
         if parsed is not None:
             starts.append(parsed)
     # Without any model start there is nothing to catch up on; today is a harmless anchor.

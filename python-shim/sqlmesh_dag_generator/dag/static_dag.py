@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from sqlmesh_dag_generator.build.spec import Spec
 from sqlmesh_dag_generator.dag.operators import resolve_callable
 from sqlmesh_dag_generator.dag.options import dotted_path
 from sqlmesh_dag_generator.dag.tasks import TaskSpec, jinja_literal, jinja_safe
@@ -79,7 +80,7 @@ def write_static_dag(generator, output_dir: Path | None) -> Path:
 def render_static_dag(generator) -> str:
     """The source of a standalone DAG file holding every task of ``generator.task_plan()``."""
     _check_options(generator)
-    spec = generator.load_spec()
+    spec = generator.spec
     plan = generator.task_plan()
     source = _Source()
     dag_args = _dag_arguments(generator, spec, source)
@@ -140,7 +141,7 @@ def _check_options(generator) -> None:
 
 # ------------------------------------------------------------- the DAG itself
 
-def _dag_arguments(generator, spec: dict, source: "_Source") -> dict[str, str]:
+def _dag_arguments(generator, spec: Spec, source: "_Source") -> dict[str, str]:
     """DAG(...) keyword -> source text: the arguments build_dag() passes, written out."""
     arguments = dict(generator.dag_arguments(spec))
     # Without an explicit value build_dag() takes Airflow's configured default; left out here,
@@ -253,7 +254,7 @@ def _command_args(generator, task: TaskSpec, source: "_Source") -> dict[str, str
     """BashOperator / KubernetesPodOperator arguments running the sqlmesh command line for `task`."""
     pod = generator.operator_type == "kubernetes"
     script = SCRIPT_NAMES[task.role]
-    env = {ENV_MODEL: jinja_literal(task.model["name"])} if task.role == "model" else {}
+    env = {ENV_MODEL: jinja_literal(task.model.name)} if task.role == "model" else {}
     if generator.return_value:
         env[ENV_RESULT] = jinja_literal(json.dumps(_script(generator, task)[1], ensure_ascii=False))
     env_source = "{" + ", ".join([f"**{ENV_NAME}"] + [f"{k!r}: {source.value(v, 'env')}" for k, v in env.items()]) + "}"
@@ -269,7 +270,7 @@ def _command_args(generator, task: TaskSpec, source: "_Source") -> dict[str, str
 def _script(generator, task: TaskSpec) -> tuple[str, dict]:
     """The shell script of a command-line task and the XCom value it reports on success."""
     if task.role == "model":
-        command, result = _MODEL_COMMAND, {"model": task.model["name"], "status": "success"}
+        command, result = _MODEL_COMMAND, {"model": task.model.name, "status": "success"}
     elif task.role == "health_check":
         command, result = _HEALTH_CHECK_COMMAND, {"status": "ok"}
     else:

@@ -8,8 +8,9 @@ the plan free of Airflow makes both modes build exactly the same tasks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
+from sqlmesh_dag_generator.build.spec import ModelEntry, Spec
 from sqlmesh_dag_generator.run.settings import PLAN_TASK_ID
 
 RUNTIME = "sqlmesh_dag_generator.run.runtime"
@@ -31,7 +32,7 @@ class TaskSpec:
     upstream: tuple[str, ...] = ()
     owner: str | None = None
     # The spec's entry for model tasks (name, fqn, cron, ...), for renderers that need more than kwargs.
-    model: dict[str, Any] | None = None
+    model: ModelEntry | None = None
     # Airflow's trigger rule when not all_success (see generator.task_plan: tasks right after the plan task).
     trigger_rule: str | None = None
     # At most this many instances of the task at once across all runs of the DAG (None: Airflow's default).
@@ -56,9 +57,9 @@ def plan_task(environment: str, kwargs: dict, upstream: tuple[str, ...]) -> Task
         max_active_tis_per_dag=1)
 
 
-def model_task(model: dict, kwargs: dict, upstream: tuple[str, ...], owner: str | None) -> TaskSpec:
+def model_task(model: ModelEntry, kwargs: dict, upstream: tuple[str, ...], owner: str | None) -> TaskSpec:
     return TaskSpec(
-        task_id=model["task_id"], role="model", display_name=model["name"], doc_md=model_doc(model),
+        task_id=model.task_id, role="model", display_name=model.name, doc_md=model_doc(model),
         callable=f"{RUNTIME}.run_model", kwargs=kwargs, upstream=upstream, owner=owner, model=model)
 
 
@@ -73,11 +74,11 @@ def trigger_task(dag_id: str, conf: dict | None, upstream: tuple[str, ...]) -> T
                     kwargs={"trigger_dag_id": dag_id, "conf": conf or {}}, upstream=upstream)
 
 
-def nearest_chosen(fqn: str, index: dict[str, dict], chosen: dict[str, Any]) -> list[str]:
+def nearest_chosen(fqn: str, spec: Spec, chosen: Mapping[str, Any]) -> list[str]:
     """Upstream models of `fqn` among the chosen ones, looking through models that were left out."""
     found: list[str] = []
     seen: set[str] = set()
-    stack = list(index[fqn].get("depends_on") or [])
+    stack = list(spec.model(fqn).depends_on)
     while stack:
         parent = stack.pop()
         if parent in seen:
@@ -85,8 +86,8 @@ def nearest_chosen(fqn: str, index: dict[str, dict], chosen: dict[str, Any]) -> 
         seen.add(parent)
         if parent in chosen:
             found.append(parent)
-        elif parent in index:
-            stack.extend(index[parent].get("depends_on") or [])
+        elif parent in spec.model_fqns():
+            stack.extend(spec.model(parent).depends_on)
     return sorted(found)
 
 
@@ -95,21 +96,21 @@ def source_task_id(table_fqn: str) -> str:
     return f"source__{cleaned}"[:250]
 
 
-def model_doc(model: dict) -> str:
-    lines = [f"### {model['name']}", ""]
-    if model.get("description"):
-        lines += [model["description"], ""]
-    lines += [f"* kind: `{model.get('kind')}`",
-              f"* cron: `{model.get('cron')}`" + (f" ({model['cron_tz']})" if model.get("cron_tz") else ""),
-              f"* file: `{model.get('file')}`" + (f" line {model['line']}" if model.get("line") else "")]
-    if model.get("start"):
-        lines.append(f"* start: `{model['start']}`")
-    if model.get("tags"):
-        lines.append(f"* tags: {', '.join(f'`{t}`' for t in model['tags'])}")
-    if model.get("audits"):
-        lines.append(f"* audits: {', '.join(f'`{a}`' for a in model['audits'])}")
-    if model.get("external"):
-        lines.append(f"* reads external tables: {', '.join(f'`{t}`' for t in model['external'])}")
+def model_doc(model: ModelEntry) -> str:
+    lines = [f"### {model.name}", ""]
+    if model.description:
+        lines += [model.description, ""]
+    lines += [f"* kind: `{model.kind}`",
+              f"* cron: `{model.cron}`" + (f" ({model.cron_tz})" if model.cron_tz else ""),
+              f"* file: `{model.file}`" + (f" line {model.line}" if model.line else "")]
+    if model.start:
+        lines.append(f"* start: `{model.start}`")
+    if model.tags:
+        lines.append(f"* tags: {', '.join(f'`{t}`' for t in model.tags)}")
+    if model.audits:
+        lines.append(f"* audits: {', '.join(f'`{a}`' for a in model.audits)}")
+    if model.external:
+        lines.append(f"* reads external tables: {', '.join(f'`{t}`' for t in model.external)}")
     return "\n".join(lines)
 
 

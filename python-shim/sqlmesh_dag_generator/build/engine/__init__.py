@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlmesh_dag_generator.errors import EngineError, SQLMeshDagError
+from sqlmesh_dag_generator.errors import EngineError
 
 log = logging.getLogger(__name__)
 
@@ -35,21 +35,8 @@ JVM_OPTIONS = ("-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare
 PYTHON_PROPERTY = "sqlmeshdag.python"
 # How long a JVM may take to exit after its stdin is closed before it is killed.
 SHUTDOWN_GRACE_SECONDS = 5.0
-# The layout of the spec this package reads (the engine's "spec_version").
-SPEC_VERSION = 2
-
-
 class ReadTimeout(EngineError):
     """The engine had not finished reading the project by the caller's deadline (its JVM was stopped)."""
-
-
-def check_spec_version(spec: Any) -> None:
-    if not isinstance(spec, dict):
-        raise SQLMeshDagError("The engine returned a spec that is not a JSON object.")
-    version = spec.get("spec_version")
-    if version != SPEC_VERSION:
-        raise SQLMeshDagError(f"The engine speaks spec version {version!r}, this package reads version "
-                              f"{SPEC_VERSION}: install matching versions of the engine jar and sqlmesh-dag-generator.")
 
 
 def engine_options(gateway: str | None, select: list[str], exclude: list[str],
