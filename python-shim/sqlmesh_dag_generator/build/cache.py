@@ -117,12 +117,13 @@ def lock_file(cache_dir: Path, project: Path) -> Path:
 
 
 @contextlib.contextmanager
-def engine_lock(path: Path, timeout: float | None = None) -> Iterator[int | None]:
+def process_lock(path: Path, timeout: float | None = None,
+                 holder: str = "reading this project with the engine") -> Iterator[int | None]:
     """Hold ``path``'s cross-process lock (its file descriptor), or give up after ``timeout`` seconds (None).
 
     Concurrent cold parses of one project (several DAG files, a DAG processor and a
-    scheduler, workers) would otherwise each start a JVM; with the lock one does and the
-    others read its cache entry. flock is released by the kernel when the holder dies, so a
+    scheduler, workers) would otherwise each start a JVM (or build the same DAG); with the
+    lock one does and the others read its cache entry. flock is released by the kernel when the holder dies, so a
     killed parser never blocks the others, and it belongs to the open file, so a process that
     inherits the descriptor keeps holding it (project_reader's background read). The lock file
     stays: removing it would race with a parser that has just opened it.
@@ -145,7 +146,7 @@ def engine_lock(path: Path, timeout: float | None = None) -> Iterator[int | None
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    log.warning("another process has been reading this project with the engine for %.0fs", timeout)
+                    log.warning("another process has been %s for %.0fs", holder, timeout)
                     locked = False
                     break
                 time.sleep(0.05)

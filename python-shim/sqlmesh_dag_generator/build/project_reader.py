@@ -1,6 +1,6 @@
 """Getting a project's spec at parse time: from the cache, or from one engine per project within the parse's time.
 
-A parse that misses the spec cache takes the project's engine lock (``cache.engine_lock``), so concurrent cold
+A parse that misses the spec cache takes the project's engine lock (``cache.process_lock``), so concurrent cold
 parses start one JVM and the others read its entry. Airflow ends a DAG file's import after
 ``[core] dagbag_import_timeout`` (30 s by default); a project read that would take longer is not started again
 by every parse: at the parse's *budget* (10 s below that timeout) the read is handed to a background process,
@@ -83,7 +83,7 @@ def load(project: Path, options: dict[str, Any], jar: Path, cache_dir: Path, wal
         return spec, key
     budget = read_budget()
     deadline = time.monotonic() + budget
-    with cache.engine_lock(cache.lock_file(cache_dir, project), timeout=budget) as lock_fd:
+    with cache.process_lock(cache.lock_file(cache_dir, project), timeout=budget) as lock_fd:
         spec = cache.read(entry, key)
         if spec is not None:
             return spec, key

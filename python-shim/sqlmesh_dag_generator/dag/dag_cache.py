@@ -84,6 +84,11 @@ def entry(cache_dir: Path, project: Path, dag_id: str) -> Path:
     return cache_dir / f"{project.name}-{slot}.dag.pickle"
 
 
+def lock_file(entry: Path) -> Path:
+    """The lock one parser builds the entry's DAG under (see SQLMeshDAGGenerator.build_dag)."""
+    return entry.with_name(entry.name + ".lock")
+
+
 class _Pickler(pickle.Pickler):
     """Writes Airflow's module-level objects (sentinels such as NOTSET) as references.
 

@@ -220,12 +220,20 @@ class SQLMeshDAGGenerator:
             if plan:
                 return self._new_dag(self.dag_arguments(self.spec), plan)
         key = self._dag_cache_key()
+        if key is None:
+            return self._new_dag(self.dag_arguments(self.spec), self.task_plan())
         entry = dag_cache.entry(self.cache_dir, self.project_path, self.dag_id)
-        dag = dag_cache.read(entry, key) if key else None
+        dag = dag_cache.read(entry, key)
         if dag is None:
-            dag = self._new_dag(self.dag_arguments(self.spec), self.task_plan())
-            if key:
-                dag_cache.write(entry, key, dag)
+            arguments = self.dag_arguments(self.spec)  # the spec first: one engine per project (project_reader)
+            # One parser builds the DAG, the others load what it wrote: when several parse the same DAG cold
+            # (a deploy), each would otherwise build every operator at once, on the same CPUs.
+            with cache.process_lock(dag_cache.lock_file(entry), project_reader.read_budget(), "building this DAG"):
+                dag = dag_cache.read(entry, key)
+                if dag is None:
+                    log.info("building the DAG %s", self.dag_id)
+                    dag = self._new_dag(arguments, self.task_plan())
+                    dag_cache.write(entry, key, dag)
         return dag
 
     def _new_dag(self, arguments: dict, plan: list[TaskSpec]):
