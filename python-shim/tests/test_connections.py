@@ -388,3 +388,12 @@ def test_user_mapping_that_returns_no_dict_is_reported():
 def test_unimportable_mapping_function_is_named():
     with pytest.raises(ConnectionMappingError, match=r"'no_such_pkg\.fn'"):
         load_mapping_function("no_such_pkg.fn")
+
+
+def test_every_warehouse_type_the_table_maps_to_is_one_sqlmesh_and_the_engine_know():
+    # SQLMesh's own list is the meaning; the engine's list (ConnectionTypes.java) is compared with it in
+    # SqlmeshFactsTest, so the two sides agree through it.
+    from sqlmesh.core.config.connection import CONNECTION_CONFIG_TO_TYPE
+
+    mapped = {m.sqlmesh_type for m in MAPPINGS.values() if m.sqlmesh_type is not None}
+    assert mapped <= set(CONNECTION_CONFIG_TO_TYPE), mapped - set(CONNECTION_CONFIG_TO_TYPE)

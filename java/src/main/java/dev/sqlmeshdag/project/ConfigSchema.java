@@ -31,10 +31,6 @@ final class ConfigSchema {
             "post_statements", "pre_statements", "session_properties", "start", "storage_format", "table_format",
             "virtual_properties");
 
-    static final Set<String> CONNECTION_TYPES = Set.of("athena", "azuresql", "bigquery", "clickhouse",
-            "databricks", "db2", "duckdb", "fabric", "gcp_postgres", "mssql", "motherduck", "mysql", "postgres",
-            "redshift", "risingwave", "snowflake", "spark", "starrocks", "trino");
-
     private static final List<String> MOVED_TO_PLAN = List.of("auto_categorize_changes", "include_unmodified");
 
     private ConfigSchema() {
@@ -100,9 +96,9 @@ final class ConfigSchema {
             problems.error(map.location(), where + " has no `type`; add one such as `type: duckdb`");
             return null;
         }
-        if (!CONNECTION_TYPES.contains(scalar.text())) {
+        if (!ConnectionTypes.known(scalar.text())) {
             problems.error(type.location(), "unknown connection type '" + scalar.text() + "' in " + where
-                    + "; SQLMesh knows " + String.join(", ", CONNECTION_TYPES.stream().sorted().toList()));
+                    + "; SQLMesh knows " + String.join(", ", ConnectionTypes.CLASSES.keySet()));
             return null;
         }
         return scalar.text();

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads the literal parts of a {@code config.py} without running it: module-level assignments whose values are
@@ -19,28 +20,6 @@ import java.util.Map;
  * in the module. Anything else becomes a {@link Node.Opaque} that is reported only if its value is needed.
  */
 final class PythonConfigReader {
-
-    /** Connection config class names as SQLMesh spells their {@code type}. */
-    private static final Map<String, String> CONNECTION_TYPES = Map.ofEntries(
-            Map.entry("DuckDBConnectionConfig", "duckdb"),
-            Map.entry("MotherDuckConnectionConfig", "motherduck"),
-            Map.entry("SnowflakeConnectionConfig", "snowflake"),
-            Map.entry("DatabricksConnectionConfig", "databricks"),
-            Map.entry("BigQueryConnectionConfig", "bigquery"),
-            Map.entry("GCPPostgresConnectionConfig", "gcp_postgres"),
-            Map.entry("RedshiftConnectionConfig", "redshift"),
-            Map.entry("PostgresConnectionConfig", "postgres"),
-            Map.entry("MySQLConnectionConfig", "mysql"),
-            Map.entry("MSSQLConnectionConfig", "mssql"),
-            Map.entry("AzureSQLConnectionConfig", "azuresql"),
-            Map.entry("FabricConnectionConfig", "fabric"),
-            Map.entry("SparkConnectionConfig", "spark"),
-            Map.entry("TrinoConnectionConfig", "trino"),
-            Map.entry("ClickhouseConnectionConfig", "clickhouse"),
-            Map.entry("AthenaConnectionConfig", "athena"),
-            Map.entry("RisingwaveConnectionConfig", "risingwave"),
-            Map.entry("StarRocksConnectionConfig", "starrocks"),
-            Map.entry("Db2ConnectionConfig", "db2"));
 
     private record Token(String kind, String text, int line, int col, boolean lineStart) {
     }
@@ -298,9 +277,10 @@ final class PythonConfigReader {
         if (simple.equals("getenv") || callee.endsWith("environ.get")) {
             return getenv(callee, positional, at);
         }
-        if (CONNECTION_TYPES.containsKey(simple)) {
+        Optional<String> connectionType = ConnectionTypes.ofClass(simple);
+        if (connectionType.isPresent()) {
             Map<String, Node.Entry> withType = new LinkedHashMap<>();
-            withType.put("type", new Node.Entry("type", at, new Node.Scalar(CONNECTION_TYPES.get(simple), at)));
+            withType.put("type", new Node.Entry("type", at, new Node.Scalar(connectionType.get(), at)));
             withType.putAll(keywords);
             return new Node.MapNode(withType, at);
         }

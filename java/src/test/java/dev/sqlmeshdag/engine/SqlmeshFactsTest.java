@@ -28,8 +28,10 @@ class SqlmeshFactsTest {
             "    out[str(getattr(name, 'value', name))] = [sorted(cls.all_fields() - {'name'}),",
             "                                               sorted(cls.required_fields() - {'name'}), cls.__name__]",
             "from sqlmesh.core.audit.builtin import BUILT_IN_AUDITS",
+            "from sqlmesh.core.config.connection import CONNECTION_CONFIG_TO_TYPE",
+            "connections = {t: c.__name__ for t, c in CONNECTION_CONFIG_TO_TYPE.items()}",
             "print(json.dumps({'kinds': out, 'names': [k.value for k in ModelKindName],",
-            "                  'audits': sorted(BUILT_IN_AUDITS)}))", "");
+            "                  'audits': sorted(BUILT_IN_AUDITS), 'connections': connections}))", "");
 
     private static JsonNode sqlmesh() throws Exception {
         Path python = Path.of(System.getenv().getOrDefault("SQLMESH_PYTHON", ".venv/bin/python"));
@@ -38,6 +40,13 @@ class SqlmeshFactsTest {
         byte[] out = p.getInputStream().readAllBytes();
         p.waitFor(120, TimeUnit.SECONDS);
         return new ObjectMapper().readTree(out);
+    }
+
+    @Test
+    void connectionTypesAndTheirConfigClassesAreSqlmeshs() throws Exception {
+        Map<String, String> sqlmesh = new TreeMap<>();
+        sqlmesh().get("connections").fields().forEachRemaining(e -> sqlmesh.put(e.getKey(), e.getValue().asText()));
+        assertEquals(sqlmesh, dev.sqlmeshdag.project.ConnectionTypes.CLASSES);
     }
 
     @Test
