@@ -58,6 +58,8 @@ def _operator(dag, spec: TaskSpec, options: OperatorOptions, callbacks: dict, mo
         from airflow.providers.standard.operators.python import PythonOperator
 
         operator_class = model_class or PythonOperator
+        if spec.outlet is not None:
+            common.update(lineage(spec))
         return operator_class(**common, python_callable=resolve_callable(spec.callable, spec.task_id),
                               op_kwargs=jinja_safe(spec.kwargs), **options.operator_kwargs)
     from airflow.providers.standard.operators.python import PythonOperator
@@ -66,6 +68,18 @@ def _operator(dag, spec: TaskSpec, options: OperatorOptions, callbacks: dict, mo
         common["execution_timeout"] = options.plan_timeout
     return PythonOperator(**common, python_callable=resolve_callable(spec.callable, spec.task_id),
                           op_kwargs=jinja_safe(spec.kwargs))
+
+
+def lineage(spec: TaskSpec) -> dict[str, list]:
+    """A model task's ``outlets`` and ``inlets``.
+
+    The outlet is the AssetAlias the task adds its table's Asset to when SQLMesh computed data
+    (``run.runtime.run_model``): an Asset listed as an outlet would get an event on every success.
+    """
+    from airflow.sdk import Asset, AssetAlias
+
+    return {"outlets": [AssetAlias(name=spec.outlet.alias)],
+            "inlets": [Asset(name=a.name, uri=a.uri) for a in spec.inlets]}
 
 
 def _wire(dag, specs: Iterable[TaskSpec], created: dict) -> None:
