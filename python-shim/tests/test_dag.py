@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from helpers import REPO_ROOT, load_dagbag, write_stub
+from helpers import REPO_ROOT, asset_events, load_dagbag, run_dag, write_stub
 from sqlmesh_dag_generator import SQLMeshDAGGenerator
 from sqlmesh_dag_generator.build import engine
 
@@ -157,17 +157,6 @@ def test_no_secret_or_sqlmesh_import_at_parse_time(engine_jar, shop_project, cac
     assert result.stdout.strip().endswith("ok"), result.stderr
 
 
-def _asset_events(dag_id: str) -> list[tuple[str, str, str]]:
-    """(asset name, asset uri, producing run id) of every asset event the DAG's tasks recorded."""
-    from airflow.models.asset import AssetEvent, AssetModel
-    from airflow.settings import Session
-
-    with Session() as session:
-        rows = session.query(AssetModel.name, AssetModel.uri, AssetEvent.source_run_id).join(
-            AssetEvent, AssetEvent.asset_id == AssetModel.id).filter(AssetEvent.source_dag_id == dag_id)
-        return sorted(tuple(row) for row in rows)
-
-
 def test_model_tasks_declare_their_tables_and_read_tables_as_assets(engine_jar, shop_project, cache_dir):
     from airflow.sdk import AssetAlias
 
@@ -196,8 +185,6 @@ def test_model_tasks_declare_their_tables_and_read_tables_as_assets(engine_jar, 
 def test_asset_event_only_when_the_model_computed_data(engine_jar, shop_project, dags_folder):
     from datetime import datetime, timezone
 
-    from helpers import run_dag
-
     write_stub(dags_folder, "shop_events", textwrap.dedent(f"""\
         from sqlmesh_dag_generator import SQLMeshDAGGenerator
         dag = SQLMeshDAGGenerator({str(shop_project)!r}, dag_id="shop_events", auto_replan_on_change=True).build_dag()
@@ -209,7 +196,7 @@ def test_asset_event_only_when_the_model_computed_data(engine_jar, shop_project,
     assert run.state == "success"
     assert tis["marts__weekly_summary"].xcom_pull(task_ids="marts__weekly_summary")["status"] == "not_due"
     assert tis["marts__weekly_summary"].state == "success"
-    events = _asset_events("shop_events")
+    events = asset_events("shop_events")
     assert (revenue.name, revenue.uri, run.run_id) in events
     assert not [e for e in events if e[0] == weekly.name]
     models = {m["name"] for m in generator.load_spec()["models"]}
@@ -218,4 +205,4 @@ def test_asset_event_only_when_the_model_computed_data(engine_jar, shop_project,
     run, tis = run_dag(dags_folder, "shop_events", datetime(2024, 1, 2, tzinfo=timezone.utc))
     assert run.state == "success"
     assert tis["marts__daily_revenue"].xcom_pull(task_ids="marts__daily_revenue")["status"] == "nothing_to_do"
-    assert not [e for e in _asset_events("shop_events") if e[2] == run.run_id]
+    assert not [e for e in asset_events("shop_events") if e[2] == run.run_id]

@@ -198,6 +198,9 @@ class SQLMeshDAGGenerator:
         """
         if not self.emit_assets or self.operator_type != "python":
             return None
+        return self._naming(spec)
+
+    def _naming(self, spec: dict) -> AssetNaming:
         return AssetNaming.from_spec(spec, self.environment, self.asset_namespace, self.gateway)
 
     def model_asset(self, model: str):
@@ -208,8 +211,7 @@ class SQLMeshDAGGenerator:
         from airflow.sdk import Asset
 
         spec = self.load_spec()
-        naming = self.asset_naming(spec) or AssetNaming.from_spec(spec, self.environment, self.asset_namespace,
-                                                                  self.gateway)
+        naming = self._naming(spec)
         for entry in spec.get("models") or []:
             if model in (entry["name"], entry["fqn"]):
                 found = naming.model(entry["fqn"], entry["name"])
