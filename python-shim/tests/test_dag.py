@@ -180,6 +180,19 @@ def test_model_tasks_declare_their_tables_and_read_tables_as_assets(engine_jar, 
     assert (dev.uri, dev.name) == (revenue.uri + "?environment=dev", revenue.name + "@dev")
     plain = SQLMeshDAGGenerator(shop_project, dag_id="shop_plain", cache_dir=cache_dir, emit_assets=False).build_dag()
     assert all(not t.outlets and not t.inlets for t in plain.tasks)
+    shared = SQLMeshDAGGenerator(shop_project, cache_dir=cache_dir, asset_namespace="warehouse")
+    assert shared.model_asset("marts.daily_revenue").uri == "sqlmesh://warehouse/corner_shop/marts/daily_revenue"
+
+
+def test_bigquery_tables_take_the_google_providers_uri_form():
+    from sqlmesh_dag_generator.dag.assets import AssetNaming
+
+    naming = AssetNaming.from_spec({"connection_type": "bigquery", "gateway": "bq", "project": "shop",
+                                    "default_catalog": "my-project"}, "prod", None, None)
+    # bigquery://<project id>/<dataset>/<table>, as apache-airflow-providers-google's asset handler checks it
+    assert naming.model('"my-project"."marts"."daily_revenue"', "marts.daily_revenue").uri == \
+        "bigquery://my-project/marts/daily_revenue"
+    assert naming.external('"other-project"."raw"."events"').name == "bq.shop/other-project.raw.events"
 
 
 def test_asset_event_only_when_the_model_computed_data(engine_jar, shop_project, dags_folder):
