@@ -54,6 +54,10 @@ def test_repository_example_stub_imports(engine_jar, tmp_path, dags_folder):
     assert bag.dags, "the example stub defines no DAG"
     for dag in bag.dags.values():
         assert dag.tasks
+    # The second example runs on the Asset the shop DAG's customer_summary task records its events for.
+    written = bag.dags["shop"].get_task("marts__customer_summary").op_kwargs["asset"]
+    scheduled_on = bag.dags["shop_customer_report"].timetable.asset_condition.objects
+    assert [(a.name, a.uri) for a in scheduled_on] == [(written["name"], written["uri"])]
 
 
 def test_generated_stub_is_short_and_builds_the_same_dag(engine_jar, shop_project, dags_folder):
