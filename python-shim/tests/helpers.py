@@ -63,6 +63,17 @@ def xcom(ti):
         return None if row is None else XComModel.deserialize_value(row)
 
 
+def asset_events(dag_id: str) -> list[tuple[str, str, str]]:
+    """(asset name, asset uri, producing run id) of every asset event the DAG's tasks recorded."""
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.settings import Session
+
+    with Session() as session:
+        rows = session.query(AssetModel.name, AssetModel.uri, AssetEvent.source_run_id).join(
+            AssetEvent, AssetEvent.asset_id == AssetModel.id).filter(AssetEvent.source_dag_id == dag_id)
+        return sorted(tuple(row) for row in rows)
+
+
 @contextlib.contextmanager
 def sqlmesh_context(project: Path, load: bool = True):
     """SQLMesh's own Context on a project, run from its folder (config.yaml's DuckDB paths are relative).

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from helpers import REPO_ROOT, load_dagbag, write_stub
+from helpers import REPO_ROOT, asset_events, load_dagbag, run_dag, write_stub
 from sqlmesh_dag_generator import SQLMeshDAGGenerator
 from sqlmesh_dag_generator.build import engine
 
@@ -54,6 +54,10 @@ def test_repository_example_stub_imports(engine_jar, tmp_path, dags_folder):
     assert bag.dags, "the example stub defines no DAG"
     for dag in bag.dags.values():
         assert dag.tasks
+    # The second example runs on the Asset the shop DAG's customer_summary task records its events for.
+    written = bag.dags["shop"].get_task("marts__customer_summary").op_kwargs["asset"]
+    scheduled_on = bag.dags["shop_customer_report"].timetable.asset_condition.objects
+    assert [(a.name, a.uri) for a in scheduled_on] == [(written["name"], written["uri"])]
 
 
 def test_generated_stub_is_short_and_builds_the_same_dag(engine_jar, shop_project, dags_folder):
@@ -155,3 +159,67 @@ def test_no_secret_or_sqlmesh_import_at_parse_time(engine_jar, shop_project, cac
         """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().endswith("ok"), result.stderr
+
+
+def test_model_tasks_declare_their_tables_and_read_tables_as_assets(engine_jar, shop_project, cache_dir):
+    from airflow.sdk import AssetAlias
+
+    generator = SQLMeshDAGGenerator(shop_project, dag_id="shop_assets", cache_dir=cache_dir)
+    dag = generator.build_dag()
+    spec = generator.load_spec()
+    revenue = generator.model_asset("marts.daily_revenue")
+    # The documented form: sqlmesh://<gateway>.<project>/<catalog>/<schema>/<table>, named after the model.
+    assert (revenue.uri, revenue.name) == ("sqlmesh://local.corner_shop/corner_shop/marts/daily_revenue",
+                                           "local.corner_shop/marts.daily_revenue")
+    by_fqn = {m["fqn"]: m for m in spec["models"]}
+    for model in spec["models"]:
+        task = dag.get_task(model["task_id"])
+        own = generator.model_asset(model["name"])
+        assert task.outlets == [AssetAlias(name=f"sqlmesh-changed:{own.name}")]
+        parents = {generator.model_asset(by_fqn[fqn]["name"]).uri for fqn in model["depends_on"]}
+        assert {a.uri for a in task.inlets} == parents | {
+            f"sqlmesh://local.corner_shop/{fqn.replace(chr(34), '').replace('.', '/')}" for fqn in model["external"]}
+    # Another environment is another set of tables, so other Assets.
+    dev = SQLMeshDAGGenerator(shop_project, environment="dev", cache_dir=cache_dir).model_asset("marts.daily_revenue")
+    assert (dev.uri, dev.name) == (revenue.uri + "?environment=dev", revenue.name + "@dev")
+    plain = SQLMeshDAGGenerator(shop_project, dag_id="shop_plain", cache_dir=cache_dir, emit_assets=False).build_dag()
+    assert all(not t.outlets and not t.inlets for t in plain.tasks)
+    shared = SQLMeshDAGGenerator(shop_project, cache_dir=cache_dir, asset_namespace="warehouse")
+    assert shared.model_asset("marts.daily_revenue").uri == "sqlmesh://warehouse/corner_shop/marts/daily_revenue"
+
+
+def test_bigquery_tables_take_the_google_providers_uri_form():
+    from sqlmesh_dag_generator.dag.assets import AssetNaming
+
+    naming = AssetNaming.from_spec({"connection_type": "bigquery", "gateway": "bq", "project": "shop",
+                                    "default_catalog": "my-project"}, "prod", None, None)
+    # bigquery://<project id>/<dataset>/<table>, as apache-airflow-providers-google's asset handler checks it
+    assert naming.model('"my-project"."marts"."daily_revenue"', "marts.daily_revenue").uri == \
+        "bigquery://my-project/marts/daily_revenue"
+    assert naming.external('"other-project"."raw"."events"').name == "bq.shop/other-project.raw.events"
+
+
+def test_asset_event_only_when_the_model_computed_data(engine_jar, shop_project, dags_folder):
+    from datetime import datetime, timezone
+
+    write_stub(dags_folder, "shop_events", textwrap.dedent(f"""\
+        from sqlmesh_dag_generator import SQLMeshDAGGenerator
+        dag = SQLMeshDAGGenerator({str(shop_project)!r}, dag_id="shop_events", auto_replan_on_change=True).build_dag()
+        """))
+    generator = SQLMeshDAGGenerator(shop_project, dag_id="shop_events")
+    revenue, weekly = generator.model_asset("marts.daily_revenue"), generator.model_asset("marts.weekly_summary")
+    # 2024-01-01 is a Monday: daily_revenue computes its day, the @weekly model is not due.
+    run, tis = run_dag(dags_folder, "shop_events", datetime(2024, 1, 2, tzinfo=timezone.utc))
+    assert run.state == "success"
+    assert tis["marts__weekly_summary"].xcom_pull(task_ids="marts__weekly_summary")["status"] == "not_due"
+    assert tis["marts__weekly_summary"].state == "success"
+    events = asset_events("shop_events")
+    assert (revenue.name, revenue.uri, run.run_id) in events
+    assert not [e for e in events if e[0] == weekly.name]
+    models = {m["name"] for m in generator.load_spec()["models"]}
+    assert {e[0] for e in events} == {generator.model_asset(m).name for m in models} - {weekly.name}
+    # The same interval again: every model has nothing to do, so no task records an event.
+    run, tis = run_dag(dags_folder, "shop_events", datetime(2024, 1, 2, tzinfo=timezone.utc))
+    assert run.state == "success"
+    assert tis["marts__daily_revenue"].xcom_pull(task_ids="marts__daily_revenue")["status"] == "nothing_to_do"
+    assert not [e for e in asset_events("shop_events") if e[2] == run.run_id]

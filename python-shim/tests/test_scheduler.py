@@ -248,3 +248,60 @@ def test_a_retry_after_the_fix_succeeds(deployment, shop):
     run, states = finished_run(deployment, run_id)
     assert run["state"] == "success", states
     assert deployment.task_instance(DAG_ID, run_id, "sqlmesh_plan")["try_number"] == 2
+
+
+def test_a_dag_scheduled_on_a_model_asset_runs_once_per_write(deployment, tmp_path_factory):
+    """A second DAG scheduled on the weekly model's Asset runs after a run where that model wrote, and not
+    after one where it was not due. Its own project copy, DAG id and asset namespace keep it apart."""
+    producer, consumer, model = "shop_assets", "after_customer_summary", "marts.customer_summary"
+    project = copy_project(find_example_project(), tmp_path_factory.mktemp("projects") / "shop")
+    options = f"sqlmesh_project_path={str(project)!r}, dag_id={producer!r}, asset_namespace='scheduler_test'"
+    write_stub(deployment.dags_folder, producer, f"""
+from datetime import datetime
+from sqlmesh_dag_generator import SQLMeshDAGGenerator
+
+dag = SQLMeshDAGGenerator({options}, schedule_interval="@daily", start_date=datetime(2024, 1, 1),
+                          auto_replan_on_change=True).build_dag()
+""")
+    write_stub(deployment.dags_folder, consumer, f"""
+from datetime import datetime
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.empty import EmptyOperator
+from sqlmesh_dag_generator import SQLMeshDAGGenerator
+
+with DAG({consumer!r}, schedule=[SQLMeshDAGGenerator({options}).model_asset({model!r})],
+         start_date=datetime(2024, 1, 1)):
+    EmptyOperator(task_id="report")
+""")
+    deployment.wait_for_dag(producer)
+    deployment.wait_for_dag(consumer)
+    deployment.airflow("dags", "unpause", consumer)
+
+    def wrote(run_id: str) -> bool:
+        return deployment.xcom(producer, run_id, task_id(model))["status"] == "success"
+
+    def settled_consumer_runs(expected: int) -> list[dict]:
+        deployment._wait(lambda: len(deployment.runs(consumer)) >= expected, 120, f"{expected} runs of {consumer}")
+        time.sleep(20)  # time for a wrong extra run to be created
+        return deployment.wait_for_runs(consumer, expected)
+
+    # 2024-01-01 is a Monday: the @weekly model is not due. Unpausing also starts the latest scheduled run.
+    deployment.airflow("backfill", "create", "--dag-id", producer, "--from-date", "2024-01-01",
+                       "--to-date", "2024-01-01")
+    deployment.airflow("dags", "unpause", producer)
+    first = deployment.wait_for_runs(producer, 2)
+    assert all(r["state"] == "success" for r in first), first
+    monday = next(r for r in first if r["logical_date"].startswith("2024-01-01"))
+    assert deployment.xcom(producer, monday["dag_run_id"], task_id(model))["status"] == "not_due"
+    writes = sum(wrote(r["dag_run_id"]) for r in first)  # the scheduled run writes it only on a Sunday
+    assert len(settled_consumer_runs(writes)) == writes
+
+    # The interval ending Sunday 2024-01-14 00:00: the model is due and computes its weeks.
+    deployment.airflow("backfill", "create", "--dag-id", producer, "--from-date", "2024-01-13",
+                       "--to-date", "2024-01-13")
+    runs = deployment.wait_for_runs(producer, 3)
+    writes = sum(wrote(r["dag_run_id"]) for r in runs)
+    assert writes >= 1
+    consumed = settled_consumer_runs(writes)
+    assert len(consumed) == writes
+    assert all(r["run_type"] == "asset_triggered" and r["state"] == "success" for r in consumed), consumed

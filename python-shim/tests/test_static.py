@@ -12,7 +12,7 @@ import duckdb
 import jinja2
 import pytest
 
-from helpers import TEST_PROJECTS, copy_project, load_dagbag, run_dag, sqlmesh_context, stored_by_airflow, xcom
+from helpers import TEST_PROJECTS, asset_events, copy_project, load_dagbag, run_dag, sqlmesh_context, stored_by_airflow, xcom
 from sqlmesh_dag_generator import SQLMeshDAGGenerator, SQLMeshDagError
 
 FIRST_END = datetime(2024, 1, 2, tzinfo=timezone.utc)
@@ -65,7 +65,7 @@ def test_python_static_dag_builds_the_same_tasks_as_dynamic_mode(engine_jar, sho
         twin = static.get_task(task.task_id)
         assert type(twin).__name__ == type(task).__name__, task.task_id
         for attribute in ("task_display_name", "doc_md", "owner", "pool", "pool_slots", "retries", "retry_delay",
-                          "execution_timeout", "on_failure_callback", "on_success_callback"):
+                          "execution_timeout", "on_failure_callback", "on_success_callback", "outlets", "inlets"):
             assert getattr(twin, attribute) == getattr(task, attribute), (task.task_id, attribute)
         if hasattr(task, "python_callable"):
             assert twin.python_callable is task.python_callable
@@ -74,6 +74,7 @@ def test_python_static_dag_builds_the_same_tasks_as_dynamic_mode(engine_jar, sho
     assert static.get_task("trigger_downstream_dag").trigger_dag_id == "reports"
     assert static.get_task("marts__daily_revenue").pool == "warehouse"
     assert static.get_task("marts__daily_revenue").on_failure_callback == [notify]
+    assert static.get_task("marts__daily_revenue").outlets and static.get_task("marts__daily_revenue").inlets
 
 
 def test_static_file_parses_without_the_project_or_the_engine(engine_jar, shop_project, dags_folder, cache_dir,
@@ -105,6 +106,8 @@ def test_bash_static_dag_runs_the_sqlmesh_command_line(engine_jar, shop_project,
     revenue = dag.get_task("marts__daily_revenue")
     assert type(revenue).__name__ == "BashOperator"
     assert "--select-model" in revenue.bash_command and revenue.env["SQLMESH_DAG_MODEL"] == "marts.daily_revenue"
+    # The command line does not say whether SQLMesh computed anything: no Asset, rather than an event every run.
+    assert not revenue.outlets and not revenue.inlets
 
     run, tis = run_dag(dags_folder, "shop_bash", FIRST_END)
     assert {ti.task_id: ti.state for ti in tis.values()} == {task_id: "success" for task_id in tis}
@@ -181,6 +184,9 @@ def test_python_static_dag_runs_models_with_odd_names(engine_jar, tmp_path, dags
     assert {ti.state for ti in tis.values()} == {"success"}
     with duckdb.connect(str(project / "odd_names.duckdb"), read_only=True) as con:
         assert con.execute("SELECT id FROM odd.downstream").fetchall() == [(1,)]
+    # The quoted, unicode, "{{x}}" name reaches its asset event unchanged.
+    odd = SQLMeshDAGGenerator(project, dag_id="odd_run", cache_dir=cache_dir).model_asset(ODD_NAME)
+    assert (odd.name, odd.uri, run.run_id) in asset_events("odd_run")
 
 
 def test_generating_twice_gives_the_same_file(engine_jar, shop_project, tmp_path, cache_dir):

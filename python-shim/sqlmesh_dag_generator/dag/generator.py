@@ -20,6 +20,7 @@ from sqlmesh_dag_generator import project_files
 from sqlmesh_dag_generator.build import cache, engine, project_reader, spec_file
 from sqlmesh_dag_generator.build.spec import ModelEntry, Spec, check_version
 from sqlmesh_dag_generator.dag import dag_cache, operators, tasks
+from sqlmesh_dag_generator.dag.assets import AssetNaming
 from sqlmesh_dag_generator.dag.config import load_config
 from sqlmesh_dag_generator.dag.options import OWNER, Options, signature
 from sqlmesh_dag_generator.dag.static_dag import write_static_dag
@@ -176,6 +177,7 @@ class SQLMeshDAGGenerator:
             sources = {t: dataclasses.replace(task, trigger_rule="all_done") for t, task in sources.items()}
         # A worker's parse needs one task; the trigger task alone needs every model's edges.
         skip_others = only is not None and only != tasks.TRIGGER_TASK_ID
+        naming = self.asset_naming(spec)
         for model in chosen:
             if skip_others and model.task_id != only:
                 continue
@@ -187,12 +189,42 @@ class SQLMeshDAGGenerator:
                 kwargs["after_plan"] = True
             owner = model.owner or self.default_args.get("owner")
             task = tasks.model_task(model, kwargs, upstream or roots, owner)
+            if naming is not None:
+                task = _with_assets(task, model, spec, naming)
             plan.append(dataclasses.replace(task, trigger_rule="all_done") if checks_plan and not upstream else task)
         plan.extend(sources.values())
         if self.trigger_dag_id:
             leaves = _leaves(plan)
             plan.append(tasks.trigger_task(self.trigger_dag_id, self.trigger_dag_conf, leaves))
         return plan if only is None else [t for t in plan if t.task_id == only]
+
+    def asset_naming(self, spec: Spec) -> AssetNaming | None:
+        """How the model tasks' Assets are named, or None when the tasks declare none.
+
+        Command-line tasks (static bash/kubernetes) cannot tell whether SQLMesh computed anything, so
+        they would emit an event on every success: they declare no Assets.
+        """
+        if not self.emit_assets or self.operator_type != "python":
+            return None
+        return self._naming(spec)
+
+    def _naming(self, spec: Spec) -> AssetNaming:
+        return AssetNaming.from_spec(spec, self.environment, self.asset_namespace, self.gateway)
+
+    def model_asset(self, model: str):
+        """The ``airflow.sdk.Asset`` a model's task emits when its data changed (``model``: name or fqn).
+
+        A DAG that should run after the model wrote data: ``DAG(schedule=[generator.model_asset("marts.x")])``.
+        """
+        from airflow.sdk import Asset
+
+        spec = self.spec
+        naming = self._naming(spec)
+        for entry in spec.models:
+            if model in (entry.name, entry.fqn):
+                found = naming.model(entry.fqn, entry.name)
+                return Asset(name=found.name, uri=found.uri)
+        raise SQLMeshDagError(f"model_asset: no model named {model!r} in the SQLMesh project at {self.project_path}")
 
     def _source_plan(self, chosen: list[ModelEntry], roots: tuple[str, ...]) -> dict[str, TaskSpec]:
         sources: dict[str, TaskSpec] = {}
@@ -384,6 +416,21 @@ class SQLMeshDAGGenerator:
             lines += ["", "## Warnings from reading the project", ""]
             lines += [f"* `{format_problem(dataclasses.asdict(w))}`" for w in spec.warnings]
         return "\n".join(lines)
+
+
+def _with_assets(task: TaskSpec, model: ModelEntry, spec: Spec, naming: AssetNaming) -> TaskSpec:
+    """The model task with its table as outlet and the tables it reads as inlets.
+
+    The inlets are the model's direct parents, also those left out of this DAG: the model reads their
+    tables all the same.
+    """
+    models = spec.model_fqns()
+    outlet = naming.model(model.fqn, model.name)
+    inlets = [naming.model(fqn, models[fqn].name if fqn in models else naming.short_name(fqn))
+              for fqn in model.depends_on]
+    inlets += [naming.external(fqn) for fqn in model.external]
+    kwargs = {**task.kwargs, "asset": outlet.as_kwargs()}
+    return dataclasses.replace(task, kwargs=kwargs, outlet=outlet, inlets=tuple(inlets))
 
 
 def _leaves(plan: list[TaskSpec]) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from sqlmesh_dag_generator.errors import SQLMeshDagError
+from sqlmesh_dag_generator.dag.assets import AssetSpec
 from sqlmesh_dag_generator.dag.tasks import TaskSpec, jinja_safe
 
 CALLBACKS = ("on_failure_callback", "on_success_callback", "on_retry_callback")
@@ -30,13 +31,17 @@ def add_tasks(dag, specs: Iterable[TaskSpec], options: OperatorOptions) -> list:
     callbacks = {name: resolve_callable(value, name) for name, value in options.callbacks.items() if value}
     model_class = resolve_class(options.operator_class) if options.operator_class else None
     created = {}
+    # One Asset object per table, shared by every task that reads it: Airflow checks each Asset's URI
+    # when it is made, which at a thousand models is a noticeable part of the parse.
+    assets: dict[AssetSpec, Any] = {}
     for spec in specs:
-        created[spec.task_id] = _operator(dag, spec, options, callbacks, model_class)
+        created[spec.task_id] = _operator(dag, spec, options, callbacks, model_class, assets)
     _wire(dag, specs, created)
     return list(created.values())
 
 
-def _operator(dag, spec: TaskSpec, options: OperatorOptions, callbacks: dict, model_class) -> Any:
+def _operator(dag, spec: TaskSpec, options: OperatorOptions, callbacks: dict, model_class,
+              assets: dict[AssetSpec, Any]) -> Any:
     common = {"task_id": spec.task_id, "dag": dag, "task_display_name": spec.display_name, "doc_md": spec.doc_md,
               **callbacks}
     if spec.owner:
@@ -58,6 +63,8 @@ def _operator(dag, spec: TaskSpec, options: OperatorOptions, callbacks: dict, mo
         from airflow.providers.standard.operators.python import PythonOperator
 
         operator_class = model_class or PythonOperator
+        if spec.outlet is not None:
+            common.update(lineage(spec, assets))
         return operator_class(**common, python_callable=resolve_callable(spec.callable, spec.task_id),
                               op_kwargs=jinja_safe(spec.kwargs), **options.operator_kwargs)
     from airflow.providers.standard.operators.python import PythonOperator
@@ -66,6 +73,22 @@ def _operator(dag, spec: TaskSpec, options: OperatorOptions, callbacks: dict, mo
         common["execution_timeout"] = options.plan_timeout
     return PythonOperator(**common, python_callable=resolve_callable(spec.callable, spec.task_id),
                           op_kwargs=jinja_safe(spec.kwargs))
+
+
+def lineage(spec: TaskSpec, assets: dict[AssetSpec, Any]) -> dict[str, list]:
+    """A model task's ``outlets`` and ``inlets`` (``assets``: the Asset objects made so far, by table).
+
+    The outlet is the AssetAlias the task adds its table's Asset to when SQLMesh computed data
+    (``run.runtime.run_model``): an Asset listed as an outlet would get an event on every success.
+    """
+    from airflow.sdk import Asset, AssetAlias
+
+    inlets = []
+    for table in spec.inlets:
+        if table not in assets:
+            assets[table] = Asset(name=table.name, uri=table.uri)
+        inlets.append(assets[table])
+    return {"outlets": [AssetAlias(name=spec.outlet.alias)], "inlets": inlets}
 
 
 def _wire(dag, specs: Iterable[TaskSpec], created: dict) -> None:

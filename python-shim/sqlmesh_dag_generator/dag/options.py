@@ -152,6 +152,8 @@ class TaskOptions:
     enable_health_check: bool = _option(False, section="generation", read="bool")
     skip_audits: bool = _option(False, section="generation", read="bool")
     return_value: bool = _option(True, section="generation", read="bool")
+    emit_assets: bool = _option(True, section="generation", read="bool")
+    asset_namespace: str | None = _option(section="generation", read="string")
     pool: str | None = _option(section="generation", read="string")
     pool_slots: int = _option(1, section="generation", read="positive_int")
     trigger_dag_id: str | None = _option(section="generation", read="string")

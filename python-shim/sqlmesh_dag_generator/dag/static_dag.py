@@ -240,6 +240,8 @@ def _task_call(generator, task: TaskSpec, source: "_Source") -> str:
             operator = source.function(generator.operator_class, "operator_class")
         args["python_callable"] = source.function(task.callable, task.task_id)
         args["op_kwargs"] = source.value(jinja_safe(task.kwargs), f"{task.task_id} op_kwargs")
+        if task.outlet is not None:
+            args.update(_lineage_args(task, source))
     else:
         args.update(_command_args(generator, task, source))
     if task.role == "model":
@@ -248,6 +250,15 @@ def _task_call(generator, task: TaskSpec, source: "_Source") -> str:
                 raise SQLMeshDagError(f"operator_kwargs[{name!r}] is set by the generator itself; remove it.")
             args[name] = source.value(value, f"operator_kwargs[{name!r}]")
     return _call(operator, args)
+
+
+def _lineage_args(task: TaskSpec, source: "_Source") -> dict[str, str]:
+    """``outlets`` and ``inlets`` as dynamic mode declares them (operators.lineage)."""
+    alias, asset = source.name("airflow.sdk", "AssetAlias"), source.name("airflow.sdk", "Asset")
+    inlets = [f"{asset}(name={source.value(a.name, 'inlets')}, uri={source.value(a.uri, 'inlets')})"
+              for a in task.inlets]
+    return {"outlets": f"[{alias}(name={source.value(task.outlet.alias, 'outlets')})]",
+            "inlets": "[" + ", ".join(inlets) + "]"}
 
 
 def _command_args(generator, task: TaskSpec, source: "_Source") -> dict[str, str]:

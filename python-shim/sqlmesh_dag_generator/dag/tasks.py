@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from sqlmesh_dag_generator.build.spec import ModelEntry, Spec
+from sqlmesh_dag_generator.dag.assets import AssetSpec
 from sqlmesh_dag_generator.run.settings import PLAN_TASK_ID
 
 RUNTIME = "sqlmesh_dag_generator.run.runtime"
@@ -37,6 +38,9 @@ class TaskSpec:
     trigger_rule: str | None = None
     # At most this many instances of the task at once across all runs of the DAG (None: Airflow's default).
     max_active_tis_per_dag: int | None = None
+    # Model tasks: the model's table (emitted through its alias only when data changed) and the tables it reads.
+    outlet: AssetSpec | None = None
+    inlets: tuple[AssetSpec, ...] = ()
 
 
 def health_check_task(kwargs: dict) -> TaskSpec:

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str | None,
               settings: dict, return_value: bool = True, skip_audits: bool = False, after_plan: bool = False,
-              **context: Any) -> dict | None:
+              asset: dict | None = None, **context: Any) -> dict | None:
     """Run one model with SQLMesh for this DAG run's interval.
 
     ``settings`` holds the ``runtime_settings`` arguments (project, gateway, environment,
@@ -41,6 +41,8 @@ def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str
     ``after_plan``: the DAG has a plan task; the model runs only if that plan succeeded, or
     failed without touching this model (SQLMesh applies a plan whole or not at all, so the
     environment still serves the version it served before).
+    ``asset``: the model table's Asset (``name``, ``uri``) and the AssetAlias (``alias``) the task declares
+    as its outlet; the Asset gets an event only when SQLMesh computed data for the model in this run.
     """
     if after_plan:
         _check_plan_outcome(context, model_name, model_fqn)
@@ -79,7 +81,34 @@ def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str
     if status.is_failure:
         details = console.failure_text() or "SQLMesh reported a failure; see the log above."
         raise ModelRunError(f"SQLMesh failed to run {model_name}:\n{details}")
-    return _result(model_name, "nothing_to_do" if status.is_nothing_to_do else "success", return_value)
+    if status.is_nothing_to_do:
+        return _result(model_name, "nothing_to_do", return_value)
+    if asset:
+        _emit_asset_event(context, asset, model_name, environment, execution_time)
+    return _result(model_name, "success", return_value)
+
+
+def _emit_asset_event(context: dict, asset: dict, model_name: str, environment: str, execution_time: Any) -> None:
+    """Record an event for the model table's Asset through the task's AssetAlias outlet.
+
+    Airflow emits an event for every Asset listed as a task's outlet whenever the task succeeds; an
+    alias emits only the events the task adds to it, so runs where the model was not due or had
+    nothing to do trigger no DAG scheduled on the Asset.
+    """
+    from airflow.sdk import Asset, AssetAlias
+
+    events = context.get("outlet_events")
+    if events is None:  # called outside an Airflow task
+        return
+    extra = {"model": model_name, "environment": environment, "execution_time": str(execution_time),
+             "data_interval_start": _iso(context.get("data_interval_start")),
+             "data_interval_end": _iso(context.get("data_interval_end"))}
+    events[AssetAlias(name=asset["alias"])].add(Asset(name=asset["name"], uri=asset["uri"]), extra=extra)
+    log.info("%s computed data: asset event for %s", model_name, asset["uri"])
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill: bool = False,
