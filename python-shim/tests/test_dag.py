@@ -189,10 +189,12 @@ def test_model_tasks_declare_their_tables_and_read_tables_as_assets(engine_jar, 
 
 
 def test_bigquery_tables_take_the_google_providers_uri_form():
+    from types import SimpleNamespace
+
     from sqlmesh_dag_generator.dag.assets import AssetNaming
 
-    naming = AssetNaming.from_spec({"connection_type": "bigquery", "gateway": "bq", "project": "shop",
-                                    "default_catalog": "my-project"}, "prod", None, None)
+    spec = SimpleNamespace(connection_type="bigquery", gateway="bq", project="shop", default_catalog="my-project")
+    naming = AssetNaming.from_spec(spec, "prod", None, None)
     # bigquery://<project id>/<dataset>/<table>, as apache-airflow-providers-google's asset handler checks it
     assert naming.model('"my-project"."marts"."daily_revenue"', "marts.daily_revenue").uri == \
         "bigquery://my-project/marts/daily_revenue"
