@@ -183,6 +183,10 @@ final class ModelBlockReader {
         if (first.opens() && matching(value, 0) == value.size() - 1) {
             return group(value.subList(1, value.size() - 1), first.is(Kind.LPAREN));
         }
+        // ARRAY[a, b] is the same array as [a, b] to sqlglot (tags ARRAY['x'], audits ARRAY[...])
+        if (first.is("ARRAY") && value.get(1).is(Kind.LBRACKET) && matching(value, 1) == value.size() - 1) {
+            return group(value.subList(2, value.size() - 1), false);
+        }
         if (nameEnd > 0 && value.get(nameEnd).is(Kind.LPAREN) && matching(value, nameEnd) == value.size() - 1) {
             return call(source(value.subList(0, nameEnd)), value.subList(nameEnd + 1, value.size() - 1));
         }

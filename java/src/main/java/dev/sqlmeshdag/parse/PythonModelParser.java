@@ -167,6 +167,13 @@ public final class PythonModelParser {
             }
             PyToken keyToken = keyTokens.get(key);
             Location where = keyToken == null ? at : lines.at(keyToken.start());
+            if (e.getValue() instanceof Ref r && !namesItself(r)) {
+                // an imported name or a variable: its value exists only when Python runs, its text is no value
+                problems.unresolvedModel(where, "@model argument " + key + "=" + r.dotted() + " is a Python name "
+                        + "whose value is only known when Python runs, so " + key + " cannot be read; write the "
+                        + "value itself, or assign it to a constant in this file");
+                continue;
+            }
             PropertyValue value = switch (key) {
                 case "kind" -> kind(e.getValue(), keyToken);
                 case "name" -> asName(e.getValue());
@@ -272,12 +279,14 @@ public final class PythonModelParser {
             c.kwargs().forEach((k, val) -> args.put(k.toLowerCase(Locale.ROOT), convert(val)));
             return new Call(c.callee(), args, c.args().stream().map(PythonModelParser::convert).toList());
         } else if (v instanceof Ref r) {
-            // An enum member such as OnDestructiveChange.WARN stands for its name.
-            String last = lastPart(r.dotted());
-            return new Scalar(r.dotted().contains(".") && Character.isUpperCase(r.dotted().charAt(0)) ? last
-                    : r.dotted(), false);
+            return new Scalar(namesItself(r) ? lastPart(r.dotted()) : r.dotted(), false);
         }
         return new Raw(((Unknown) v).text());
+    }
+
+    /** An enum member such as {@code OnDestructiveChange.WARN} or {@code ModelKindName.FULL}: it stands for its name. */
+    private static boolean namesItself(Ref r) {
+        return r.dotted().contains(".") && Character.isUpperCase(r.dotted().charAt(0));
     }
 
     private static String lastPart(String dotted) {

@@ -289,6 +289,31 @@ class PythonModelParserTest {
     }
 
     @Test
+    void importedNamesAreUnresolvedNotTheirOwnText() {
+        Problems problems = new Problems();
+        List<ModelSource> models = parse("""
+                from sqlmesh import model
+                from sqlmesh.core.model.kind import ModelKindName
+                from shared.dates import START, CRON
+
+                @model("a.b", columns={"x": "int"}, start=START, cron=CRON,
+                       kind=ModelKindName.FULL, on_destructive_change=OnDestructiveChange.WARN)
+                def run(context):
+                    return None
+                """, Map.of(), problems);
+        ModelSource m = models.get(0);
+        // neither the text START nor CRON is a value: the model keeps no start and no cron of its own
+        assertTrue(m.value("start").isEmpty());
+        assertTrue(m.value("cron").isEmpty());
+        assertEquals(new Scalar("FULL", false), value(m, "kind"));
+        assertEquals(new Scalar("WARN", false), value(m, "on_destructive_change"));
+        assertEquals(2, problems.unresolved().size(), () -> problems.all().toString());
+        assertEquals(List.of(new Location(FILE, 5, 37), new Location(FILE, 5, 50)),
+                problems.warnings().stream().map(Problem::location).toList());
+        assertTrue(problems.warnings().get(0).toString().contains("start=START"), problems.warnings().get(0)::toString);
+    }
+
+    @Test
     void isSqlReturningAnExpressionParenthesisedLiteral() {
         ModelSource m = one("""
                 from sqlmesh import model

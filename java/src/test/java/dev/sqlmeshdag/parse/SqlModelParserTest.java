@@ -128,6 +128,20 @@ class SqlModelParserTest {
     }
 
     @Test
+    void arrayConstructorIsTheSameListAsBrackets() {
+        ModelSource m = one("""
+                MODEL (name a.b, tags ARRAY[finance, 'pii'], audits array[not_null(columns := ARRAY[id]), x]);
+                SELECT 1
+                """);
+        assertEquals(new ListValue(List.of(new Scalar("finance", false), new Scalar("pii", true)), false),
+                value(m, "tags"));
+        ListValue audits = assertInstanceOf(ListValue.class, value(m, "audits"));
+        Call notNull = assertInstanceOf(Call.class, audits.items().get(0));
+        assertEquals(new ListValue(List.of(new Scalar("id", false)), false), notNull.args().get("columns"));
+        assertEquals(new Scalar("x", false), audits.items().get(1));
+    }
+
+    @Test
     void tuplesArraysCallsAndNamedItems() {
         ModelSource m = one("""
                 MODEL (

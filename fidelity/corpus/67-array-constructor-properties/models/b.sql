@@ -1,0 +1,6 @@
+MODEL (
+  name s.b,
+  kind FULL,
+  tags array['one']
+);
+SELECT id FROM s.a
