@@ -27,7 +27,6 @@ from typing import Any
 
 from sqlmesh_dag_generator import storage
 from sqlmesh_dag_generator.build import cache, engine
-from sqlmesh_dag_generator.build.spec import check_version
 from sqlmesh_dag_generator.errors import EngineError, SQLMeshDagError
 
 log = logging.getLogger(__name__)
@@ -109,6 +108,8 @@ def load(project: Path, options: dict[str, Any], jar: Path, cache_dir: Path, wal
 def _read(project: Path, options: dict[str, Any], jar: Path, entry: Path, walked_key: str,
           deadline: float | None = None) -> tuple[dict, str]:
     """Read the project with the engine and cache the result (a broken project's errors too)."""
+    from sqlmesh_dag_generator.build.spec import check_version  # only a read that misses needs it
+
     started = time.monotonic()
     spec = engine.request_spec(project, options, jar, deadline=deadline)
     check_version(spec)

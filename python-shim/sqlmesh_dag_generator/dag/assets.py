@@ -14,10 +14,13 @@ a run where the model was not due.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sqlmesh_dag_generator.build.spec import Spec
 from sqlmesh_dag_generator.run.settings import DEFAULT_ENVIRONMENT
+
+if TYPE_CHECKING:
+    from sqlmesh_dag_generator.build.spec import Spec
 
 SCHEME = "sqlmesh"
 # Warehouses whose Airflow provider defines a table URI that the spec alone can fill in. The others'

@@ -14,19 +14,19 @@ import textwrap
 import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from sqlmesh_dag_generator import project_files
 from sqlmesh_dag_generator.build import cache, engine, project_reader, spec_file
-from sqlmesh_dag_generator.build.spec import ModelEntry, Spec, check_version
 from sqlmesh_dag_generator.dag import dag_cache, operators, tasks
 from sqlmesh_dag_generator.dag.assets import AssetNaming
-from sqlmesh_dag_generator.dag.config import load_config
 from sqlmesh_dag_generator.dag.options import OWNER, Options, signature
-from sqlmesh_dag_generator.dag.static_dag import write_static_dag
 from sqlmesh_dag_generator.dag.operators import OperatorOptions
 from sqlmesh_dag_generator.dag.tasks import TaskSpec
 from sqlmesh_dag_generator.errors import OptionError, ProjectError, ProjectWarning, SQLMeshDagError, format_problem
+
+if TYPE_CHECKING:  # the warm parse (DAG cache hit) needs neither
+    from sqlmesh_dag_generator.build.spec import ModelEntry, Spec
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,8 @@ class SQLMeshDAGGenerator:
     def from_config(cls, path: str | os.PathLike) -> "SQLMeshDAGGenerator":
         """A generator from a ``dag_generator_config.yaml`` file (see the README)."""
         try:
+            from sqlmesh_dag_generator.dag.config import load_config
+
             return cls(**load_config(path))
         except OptionError as exc:
             raise OptionError(f"{path}: {exc}") from None
@@ -89,6 +91,8 @@ class SQLMeshDAGGenerator:
             spec = self._spec_from_file() if self.load_mode != "engine" else None
             if spec is None:
                 spec = self._spec_from_cache_or_engine()
+            from sqlmesh_dag_generator.build.spec import Spec
+
             typed = Spec.parse(spec)
             for warning in typed.warnings:
                 # A model SQLMesh had to read and could not gets its own category, with the fix in its text.
@@ -111,6 +115,8 @@ class SQLMeshDAGGenerator:
             return None
         try:
             spec = spec_file.read(self.spec_file, self.project_path, self.engine_options)
+            from sqlmesh_dag_generator.build.spec import check_version
+
             check_version(spec)
             self._spec_key = "file:" + hashlib.sha256(self.spec_file.read_bytes()).hexdigest()
             return spec
@@ -323,6 +329,8 @@ class SQLMeshDAGGenerator:
 
     def generate_dag(self, output_dir: str | os.PathLike | None = None) -> Path:
         """Static mode: write a standalone DAG file (no JVM at parse time); returns its path."""
+        from sqlmesh_dag_generator.dag.static_dag import write_static_dag
+
         return write_static_dag(self, Path(output_dir).expanduser() if output_dir else self.output_dir)
 
     def generate_dynamic_dag(self) -> str:

@@ -8,11 +8,13 @@ the plan free of Airflow makes both modes build exactly the same tasks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from sqlmesh_dag_generator.build.spec import ModelEntry, Spec
 from sqlmesh_dag_generator.dag.assets import AssetSpec
 from sqlmesh_dag_generator.run.settings import PLAN_TASK_ID
+
+if TYPE_CHECKING:
+    from sqlmesh_dag_generator.build.spec import ModelEntry, Spec
 
 RUNTIME = "sqlmesh_dag_generator.run.runtime"
 HEALTH_CHECK_TASK_ID = "sqlmesh_health_check"
