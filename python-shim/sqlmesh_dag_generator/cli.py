@@ -56,10 +56,7 @@ def run_with_answers(args: list[str], replace_process: bool) -> int:
 
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("project", nargs="?")
-    parser.add_argument("--gateway")
-    parser.add_argument("--select", action="append", default=[])
-    parser.add_argument("--exclude", action="append", default=[])
-    parser.add_argument("--default-catalog")
+    _add_engine_options(parser)
     parser.add_argument("--answers")
     parser.add_argument("-h", "--help", "-V", "--version", action="store_true", dest="about")
     ns, _ = parser.parse_known_args(args[1:])
@@ -79,6 +76,14 @@ def run_with_answers(args: list[str], replace_process: bool) -> int:
     return _run(engine_command([*args, "--answers", "-"]), replace_process, stdin=json.dumps(answered.answers))
 
 
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """The engine's options a stub also gives (engine.engine_options), as its command line spells them."""
+    parser.add_argument("--gateway")
+    parser.add_argument("--select", action="append", default=[])
+    parser.add_argument("--exclude", action="append", default=[])
+    parser.add_argument("--default-catalog")
+
+
 def write_spec_file(argv: list[str]) -> int:
     """`spec PROJECT -o FILE`: the spec plus the project files' hashes, for DAGs that parse without a JVM."""
     from sqlmesh_dag_generator import project_files
@@ -88,10 +93,7 @@ def write_spec_file(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="sqlmesh-dag spec", description=write_spec_file.__doc__)
     parser.add_argument("project", type=Path)
     parser.add_argument("-o", "--output", type=Path, required=True)
-    parser.add_argument("--gateway")
-    parser.add_argument("--select", action="append", default=[])
-    parser.add_argument("--exclude", action="append", default=[])
-    parser.add_argument("--default-catalog")
+    _add_engine_options(parser)
     ns = parser.parse_args(argv)
     project = ns.project.expanduser().absolute()
     project_files.check_project_folder(project)  # the same readable errors as a DAG's import

@@ -337,9 +337,9 @@ def test_a_parse_that_waits_too_long_for_the_lock_starts_its_own_engine(engine_j
                                                                        monkeypatch, caplog):
     import fcntl
 
-    from sqlmesh_dag_generator.build import cache
+    from sqlmesh_dag_generator.build import cache, project_reader
 
-    monkeypatch.setenv(cache.LOCK_TIMEOUT_ENV_VAR, "1")
+    monkeypatch.setenv(project_reader.OLD_BUDGET_ENV_VAR, "1")
     lock = cache.lock_file(cache_dir, shop_project)
     lock.parent.mkdir(parents=True)
     with open(lock, "w") as held:  # another parser that never finishes

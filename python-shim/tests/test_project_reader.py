@@ -169,7 +169,7 @@ def test_the_budget_follows_airflows_import_timeout(monkeypatch):
     import airflow.configuration  # noqa: F401  (a DAG file is imported by Airflow, which has it loaded)
 
     monkeypatch.delenv(project_reader.BUDGET_ENV_VAR, raising=False)
-    monkeypatch.delenv(cache.LOCK_TIMEOUT_ENV_VAR, raising=False)
+    monkeypatch.delenv(project_reader.OLD_BUDGET_ENV_VAR, raising=False)
     monkeypatch.setenv("AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT", "30")
     assert project_reader.read_budget() == 20.0
     monkeypatch.setenv("AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT", "12")

@@ -40,11 +40,6 @@ log = logging.getLogger(__name__)
 
 # Bumped when the cached document's layout or the key's recipe changes.
 CACHE_FORMAT = 2
-# How long a cold parse outside Airflow waits for another process that is already running the engine
-# for the same project, before it starts its own (under Airflow, see project_reader.read_budget).
-# $SQLMESH_DAG_LOCK_TIMEOUT is the older name of project_reader's $SQLMESH_DAG_READ_TIMEOUT.
-LOCK_TIMEOUT_SECONDS = 20.0
-LOCK_TIMEOUT_ENV_VAR = "SQLMESH_DAG_LOCK_TIMEOUT"
 
 
 def _versions() -> list:
@@ -117,7 +112,7 @@ def lock_file(cache_dir: Path, project: Path) -> Path:
 
 
 @contextlib.contextmanager
-def process_lock(path: Path, timeout: float | None = None,
+def process_lock(path: Path, timeout: float,
                  holder: str = "reading this project with the engine") -> Iterator[int | None]:
     """Hold ``path``'s cross-process lock (its file descriptor), or give up after ``timeout`` seconds (None).
 
@@ -135,8 +130,6 @@ def process_lock(path: Path, timeout: float | None = None,
         log.debug("no engine lock at %s: %s", path, exc)
         yield None
         return
-    if timeout is None:
-        timeout = lock_timeout()
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -153,15 +146,6 @@ def process_lock(path: Path, timeout: float | None = None,
         yield fd if locked else None
     finally:
         os.close(fd)  # releases the lock, unless a background read inherited it
-
-
-def lock_timeout() -> float:
-    try:
-        return float(os.environ.get(LOCK_TIMEOUT_ENV_VAR) or LOCK_TIMEOUT_SECONDS)
-    except ValueError:
-        log.warning("%s=%r is not a number of seconds; using %s", LOCK_TIMEOUT_ENV_VAR,
-                    os.environ.get(LOCK_TIMEOUT_ENV_VAR), LOCK_TIMEOUT_SECONDS)
-        return LOCK_TIMEOUT_SECONDS
 
 
 def read(path: Path, key: str) -> dict | None:

@@ -34,7 +34,11 @@ log = logging.getLogger(__name__)
 # The time a parse spends waiting for another parser's engine and reading the project itself. By default
 # Airflow's import timeout less this margin (for building the DAG afterwards), and at least half of it.
 BUDGET_ENV_VAR = "SQLMESH_DAG_READ_TIMEOUT"
+OLD_BUDGET_ENV_VAR = "SQLMESH_DAG_LOCK_TIMEOUT"  # its earlier name, still read
 BUDGET_MARGIN_SECONDS = 10.0
+# Outside Airflow (no import timeout): how long a parse waits for another process's engine before it
+# reads the project itself.
+DEFAULT_BUDGET_SECONDS = 20.0
 
 
 class ReadInBackground(SQLMeshDagError):
@@ -45,7 +49,7 @@ def read_budget() -> float:
     """Seconds this parse may spend on getting the spec: $SQLMESH_DAG_READ_TIMEOUT, else derived from Airflow's
     import timeout when Airflow is importing this file, else the lock's default wait (outside Airflow a read
     is never handed over, see ``load``)."""
-    configured = os.environ.get(BUDGET_ENV_VAR) or os.environ.get(cache.LOCK_TIMEOUT_ENV_VAR)
+    configured = os.environ.get(BUDGET_ENV_VAR) or os.environ.get(OLD_BUDGET_ENV_VAR)
     if configured:
         try:
             return max(0.0, float(configured))
@@ -54,7 +58,7 @@ def read_budget() -> float:
     timeout = _airflow_import_timeout()
     if timeout:
         return max(timeout - BUDGET_MARGIN_SECONDS, timeout / 2)
-    return cache.LOCK_TIMEOUT_SECONDS
+    return DEFAULT_BUDGET_SECONDS
 
 
 def _airflow_import_timeout() -> float | None:
@@ -73,10 +77,14 @@ def hands_over() -> bool:
     return bool(_airflow_import_timeout() or os.environ.get(BUDGET_ENV_VAR))
 
 
-def load(project: Path, options: dict[str, Any], jar: Path, cache_dir: Path, walked_key: str) -> tuple[dict, str]:
-    """The project's spec and its cache key: from the cache, or read by the engine once for all parsers."""
+def load(project: Path, options: dict[str, Any], jar: Path, cache_dir: Path, walked_key: str,
+         key: str) -> tuple[dict, str]:
+    """The project's spec and its cache key: from the cache, or read by the engine once for all parsers.
+
+    ``walked_key`` is ``cache.cache_key``'s; ``key`` the same with the recorded inputs of SQLMesh's answers
+    (``cache.key_with_inputs``), which the caller has computed already.
+    """
     entry = cache.cache_file(cache_dir, project, options)
-    key = cache.key_with_inputs(walked_key, entry)
     spec = cache.read(entry, key)
     if spec is not None:
         return spec, key

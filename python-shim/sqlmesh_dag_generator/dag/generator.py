@@ -129,7 +129,7 @@ class SQLMeshDAGGenerator:
 
     def _spec_from_cache_or_engine(self) -> dict:
         spec, key = project_reader.load(self.project_path, self.engine_options, engine.find_engine_jar(),
-                                        self.cache_dir, self._walk())
+                                        self.cache_dir, self._walk(), self._cache_key())
         self._spec_key = "cache:" + key
         return spec
 

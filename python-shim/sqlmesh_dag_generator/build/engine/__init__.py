@@ -35,6 +35,8 @@ JVM_OPTIONS = ("-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare
 PYTHON_PROPERTY = "sqlmeshdag.python"
 # How long a JVM may take to exit after its stdin is closed before it is killed.
 SHUTDOWN_GRACE_SECONDS = 5.0
+
+
 class ReadTimeout(EngineError):
     """The engine had not finished reading the project by the caller's deadline (its JVM was stopped)."""
 
