@@ -30,7 +30,9 @@ MODELS = ["raw.customers", "raw.orders", "raw.products", "staging.stg_customers"
           "marts.daily_revenue", "marts.customer_summary", "ops.order_freshness"]
 
 
-RETRY_DELAY_SECONDS = 10
+# Long enough that the test's fix lands between a failed try and its retry even on a loaded machine,
+# where polling the REST API for the task's state takes seconds.
+RETRY_DELAY_SECONDS = 30
 
 
 def task_id(model: str) -> str:
@@ -128,6 +130,22 @@ def finished_run(deployment: AirflowDeployment, run_id: str) -> tuple[dict, dict
     return run, deployment.task_states(DAG_ID, run_id)
 
 
+def assert_succeeded(deployment: AirflowDeployment, run: dict) -> None:
+    """Fail with every task's state and the end of each failed try's log, so a failure explains itself."""
+    if run["state"] == "success":
+        return
+    run_id = run["dag_run_id"]
+    report = [f"run {run_id} is {run['state']}"]
+    for task, state in sorted(deployment.task_states(DAG_ID, run_id).items()):
+        ti = deployment.task_instance(DAG_ID, run_id, task)
+        report.append(f"  {task}: {state} (try {ti['try_number']}, {ti['start_date']} to {ti['end_date']})")
+        if state in {"failed", "up_for_retry"}:
+            for attempt in range(1, ti["try_number"] + 1):
+                tail = deployment.task_log(DAG_ID, run_id, task, try_number=attempt).splitlines()[-15:]
+                report.append(f"    try {attempt}:\n      " + "\n      ".join(tail))
+    pytest.fail("\n".join(report), pytrace=False)
+
+
 def trigger(deployment: AirflowDeployment) -> str:
     return deployment.api("POST", f"/dags/{DAG_ID}/dagRuns", {"logical_date": None})["dag_run_id"]
 
@@ -149,7 +167,7 @@ def test_backfill_with_default_concurrency_loses_no_run(deployment, shop, tmp_pa
     for run in runs:
         run_id = run["dag_run_id"]
         states = deployment.task_states(DAG_ID, run_id)
-        assert run["state"] == "success", f"{run_id}: {states}"
+        assert_succeeded(deployment, run)
         retried = {t: ti["try_number"] for t in states
                    if (ti := deployment.task_instance(DAG_ID, run_id, t))["try_number"] != 1}
         assert not retried, f"{run_id}: tasks needed a retry: {retried}"
@@ -161,8 +179,8 @@ def test_backfill_with_default_concurrency_loses_no_run(deployment, shop, tmp_pa
 
 
 def test_manual_trigger_runs_as_sqlmesh_run_would_now(deployment, shop):
-    run, states = finished_run(deployment, trigger(deployment))
-    assert run["state"] == "success", states
+    run, _ = finished_run(deployment, trigger(deployment))
+    assert_succeeded(deployment, run)
     assert set(statuses(deployment, run["dag_run_id"]).values()) <= {"success", "nothing_to_do"}
     log = deployment.task_log(DAG_ID, run["dag_run_id"], task_id("marts.daily_revenue"))
     assert "manual run without a data interval" in log
@@ -183,8 +201,7 @@ def test_backfill_of_an_old_interval_after_an_edit_keeps_prod_complete(deploymen
                        "--to-date", "2024-01-01")
     runs = deployment.wait_for_runs(DAG_ID, existing + 1)
     backfill = next(r for r in runs if r["logical_date"].startswith("2024-01-01"))
-    states = deployment.task_states(DAG_ID, backfill["dag_run_id"])
-    assert backfill["state"] == "success", states
+    assert_succeeded(deployment, backfill)
     assert deployment.xcom(DAG_ID, backfill["dag_run_id"], "sqlmesh_plan")["status"] == "applied"
     after = warehouse_rows(shop)
     assert counts(after) == before
@@ -230,8 +247,8 @@ def test_clearing_the_failed_tasks_after_the_fix_completes_the_run(deployment, s
     time.sleep(8)
     deployment.api("POST", f"/dags/{DAG_ID}/clearTaskInstances",
                    {"dag_run_id": run_id, "only_failed": True, "include_downstream": True, "dry_run": False})
-    run, states = finished_run(deployment, run_id)
-    assert run["state"] == "success", states
+    run, _ = finished_run(deployment, run_id)
+    assert_succeeded(deployment, run)
     assert deployment.task_instance(DAG_ID, run_id, task_id("staging.stg_orders"))["try_number"] == 3
 
 
@@ -245,9 +262,13 @@ def test_a_retry_after_the_fix_succeeds(deployment, shop):
 
     deployment._wait(plan_waits_for_retry, 300, "the plan task to wait for its retry")
     break_stg_orders(shop, broken=False)
-    run, states = finished_run(deployment, run_id)
-    assert run["state"] == "success", states
-    assert deployment.task_instance(DAG_ID, run_id, "sqlmesh_plan")["try_number"] == 2
+    fixed_at = datetime.now(timezone.utc)
+    run, _ = finished_run(deployment, run_id)
+    plan = deployment.task_instance(DAG_ID, run_id, "sqlmesh_plan")
+    # The retry must have started after the fix, or this run tested nothing.
+    assert datetime.fromisoformat(plan["start_date"]) > fixed_at, (plan["start_date"], fixed_at)
+    assert_succeeded(deployment, run)
+    assert plan["try_number"] == 2
 
 
 def test_a_dag_scheduled_on_a_model_asset_runs_once_per_write(deployment, tmp_path_factory):
