@@ -25,6 +25,8 @@ Needs the engine jar (target/sqlmesh-dag-engine.jar or $SQLMESH_DAG_ENGINE_JAR) 
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import json
 import os
 import shutil
@@ -53,7 +55,7 @@ SHIM_STUB = textwrap.dedent("""\
         open(f"{go}.ready.{os.getpid()}", "w").close()
         while not os.path.exists(go):
             time.sleep(0.005)
-        variant = "cold"
+        variant = "together"  # a stub's cold parse: build_dag() alone
     t0 = time.perf_counter()
     from sqlmesh_dag_generator import SQLMeshDAGGenerator
     generator = SQLMeshDAGGenerator(sys.argv[1], dag_id="bench", cache_dir=sys.argv[2],
@@ -197,6 +199,17 @@ def find_example() -> Path:
     raise SystemExit("no example project under examples/")
 
 
+def byte_compile_package() -> None:
+    """Compile the package's modules as `pip install` does, so a parse reads bytecode, not source.
+
+    An editable install under PYTHONDONTWRITEBYTECODE never writes .pyc files: each parse would then
+    compile every module it imports again (about 50 ms), a cost no installed deployment pays.
+    """
+    spec = importlib.util.find_spec("sqlmesh_dag_generator")
+    for folder in spec.submodule_search_locations or []:
+        compileall.compile_dir(folder, quiet=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=1000)
@@ -205,6 +218,7 @@ def main() -> None:
     parser.add_argument("--together", type=int, default=8, help="cold parses started at once (0 to skip)")
     args = parser.parse_args()
     os.environ.setdefault("SQLMESH__DISABLE_ANONYMIZED_ANALYTICS", "1")
+    byte_compile_package()
     scratch = Path(tempfile.mkdtemp(prefix="sqlmesh-dag-bench-"))
     try:
         example = shutil.copytree(find_example(), scratch / "example")

@@ -128,6 +128,15 @@ _BY_VALUE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionTy
 _SINGLETON_PACKAGES = ("airflow", "sqlmesh_dag_generator")
 
 
+def holds(path: Path, cache_key: str) -> bool:
+    """Whether the entry at ``path`` was written under ``cache_key`` (its first line; nothing is loaded)."""
+    try:
+        with open(path, "rb") as f:
+            return f.readline().strip().decode("ascii", "replace") == cache_key
+    except OSError:
+        return False
+
+
 def read(path: Path, cache_key: str) -> Any | None:
     try:
         with open(path, "rb") as f:

@@ -263,16 +263,24 @@ class SQLMeshDAGGenerator:
         entry = dag_cache.entry(self.cache_dir, self.project_path, self.dag_id)
         dag = dag_cache.read(entry, key)
         if dag is None:
-            arguments = self.dag_arguments(self.spec)  # the spec first: one engine per project (project_reader)
-            # One parser builds the DAG, the others load what it wrote: when several parse the same DAG cold
-            # (a deploy), each would otherwise build every operator at once, on the same CPUs.
-            with cache.process_lock(dag_cache.lock_file(entry), project_reader.read_budget(), "building this DAG"):
-                dag = dag_cache.read(entry, key)
-                if dag is None:
-                    log.info("building the DAG %s", self.dag_id)
-                    dag = self._new_dag(arguments, self.task_plan())
-                    dag_cache.write(entry, key, dag)
+            dag = self._build_once(entry, key)
         return dag
+
+    def _build_once(self, entry: Path, key: str):
+        """Build the DAG and cache it, unless another parser did so while this one waited for the lock.
+
+        When several parse the same DAG cold (a deploy), each would otherwise read the spec and build every
+        operator at once, on the same CPUs. The waiters load the entry after the lock is released, so
+        they do not load it one at a time. The spec's own lock (project_reader) still keeps one engine per
+        project for parsers of the project's other DAGs.
+        """
+        with cache.process_lock(dag_cache.lock_file(entry), project_reader.read_budget(), "building this DAG"):
+            if not dag_cache.holds(entry, key):
+                log.info("building the DAG %s", self.dag_id)
+                dag = self._new_dag(self.dag_arguments(self.spec), self.task_plan())
+                dag_cache.write(entry, key, dag)
+                return dag
+        return dag_cache.read(entry, key) or self._new_dag(self.dag_arguments(self.spec), self.task_plan())
 
     def _new_dag(self, arguments: dict, plan: list[TaskSpec]):
         from airflow.sdk import DAG
