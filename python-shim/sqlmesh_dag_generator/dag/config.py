@@ -70,13 +70,18 @@ def _bool(node: yaml.Node, _base: Path) -> bool:
     return value
 
 
-def _int(node: yaml.Node, _base: Path) -> int:
+def _non_negative(node: yaml.Node, kinds: tuple[type, ...], expected: str):
+    """The node's value when it is one of ``kinds`` (never a bool), finite and not negative."""
     value = _plain(node)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _Invalid(f"expected a whole number, got {_describe(value)}")
+    if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value):
+        raise _Invalid(f"expected {expected}, got {_describe(value)}")
     if value < 0:
         raise _Invalid(f"must not be negative, got {value}")
     return value
+
+
+def _int(node: yaml.Node, _base: Path) -> int:
+    return _non_negative(node, (int,), "a whole number")
 
 
 def _optional_int(node: yaml.Node, base: Path) -> int | None:
@@ -91,12 +96,7 @@ def _positive_int(node: yaml.Node, base: Path) -> int:
 
 
 def _number(node: yaml.Node, _base: Path) -> float:
-    value = _plain(node)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise _Invalid(f"expected a number, got {_describe(value)}")
-    if value < 0:
-        raise _Invalid(f"must not be negative, got {value}")
-    return value
+    return _non_negative(node, (int, float), "a number")
 
 
 def _optional_number(node: yaml.Node, base: Path) -> float | None:

@@ -106,18 +106,10 @@ final class PythonSource {
     /** Comma-separated items at bracket depth zero, without empty trailing items. */
     static List<List<PyToken>> splitArgs(List<PyToken> t) {
         List<List<PyToken>> out = new ArrayList<>();
-        int depth = 0;
         int start = 0;
-        for (int i = 0; i < t.size(); i++) {
-            PyToken tk = t.get(i);
-            if (tk.opens()) {
-                depth++;
-            } else if (tk.closes()) {
-                depth--;
-            } else if (depth == 0 && tk.isOp(",")) {
-                out.add(t.subList(start, i));
-                start = i + 1;
-            }
+        for (int comma : topLevelPositions(t, ",", false)) {
+            out.add(t.subList(start, comma));
+            start = comma + 1;
         }
         if (start < t.size()) {
             out.add(t.subList(start, t.size()));
@@ -127,6 +119,13 @@ final class PythonSource {
 
     /** Index of the first operator {@code op} at bracket depth zero, or -1. */
     static int topLevel(List<PyToken> t, String op) {
+        List<Integer> found = topLevelPositions(t, op, true);
+        return found.isEmpty() ? -1 : found.get(0);
+    }
+
+    /** Indexes of the operator {@code op} at bracket depth zero (only the first when {@code firstOnly}). */
+    private static List<Integer> topLevelPositions(List<PyToken> t, String op, boolean firstOnly) {
+        List<Integer> out = new ArrayList<>();
         int depth = 0;
         for (int i = 0; i < t.size(); i++) {
             PyToken tk = t.get(i);
@@ -135,9 +134,12 @@ final class PythonSource {
             } else if (tk.closes()) {
                 depth--;
             } else if (depth == 0 && tk.isOp(op)) {
-                return i;
+                out.add(i);
+                if (firstOnly) {
+                    break;
+                }
             }
         }
-        return -1;
+        return out;
     }
 }
