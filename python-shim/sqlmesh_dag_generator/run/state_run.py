@@ -74,7 +74,7 @@ def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: An
             current = environment_summary(ctx, environment)
             return not current or current.plan_id != plan_id_at_start or not current.finalized_ts
 
-        fqn = _model_fqn(ctx, model_name)
+        fqn = model_fqn(ctx, model_name)
         if fqn is None or fqn not in {entry["name"] for entry in stored.snapshot_dicts()}:
             # Context.run selects nothing then, and its scheduler has nothing to do.
             log.info("%s is not in environment %s; nothing to run", model_name, environment)
@@ -103,6 +103,58 @@ def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: An
 
     _report(ctx, environment, status)
     return status
+
+
+@dataclass
+class AuditRun:
+    """What auditing one model found: SQLMesh's CompletionStatus and every AuditResult, with its interval."""
+
+    status: Any
+    # (start ms, end ms, AuditResult) for each audit of the model on each interval
+    results: list = field(default_factory=list)
+
+
+def audit_model(ctx: Any, environment: str, model_name: str, intervals: list[tuple[int, int]], *,
+                execution_time: Any) -> AuditRun:
+    """Run the audits of ``model_name``'s snapshot in ``environment`` on ``intervals`` (what its run computed).
+
+    SQLMesh's own audit-only run (`Scheduler.audit`, which its plan uses to audit without evaluating),
+    scoped to the model: the environment's stored snapshot of the model and of its parents, as for
+    ``run_model``. It audits the intervals from the first start to the last end that are complete as of
+    ``execution_time``, and neither evaluates the model nor records intervals.
+    """
+    from sqlmesh.core.environment import Environment
+
+    environment = Environment.sanitize_name(environment)
+    stored = _block_until_finalized(ctx, environment)
+    fqn = model_fqn(ctx, model_name)
+    if fqn is None or fqn not in {entry["name"] for entry in stored.snapshot_dicts()}:
+        from sqlmesh.utils.errors import SQLMeshError
+
+        raise SQLMeshError(f"Model {model_name} is not in environment '{environment}' any more, so its audits "
+                           f"cannot run.")
+    snapshots = _scheduled_snapshots(ctx, stored, fqn, model_name, environment, None)
+    scheduler = ctx.create_scheduler(snapshots, ctx.snapshot_evaluator)
+    found = AuditRun(status=None)
+    evaluator = scheduler.snapshot_evaluator
+    audit = evaluator.audit
+
+    def recording_audit(snapshot: Any, **kwargs: Any) -> list:
+        results = audit(snapshot, **kwargs)
+        if snapshot.name == fqn:
+            found.results += [(kwargs.get("start"), kwargs.get("end"), result) for result in results]
+        return results
+
+    # Scheduler.audit reports only success or failure; the task reports each audit (SnapshotEvaluator.audit
+    # returns every AuditResult, blocking or not, to the scheduler that called it).
+    evaluator.audit = recording_audit
+    try:
+        found.status = scheduler.audit(
+            stored.naming_info, start=min(i[0] for i in intervals), end=max(i[1] for i in intervals),
+            execution_time=execution_time, selected_snapshots={fqn}, end_bounded=True)
+    finally:
+        del evaluator.audit
+    return found
 
 
 def _report(ctx: Any, environment: str, status: Any) -> None:
@@ -157,7 +209,7 @@ def environment_summary(ctx: Any, environment: str) -> Any:
     return next((e for e in ctx.state_sync.get_environments_summary() if e.name == environment), None)
 
 
-def _model_fqn(ctx: Any, model_name: str) -> str | None:
+def model_fqn(ctx: Any, model_name: str) -> str | None:
     """The fqn SQLMesh's selector gives ``model_name`` (a plain name: no wildcard, tag or graph operator)."""
     from sqlglot import exp
     from sqlmesh.core.dialect import normalize_model_name
