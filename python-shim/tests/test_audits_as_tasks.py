@@ -11,11 +11,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import TEST_PROJECTS, copy_project, load_dagbag, run_dag, write_stub, xcom
+from helpers import TEST_PROJECTS, copy_project, load_dagbag, run_dag, sqlmesh_context, write_stub, xcom
 from sqlmesh_dag_generator import SQLMeshDAGGenerator
 from sqlmesh_dag_generator.errors import OptionError, SQLMeshDagError
 
 FIRST_END = datetime(2024, 1, 2, tzinfo=timezone.utc)
+SECOND_END = datetime(2024, 1, 3, tzinfo=timezone.utc)
 # An hourly DAG's next run: the daily models are not due.
 NOT_DUE_END = datetime(2024, 1, 2, 1, tzinfo=timezone.utc)
 
@@ -148,7 +149,7 @@ def _check_audited_run(run, tis, text, database: Path) -> None:
         {"name": "no_negative_amounts", "args": "", "blocking": False, "passed": False, "rows": 1,
          "skipped": False}]}
     warning = next(line for line in text.splitlines() if "audit no_negative_amounts of shop.refunds" in line)
-    assert "WARNING" in warning and "FAILED, 1 failing row (non-blocking; nothing is stopped)" in warning
+    assert "warning" in warning.lower() and "FAILED, 1 failing row (non-blocking; nothing is stopped)" in warning
     assert '"amount" < 0' in text.split("audit no_negative_amounts of shop.refunds", 1)[1]
     # passing audits: the audit task succeeds and its descendant runs
     assert tis["shop__payments__audits"].state == "success"
@@ -184,3 +185,30 @@ def test_static_python_dag_has_the_same_audit_tasks(engine_jar, audited_project,
     assert _upstream(dag) == EXPECTED_UPSTREAM
     run, tis = run_dag(dags_folder, "audits_static", FIRST_END)
     _check_audited_run(run, tis, output(), audited_project / "audited_shop.duckdb")
+
+
+def _intervals_in_state(project: Path) -> dict[str, list]:
+    """Each model's computed intervals as SQLMesh's state of environment prod records them."""
+    with sqlmesh_context(project, load=False) as ctx:
+        environment = ctx.state_reader.get_environment("prod")
+        snapshots = ctx.state_sync.get_snapshots(environment.snapshots).values()
+        return {snapshot.node.name: list(snapshot.intervals) for snapshot in snapshots}
+
+
+def test_an_interval_a_blocking_audit_rejects_is_computed_again_as_sqlmesh_run_leaves_it(
+        engine_jar, tmp_path, dags_folder, output):
+    inline = copy_project(TEST_PROJECTS / "audited_shop", tmp_path / "inline" / "audited_shop")
+    as_tasks = copy_project(TEST_PROJECTS / "audited_shop", tmp_path / "as_tasks" / "audited_shop")
+    _stub(dags_folder, inline, "audits_inline", auto_replan_on_change=True)
+    _stub(dags_folder, as_tasks, "audits_tasks", auto_replan_on_change=True, audits_as_tasks=True)
+    for end in (FIRST_END, SECOND_END):
+        run_dag(dags_folder, "audits_inline", end)
+        run, tis = run_dag(dags_folder, "audits_tasks", end)
+        assert tis["shop__orders__audits"].state == "failed", _states(tis)
+        # SQLMesh's run records no interval whose blocking audit failed; neither does the audit task
+        in_state = _intervals_in_state(as_tasks)
+        assert in_state == _intervals_in_state(inline)
+        assert in_state["shop.orders"] == [] and in_state["shop.refunds"]
+    # so the second run computed the first day again, and audited both days
+    assert "auditing shop.orders in environment prod on what shop__orders computed: [2024-01-01 00:00:00, " \
+           "2024-01-03 00:00:00)" in output()

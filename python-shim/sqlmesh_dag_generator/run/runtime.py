@@ -141,6 +141,10 @@ def run_audits(*, model_fqn: str, model_name: str, model_task_id: str, settings:
         return _audits_result(model_name, computed["status"], [], return_value)
     target = dataclasses.replace(runtime_settings(**settings), environment=computed["environment"])
     intervals = [tuple(i) for i in computed["intervals"]]
+    if not intervals:
+        raise ModelRunError(f"{model_task_id} ran {model_name} but recorded no interval SQLMesh computed, so there "
+                            f"is nothing to audit; this is a bug (or an unsupported SQLMesh version): please report "
+                            f"it with that task's log")
     log.info("auditing %s in environment %s on what %s computed: %s", model_name, target.environment,
              model_task_id, _intervals_text(intervals))
     with sqlmesh_context(target, load=False) as (ctx, console):
@@ -150,6 +154,13 @@ def run_audits(*, model_fqn: str, model_name: str, model_task_id: str, settings:
     ti = context.get("ti")
     if ti is not None:
         ti.xcom_push(key=AUDITS_KEY, value=outcomes)
+    if found.reopened:
+        log.info("SQLMesh's state no longer counts %s of %s as computed: the next run of %s computes it again "
+                 "and audits it, as `sqlmesh run` does after a blocking audit fails", _intervals_text(found.reopened),
+                 model_name, model_task_id)
+    if found.kept:
+        log.warning("%s of %s stays counted as computed (a table only environment %s reads): restate the model "
+                    "to compute it again", _intervals_text(found.kept), model_name, target.environment)
     if found.status.is_failure:
         failed = ", ".join(o["name"] for o in outcomes if o["blocking"] and not o["passed"]) or "(see the log)"
         details = console.failure_text() or "SQLMesh reported a failure; see the log above."

@@ -112,6 +112,10 @@ class AuditRun:
     status: Any
     # (start ms, end ms, AuditResult) for each audit of the model on each interval
     results: list = field(default_factory=list)
+    # Intervals a blocking audit rejected, no longer counted as computed in SQLMesh's state ...
+    reopened: list = field(default_factory=list)
+    # ... or still counted, because the model wrote them to a table only this environment sees.
+    kept: list = field(default_factory=list)
 
 
 def audit_model(ctx: Any, environment: str, model_name: str, intervals: list[tuple[int, int]], *,
@@ -121,9 +125,16 @@ def audit_model(ctx: Any, environment: str, model_name: str, intervals: list[tup
     SQLMesh's own audit-only run (`Scheduler.audit`, which its plan uses to audit without evaluating),
     scoped to the model: the environment's stored snapshot of the model and of its parents, as for
     ``run_model``. It audits the intervals from the first start to the last end that are complete as of
-    ``execution_time``, and neither evaluates the model nor records intervals.
+    ``execution_time``, and evaluates nothing.
+
+    SQLMesh's run records an interval only once its blocking audits passed, so the next run computes a
+    rejected interval again. The model's task recorded it already (it left the audits to this one), so
+    an interval a blocking audit rejects is removed from the snapshot's intervals in state, as a run
+    would have left it. A snapshot that is not deployable in the environment (a forward-only change
+    previewed in dev) records its intervals apart, which SQLMesh offers no call to remove: those stay.
     """
     from sqlmesh.core.environment import Environment
+    from sqlmesh.core.snapshot import DeployabilityIndex
 
     environment = Environment.sanitize_name(environment)
     stored = _block_until_finalized(ctx, environment)
@@ -147,13 +158,25 @@ def audit_model(ctx: Any, environment: str, model_name: str, intervals: list[tup
 
     # Scheduler.audit reports only success or failure; the task reports each audit (SnapshotEvaluator.audit
     # returns every AuditResult, blocking or not, to the scheduler that called it).
+    start = min(i[0] for i in intervals)
+    # The index Scheduler.audit would make itself (Scheduler._run_or_audit), made here to read it below.
+    deployability = (DeployabilityIndex.all_deployable() if environment.lower() == "prod"
+                     else DeployabilityIndex.create(scheduler.snapshots.values(), start=start))
     evaluator.audit = recording_audit
     try:
         found.status = scheduler.audit(
-            stored.naming_info, start=min(i[0] for i in intervals), end=max(i[1] for i in intervals),
-            execution_time=execution_time, selected_snapshots={fqn}, end_bounded=True)
+            stored.naming_info, start=start, end=max(i[1] for i in intervals), execution_time=execution_time,
+            selected_snapshots={fqn}, end_bounded=True, deployability_index=deployability)
     finally:
         del evaluator.audit
+    rejected = sorted({(begin, end) for begin, end, result in found.results if result.blocking and result.count})
+    if found.status.is_failure and rejected:
+        snapshot = scheduler.snapshots_by_name[fqn]
+        if deployability.is_deployable(snapshot):
+            ctx.state_sync.remove_intervals([(snapshot, interval) for interval in rejected])
+            found.reopened = rejected
+        else:
+            found.kept = rejected
     return found
 
 
