@@ -104,6 +104,10 @@ def test_each_audited_model_gets_an_audit_task_its_descendants_wait_for(engine_j
     assert [o.name for o in audits.outlets] and dag.get_task("shop__orders").outlets == []
     assert [o.name for o in dag.get_task("shop__customer_orders").outlets]
 
+    # a worker's parse builds just the task it runs
+    generator = SQLMeshDAGGenerator(audited_project, dag_id="audits_shape", audits_as_tasks=True)
+    assert [t.task_id for t in generator.task_plan(only="shop__orders__audits")] == ["shop__orders__audits"]
+
     # without the option: no audit task, descendants wait for the model task
     _stub(dags_folder, audited_project, "audits_inline", auto_replan_on_change=True)
     dag = load_dagbag(dags_folder).dags["audits_inline"]
@@ -119,6 +123,15 @@ def test_options_that_contradict_audits_as_tasks_are_errors(engine_jar, audited_
         with pytest.raises(SQLMeshDagError, match="audits_as_tasks works only with operator_type='python'"):
             SQLMeshDAGGenerator(audited_project, cache_dir=cache_dir, audits_as_tasks=True,
                                 operator_type=operator_type, **extra).generate_dag(tmp_path)
+
+
+def test_the_config_file_sets_audits_as_tasks(engine_jar, audited_project, tmp_path):
+    config = tmp_path / "dag_generator_config.yaml"
+    config.write_text(f"sqlmesh:\n  project_path: {audited_project}\ngeneration:\n  audits_as_tasks: true\n")
+    assert SQLMeshDAGGenerator.from_config(config).options.tasks.audits_as_tasks is True
+    config.write_text(f"sqlmesh:\n  project_path: {audited_project}\ngeneration:\n  audits_as_tasks: yes please\n")
+    with pytest.raises(SQLMeshDagError, match="generation.audits_as_tasks: expected true or false"):
+        SQLMeshDAGGenerator.from_config(config)
 
 
 def test_audit_name_clash_is_an_error(engine_jar, audited_project, cache_dir):
@@ -187,10 +200,10 @@ def test_static_python_dag_has_the_same_audit_tasks(engine_jar, audited_project,
     _check_audited_run(run, tis, output(), audited_project / "audited_shop.duckdb")
 
 
-def _intervals_in_state(project: Path) -> dict[str, list]:
-    """Each model's computed intervals as SQLMesh's state of environment prod records them."""
+def _intervals_in_state(project: Path, environment: str = "prod") -> dict[str, list]:
+    """Each model's computed intervals as SQLMesh's state of ``environment`` records them."""
     with sqlmesh_context(project, load=False) as ctx:
-        environment = ctx.state_reader.get_environment("prod")
+        environment = ctx.state_reader.get_environment(environment)
         snapshots = ctx.state_sync.get_snapshots(environment.snapshots).values()
         return {snapshot.node.name: list(snapshot.intervals) for snapshot in snapshots}
 
@@ -212,3 +225,19 @@ def test_an_interval_a_blocking_audit_rejects_is_computed_again_as_sqlmesh_run_l
     # so the second run computed the first day again, and audited both days
     assert "auditing shop.orders in environment prod on what shop__orders computed: [2024-01-01 00:00:00, " \
            "2024-01-03 00:00:00)" in output()
+
+
+def test_audit_tasks_in_a_dev_environment(engine_jar, audited_project, dags_folder, output):
+    # (the project has a gateway called dev, hence another name)
+    _stub(dags_folder, audited_project, "audits_dev", environment="staging", auto_replan_on_change=True,
+          audits_as_tasks=True)
+    run, tis = run_dag(dags_folder, "audits_dev", FIRST_END)
+    assert _states(tis) == {
+        "sqlmesh_plan": "success", "shop__orders": "success", "shop__orders__audits": "failed",
+        "shop__customer_orders": "upstream_failed", "shop__refunds": "success", "shop__refunds__audits": "success",
+        "shop__payments": "success", "shop__payments__audits": "success", "shop__payment_totals": "success"}
+    assert xcom(tis["shop__refunds__audits"])["status"] == "warning"
+    assert "auditing shop.orders in environment staging" in output()
+    # the rejected interval is computed again at the next run, as in prod
+    in_state = _intervals_in_state(audited_project, "staging")
+    assert in_state["shop.orders"] == [] and in_state["shop.refunds"]

@@ -199,21 +199,17 @@ class SQLMeshDAGGenerator:
             if model.fqn in audited:
                 kwargs["audit_task"] = True
             owner = model.owner or self.default_args.get("owner")
-            task = tasks.model_task(model, kwargs, upstream or roots, owner)
-            audit = None
+            own = [tasks.model_task(model, kwargs, upstream or roots, owner)]
             if model.fqn in audited:
-                audit = tasks.audit_task(model, {"model_fqn": model.fqn, "model_name": model.name,
-                                                 "model_task_id": model.task_id, **common}, owner)
+                own.append(tasks.audit_task(model, {"model_name": model.name, "model_task_id": model.task_id,
+                                                    **common}, owner))
             if naming is not None:
-                # The table's Asset event waits for the audits: a downstream DAG never starts on data a
-                # blocking audit rejected.
-                if audit is None:
-                    task = _with_assets(task, model, spec, naming)
-                else:
-                    audit = _with_assets(audit, model, spec, naming)
-            plan.append(dataclasses.replace(task, trigger_rule="all_done") if checks_plan and not upstream else task)
-            if audit is not None:
-                plan.append(audit)
+                # On the model's last task: the Asset's event waits for the audits, so a downstream DAG
+                # never starts on data a blocking audit rejected.
+                own[-1] = _with_assets(own[-1], model, spec, naming)
+            if checks_plan and not upstream:
+                own[0] = dataclasses.replace(own[0], trigger_rule="all_done")
+            plan.extend(own)
         plan.extend(sources.values())
         if self.trigger_dag_id:
             leaves = _leaves(plan)

@@ -124,7 +124,7 @@ def _save_computed(context: dict, computed: dict) -> None:
     ti.xcom_push(key=COMPUTED_KEY, value=value)
 
 
-def run_audits(*, model_fqn: str, model_name: str, model_task_id: str, settings: dict, return_value: bool = True,
+def run_audits(*, model_name: str, model_task_id: str, settings: dict, return_value: bool = True,
                asset: dict | None = None, **context: Any) -> dict | None:
     """Run the audits of one model on what its model task computed in this DAG run (audits_as_tasks).
 
@@ -186,31 +186,33 @@ def _computed_by(context: dict, model_task_id: str, model_name: str) -> dict:
 
 
 def _audit_outcomes(model_name: str, results: list, dialect: str) -> list[dict]:
-    """One plain entry per audit of the model (results of several intervals summed), each result logged."""
+    """One plain entry per audit of the model (its results on several intervals summed); each result logged."""
     outcomes: dict[tuple[str, str], dict] = {}
     for start, end, result in results:
         args = ", ".join(f"{k} := {v.sql(dialect) if hasattr(v, 'sql') else v}"
                          for k, v in result.audit_args.items())
-        name = f"{result.audit.name}({args})" if args else result.audit.name
         entry = outcomes.setdefault((result.audit.name, args), {
             "name": result.audit.name, "args": args, "blocking": bool(result.blocking), "passed": True,
             "rows": 0, "skipped": bool(result.skipped)})
-        where = _intervals_text([(start, end)])
-        if result.skipped:
-            log.info("audit %s of %s on %s: skipped (skip in its definition)", name, model_name, where)
-            continue
         entry["rows"] += int(result.count or 0)
-        if not result.count:
-            log.info("audit %s of %s on %s: passed", name, model_name, where)
-            continue
-        entry["passed"] = False
-        level = logging.ERROR if result.blocking else logging.WARNING
-        log.log(level, "audit %s of %s on %s: FAILED, %d failing row%s (%s; %s). Audit query:\n%s", name, model_name,
-                where, result.count, "" if result.count == 1 else "s",
-                "blocking" if result.blocking else "non-blocking",
-                "the task fails and the model's descendants do not run" if result.blocking
-                else "nothing is stopped", result.query.sql(dialect) if result.query is not None else "(none)")
+        entry["passed"] = entry["passed"] and not result.count
+        _log_audit_result(f"{result.audit.name}({args})" if args else result.audit.name, model_name,
+                          _intervals_text([(start, end)]), result, dialect)
     return list(outcomes.values())
+
+
+def _log_audit_result(audit: str, model_name: str, where: str, result: Any, dialect: str) -> None:
+    if result.skipped:
+        log.info("audit %s of %s on %s: skipped (skip in its definition)", audit, model_name, where)
+    elif not result.count:
+        log.info("audit %s of %s on %s: passed", audit, model_name, where)
+    else:
+        log.log(logging.ERROR if result.blocking else logging.WARNING,
+                "audit %s of %s on %s: FAILED, %d failing row%s (%s). Audit query:\n%s", audit, model_name, where,
+                result.count, "" if result.count == 1 else "s",
+                "blocking; the task fails and the model's descendants do not run" if result.blocking
+                else "non-blocking; nothing is stopped",
+                result.query.sql(dialect) if result.query is not None else "(none)")
 
 
 def _intervals_text(intervals: list) -> str:

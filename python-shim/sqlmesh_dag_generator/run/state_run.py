@@ -20,9 +20,15 @@ instead of guessing (see `_Scope.widen_reasons`):
   `auto_restatement_cron` model (the first run restates its descendants everywhere):
   every snapshot of the environment, still without loading the project.
 
+`audit_model` audits one model the same way (audits_as_tasks), with SQLMesh's audit-only
+`Scheduler.audit`.
+
 Pinned to SQLMesh 0.236.4: `Context.run`/`Context._run` are mirrored here, and the
 auto-restatement probe reads the state's snapshots table. tests/test_state_run.py
-covers each use and fails when an upgrade changes it.
+covers each use and fails when an upgrade changes it. `audit_model` reads the results
+`Scheduler.audit` gets from `SnapshotEvaluator.audit` and makes the deployability index
+`Scheduler._run_or_audit` would; tests/test_audits_as_tasks.py covers both (each audit's
+outcome, and intervals in state equal to `sqlmesh run`'s after a blocking audit fails).
 """
 
 from __future__ import annotations
