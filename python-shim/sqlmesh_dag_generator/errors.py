@@ -45,6 +45,10 @@ class ModelRunError(SQLMeshDagError):
     """SQLMesh reported a failure while running a model."""
 
 
+class AuditFailedError(ModelRunError):
+    """A blocking audit of a model failed in the model's audit task (audits_as_tasks)."""
+
+
 class EnvironmentNotPlannedError(SQLMeshDagError):
     """The target SQLMesh environment does not exist yet."""
 

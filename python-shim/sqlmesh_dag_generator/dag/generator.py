@@ -184,20 +184,32 @@ class SQLMeshDAGGenerator:
         # A worker's parse needs one task; the trigger task alone needs every model's edges.
         skip_others = only is not None and only != tasks.TRIGGER_TASK_ID
         naming = self.asset_naming(spec)
+        # The task a model's descendants wait for: its audit task when it has one (audits_as_tasks).
+        audited = self._audited_models(chosen)
+        ready = {m.fqn: tasks.audit_task_id(m) if m.fqn in audited else m.task_id for m in chosen}
         for model in chosen:
-            if skip_others and model.task_id != only:
+            if skip_others and only not in (model.task_id, ready[model.fqn]):
                 continue
-            upstream = tuple(by_fqn[fqn].task_id for fqn in tasks.nearest_chosen(model.fqn, spec, by_fqn))
+            upstream = tuple(ready[fqn] for fqn in tasks.nearest_chosen(model.fqn, spec, by_fqn))
             upstream += tuple(sources[t].task_id for t in model.external if t in sources)
             kwargs = {"model_fqn": model.fqn, "model_name": model.name, "cron": model.cron,
                       "cron_tz": model.cron_tz, **common, "skip_audits": self.skip_audits}
             if checks_plan:
                 kwargs["after_plan"] = True
+            if model.fqn in audited:
+                kwargs["audit_task"] = True
             owner = model.owner or self.default_args.get("owner")
-            task = tasks.model_task(model, kwargs, upstream or roots, owner)
+            own = [tasks.model_task(model, kwargs, upstream or roots, owner)]
+            if model.fqn in audited:
+                own.append(tasks.audit_task(model, {"model_name": model.name, "model_task_id": model.task_id,
+                                                    **common}, owner))
             if naming is not None:
-                task = _with_assets(task, model, spec, naming)
-            plan.append(dataclasses.replace(task, trigger_rule="all_done") if checks_plan and not upstream else task)
+                # On the model's last task: the Asset's event waits for the audits, so a downstream DAG
+                # never starts on data a blocking audit rejected.
+                own[-1] = _with_assets(own[-1], model, spec, naming)
+            if checks_plan and not upstream:
+                own[0] = dataclasses.replace(own[0], trigger_rule="all_done")
+            plan.extend(own)
         plan.extend(sources.values())
         if self.trigger_dag_id:
             leaves = _leaves(plan)
@@ -231,6 +243,20 @@ class SQLMeshDAGGenerator:
                 found = naming.model(entry.fqn, entry.name)
                 return Asset(name=found.name, uri=found.uri)
         raise SQLMeshDagError(f"model_asset: no model named {model!r} in the SQLMesh project at {self.project_path}")
+
+    def _audited_models(self, chosen: list[ModelEntry]) -> set[str]:
+        """The fqns of the models that get an audit task (audits_as_tasks and audits in the spec)."""
+        if not self.audits_as_tasks:
+            return set()
+        audited = {m.fqn for m in chosen if m.audits}
+        ids = {m.task_id: m.name for m in chosen}
+        for model in chosen:
+            clash = ids.get(tasks.audit_task_id(model)) if model.fqn in audited else None
+            if clash is not None:
+                raise SQLMeshDagError(f"audits_as_tasks: the audit task of model {model.name} would be called "
+                                      f"{tasks.audit_task_id(model)!r}, which is the task of model {clash}; "
+                                      f"rename one of the two models or leave audits_as_tasks off")
+        return audited
 
     def _source_plan(self, chosen: list[ModelEntry], roots: tuple[str, ...]) -> dict[str, TaskSpec]:
         sources: dict[str, TaskSpec] = {}
@@ -450,9 +476,9 @@ def _with_assets(task: TaskSpec, model: ModelEntry, spec: Spec, naming: AssetNam
 
 
 def _leaves(plan: list[TaskSpec]) -> tuple[str, ...]:
-    """Model tasks no other model task waits for."""
+    """Model (and audit) tasks no other task waits for."""
     upstream_of_others = {u for t in plan for u in t.upstream}
-    return tuple(t.task_id for t in plan if t.role == "model" and t.task_id not in upstream_of_others)
+    return tuple(t.task_id for t in plan if t.role in ("model", "audit") and t.task_id not in upstream_of_others)
 
 
 def _task_this_worker_runs(dag_id: str) -> str | None:

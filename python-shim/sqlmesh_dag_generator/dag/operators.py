@@ -11,6 +11,8 @@ from sqlmesh_dag_generator.dag.assets import AssetSpec
 from sqlmesh_dag_generator.dag.tasks import TaskSpec, jinja_safe
 
 CALLBACKS = ("on_failure_callback", "on_success_callback", "on_retry_callback")
+# Tasks that run SQLMesh on one model: operator_class and operator_kwargs apply to them.
+MODEL_ROLES = ("model", "audit")
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,7 @@ class OperatorOptions:
     pool_slots: int = 1
     # Callback name -> callable or dotted path; applied to every task.
     callbacks: dict[str, Any] = field(default_factory=dict)
-    # Model tasks: the operator class (PythonOperator unless given) and extra arguments for it.
+    # Model and audit tasks: the operator class (PythonOperator unless given) and extra arguments for it.
     operator_class: Any = None
     operator_kwargs: dict[str, Any] = field(default_factory=dict)
     # execution_timeout of the plan task
@@ -59,7 +61,7 @@ def _operator(dag, spec: TaskSpec, options: OperatorOptions, callbacks: dict, mo
 
         return TriggerDagRunOperator(**common, **spec.kwargs)
     common.update(pool=options.pool or "default_pool", pool_slots=options.pool_slots)
-    if spec.role == "model":
+    if spec.role in MODEL_ROLES:
         from airflow.providers.standard.operators.python import PythonOperator
 
         operator_class = model_class or PythonOperator

@@ -151,6 +151,8 @@ class TaskOptions:
     replan_timeout_hours: float | None = _option(section="generation", read="optional_number")
     enable_health_check: bool = _option(False, section="generation", read="bool")
     skip_audits: bool = _option(False, section="generation", read="bool")
+    # Each model with audits gets a `<model task id>__audits` task after its model task, which then skips them.
+    audits_as_tasks: bool = _option(False, section="generation", read="bool")
     return_value: bool = _option(True, section="generation", read="bool")
     emit_assets: bool = _option(True, section="generation", read="bool")
     asset_namespace: str | None = _option(section="generation", read="string")
@@ -162,6 +164,9 @@ class TaskOptions:
     operator_kwargs: Mapping[str, Any] = _option(section="generation", read="mapping", factory=dict)
 
     def __post_init__(self) -> None:
+        if self.skip_audits and self.audits_as_tasks:
+            raise OptionError("skip_audits and audits_as_tasks contradict each other: skip_audits runs no audit, "
+                              "audits_as_tasks runs each model's audits in a task of its own; choose one")
         _set(self, trigger_dag_conf=dict(self.trigger_dag_conf or {}),
              operator_kwargs=dict(self.operator_kwargs or {}))
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlmesh_dag_generator.build.spec import Spec
-from sqlmesh_dag_generator.dag.operators import resolve_callable
+from sqlmesh_dag_generator.dag.operators import MODEL_ROLES, resolve_callable
 from sqlmesh_dag_generator.dag.options import dotted_path
 from sqlmesh_dag_generator.dag.tasks import TaskSpec, jinja_literal, jinja_safe
 from sqlmesh_dag_generator.errors import SQLMeshDagError
@@ -127,6 +127,11 @@ def _check_options(generator) -> None:
     if generator.skip_audits:
         raise SQLMeshDagError("skip_audits works only with operator_type='python': the sqlmesh command line "
                               "has no switch to skip audits for one run.")
+    if generator.audits_as_tasks:
+        raise SQLMeshDagError("audits_as_tasks works only with operator_type='python': `sqlmesh run` has no "
+                              "switch to leave the audits to another task (they would run twice), and "
+                              "`sqlmesh audit` audits the project's files rather than the environment's "
+                              "models for the intervals the run computed.")
     if generator.operator_class is not None:
         raise SQLMeshDagError(f"operator_class works only with operator_type='python'; operator_type "
                               f"{kind!r} always uses {OPERATORS[kind][1]} (operator_kwargs still apply).")
@@ -236,7 +241,7 @@ def _task_call(generator, task: TaskSpec, source: "_Source") -> str:
                                                  "replan_timeout_hours")
     operator = source.name(*OPERATORS[generator.operator_type])
     if generator.operator_type == "python":
-        if task.role == "model" and generator.operator_class is not None:
+        if task.role in MODEL_ROLES and generator.operator_class is not None:
             operator = source.function(generator.operator_class, "operator_class")
         args["python_callable"] = source.function(task.callable, task.task_id)
         args["op_kwargs"] = source.value(jinja_safe(task.kwargs), f"{task.task_id} op_kwargs")
@@ -244,7 +249,7 @@ def _task_call(generator, task: TaskSpec, source: "_Source") -> str:
             args.update(_lineage_args(task, source))
     else:
         args.update(_command_args(generator, task, source))
-    if task.role == "model":
+    if task.role in MODEL_ROLES:
         for name, value in generator.operator_kwargs.items():
             if name in args:
                 raise SQLMeshDagError(f"operator_kwargs[{name!r}] is set by the generator itself; remove it.")

@@ -19,12 +19,14 @@ if TYPE_CHECKING:
 RUNTIME = "sqlmesh_dag_generator.run.runtime"
 HEALTH_CHECK_TASK_ID = "sqlmesh_health_check"
 TRIGGER_TASK_ID = "trigger_downstream_dag"
+# audits_as_tasks: the id of a model's audit task is its model task's id with this suffix.
+AUDIT_TASK_SUFFIX = "__audits"
 
 
 @dataclass(frozen=True)
 class TaskSpec:
     task_id: str
-    # "health_check", "plan", "model", "source" or "trigger"
+    # "health_check", "plan", "model", "audit", "source" or "trigger"
     role: str
     display_name: str
     doc_md: str
@@ -67,6 +69,21 @@ def model_task(model: ModelEntry, kwargs: dict, upstream: tuple[str, ...], owner
     return TaskSpec(
         task_id=model.task_id, role="model", display_name=model.name, doc_md=model_doc(model),
         callable=f"{RUNTIME}.run_model", kwargs=kwargs, upstream=upstream, owner=owner, model=model)
+
+
+def audit_task(model: ModelEntry, kwargs: dict, owner: str | None) -> TaskSpec:
+    """The task that runs ``model``'s audits right after its model task (audits_as_tasks)."""
+    audits = ", ".join(f"`{a}`" for a in model.audits)
+    return TaskSpec(
+        task_id=audit_task_id(model), role="audit", display_name=f"{model.name} audits",
+        doc_md=f"### audits of {model.name}\n\nRuns {audits} with SQLMesh on the intervals the task "
+               f"`{model.task_id}` computed in this run. A failing blocking audit fails this task and stops the "
+               f"model's descendants; a failing non-blocking audit is logged as a warning and stops nothing.",
+        callable=f"{RUNTIME}.run_audits", kwargs=kwargs, upstream=(model.task_id,), owner=owner, model=model)
+
+
+def audit_task_id(model: ModelEntry) -> str:
+    return model.task_id + AUDIT_TASK_SUFFIX
 
 
 def source_task(table_fqn: str, upstream: tuple[str, ...]) -> TaskSpec:

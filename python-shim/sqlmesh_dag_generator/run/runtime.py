@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlmesh_dag_generator.errors import (
+    AuditFailedError,
     EnvironmentNotPlannedError,
     GatewayNotEnvironmentError,
     HealthCheckError,
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 
 def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str | None,
               settings: dict, return_value: bool = True, skip_audits: bool = False, after_plan: bool = False,
-              asset: dict | None = None, **context: Any) -> dict | None:
+              asset: dict | None = None, audit_task: bool = False, **context: Any) -> dict | None:
     """Run one model with SQLMesh for this DAG run's interval.
 
     ``settings`` holds the ``runtime_settings`` arguments (project, gateway, environment,
@@ -43,9 +44,24 @@ def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str
     environment still serves the version it served before).
     ``asset``: the model table's Asset (``name``, ``uri``) and the AssetAlias (``alias``) the task declares
     as its outlet; the Asset gets an event only when SQLMesh computed data for the model in this run.
+    ``audit_task``: the model's audits run in a task of their own after this one (``run_audits``); this
+    task skips them and records for it what it computed.
     """
     if after_plan:
         _check_plan_outcome(context, model_name, model_fqn)
+    computed = _run_model(model_fqn, model_name, cron, cron_tz, settings, context,
+                          skip_audits=skip_audits, audit_task=audit_task)
+    if audit_task:
+        _save_computed(context, computed)
+    if asset and computed["status"] == "success":
+        _emit_asset_event(context, asset, model_name, computed["environment"], computed["execution_time"])
+    return _result(model_name, computed["status"], return_value)
+
+
+def _run_model(model_fqn: str, model_name: str, cron: str | None, cron_tz: str | None, settings: dict,
+               context: dict, *, skip_audits: bool, audit_task: bool) -> dict:
+    """Run the model; returns its status, and for "success" the environment, the execution time and the
+    intervals SQLMesh computed (start, end in ms)."""
     interval_start = context.get("data_interval_start")
     interval_end = context.get("data_interval_end")
     if interval_start is None and interval_end is None:
@@ -54,7 +70,7 @@ def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str
     if not is_due(cron, cron_tz, interval_start, interval_end):
         log.info("%s is not due in (%s, %s] (cron %s%s); nothing to do", model_name,
                  interval_start, interval_end, cron, f", {cron_tz}" if cron_tz else "")
-        return _result(model_name, "not_due", return_value)
+        return {"status": "not_due"}
 
     target = runtime_settings(**settings)
     environment = target.environment
@@ -67,6 +83,9 @@ def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str
         if skip_audits:
             log.info("skip_audits=True: the audits of %s are not run", model_name)
             snapshot_filter = _snapshots_without_audits
+        elif audit_task:
+            log.info("audits_as_tasks=True: the audits of %s run in the next task, not in this one", model_name)
+            snapshot_filter = _snapshots_without_audits
         try:
             # Selected by name, not fqn: the spec's catalog is the project gateway's, and an Airflow
             # connection to another database gives the models another default catalog.
@@ -77,15 +96,133 @@ def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str
                 _raise_for_gateway_named_environment(ctx, environment, exc)
                 _raise_for_missing_environment(exc, environment)
             raise
+        computed = sorted({i for intervals in console.finished.values() for i in intervals})
     log.info("SQLMesh session for %s: %.2f s", model_name, time.monotonic() - started)
     if status.is_failure:
         details = console.failure_text() or "SQLMesh reported a failure; see the log above."
         raise ModelRunError(f"SQLMesh failed to run {model_name}:\n{details}")
     if status.is_nothing_to_do:
-        return _result(model_name, "nothing_to_do", return_value)
+        return {"status": "nothing_to_do"}
+    return {"status": "success", "environment": environment, "execution_time": execution_time,
+            "intervals": computed}
+
+
+# XCom key under which a model task with an audit task records what it computed (see run_audits).
+COMPUTED_KEY = "sqlmesh_computed"
+# XCom key of an audit task's outcomes, pushed also when a blocking audit fails the task.
+AUDITS_KEY = "sqlmesh_audits"
+
+
+def _save_computed(context: dict, computed: dict) -> None:
+    ti = context.get("ti")
+    if ti is None:
+        return
+    value = {"status": computed["status"]}
+    if computed["status"] == "success":
+        value.update(environment=computed["environment"], execution_time=_iso(computed["execution_time"]),
+                     intervals=[list(i) for i in computed["intervals"]])
+    ti.xcom_push(key=COMPUTED_KEY, value=value)
+
+
+def run_audits(*, model_name: str, model_task_id: str, settings: dict, return_value: bool = True,
+               asset: dict | None = None, **context: Any) -> dict | None:
+    """Run the audits of one model on what its model task computed in this DAG run (audits_as_tasks).
+
+    The intervals, the environment and the execution time are the model task's (its XCom
+    ``sqlmesh_computed``), so the audits check exactly the data that task wrote. A failing blocking
+    audit fails this task, which stops the model's descendants; a failing non-blocking one is logged as
+    a WARNING (name, failing rows, query) and the task succeeds. When the model was not due or had
+    nothing to do, nothing is queried. ``asset``: as for ``run_model``; the event waits for the audits.
+    """
+    computed = _computed_by(context, model_task_id, model_name)
+    if computed["status"] != "success":
+        log.info("%s computed nothing in this run (%s): no audit of %s to run", model_task_id, computed["status"],
+                 model_name)
+        return _audits_result(model_name, computed["status"], [], return_value)
+    target = dataclasses.replace(runtime_settings(**settings), environment=computed["environment"])
+    intervals = [tuple(i) for i in computed["intervals"]]
+    if not intervals:
+        raise ModelRunError(f"{model_task_id} ran {model_name} but recorded no interval SQLMesh computed, so there "
+                            f"is nothing to audit; this is a bug (or an unsupported SQLMesh version): please report "
+                            f"it with that task's log")
+    log.info("auditing %s in environment %s on what %s computed: %s", model_name, target.environment,
+             model_task_id, _intervals_text(intervals))
+    with sqlmesh_context(target, load=False) as (ctx, console):
+        found = state_run.audit_model(ctx, target.environment, model_name, intervals,
+                                      execution_time=computed["execution_time"])
+        outcomes = _audit_outcomes(model_name, found.results, ctx.snapshot_evaluator.adapter.dialect)
+    ti = context.get("ti")
+    if ti is not None:
+        ti.xcom_push(key=AUDITS_KEY, value=outcomes)
+    if found.reopened:
+        log.info("SQLMesh's state no longer counts %s of %s as computed: the next run of %s computes it again "
+                 "and audits it, as `sqlmesh run` does after a blocking audit fails", _intervals_text(found.reopened),
+                 model_name, model_task_id)
+    if found.kept:
+        log.warning("%s of %s stays counted as computed (a table only environment %s reads): restate the model "
+                    "to compute it again", _intervals_text(found.kept), model_name, target.environment)
+    if found.status.is_failure:
+        failed = ", ".join(o["name"] for o in outcomes if o["blocking"] and not o["passed"]) or "(see the log)"
+        details = console.failure_text() or "SQLMesh reported a failure; see the log above."
+        raise AuditFailedError(f"blocking audit(s) of {model_name} failed: {failed}; its descendants do not "
+                               f"run.\n{details}")
+    if found.status.is_nothing_to_do:
+        log.warning("SQLMesh found no complete interval of %s to audit in %s", model_name,
+                    _intervals_text(intervals))
     if asset:
-        _emit_asset_event(context, asset, model_name, environment, execution_time)
-    return _result(model_name, "success", return_value)
+        _emit_asset_event(context, asset, model_name, target.environment, computed["execution_time"])
+    status = "warning" if any(not o["passed"] for o in outcomes) else "passed"
+    return _audits_result(model_name, status, outcomes, return_value)
+
+
+def _computed_by(context: dict, model_task_id: str, model_name: str) -> dict:
+    ti = context.get("ti")
+    computed = ti.xcom_pull(task_ids=model_task_id, key=COMPUTED_KEY) if ti is not None else None
+    if not computed:
+        raise ModelRunError(f"the audits of {model_name} cannot run: task {model_task_id} recorded nothing in this "
+                            f"run (it ran before audits_as_tasks was turned on, or was not run). Clear "
+                            f"{model_task_id} to run the model and then its audits.")
+    return computed
+
+
+def _audit_outcomes(model_name: str, results: list, dialect: str) -> list[dict]:
+    """One plain entry per audit of the model (its results on several intervals summed); each result logged."""
+    outcomes: dict[tuple[str, str], dict] = {}
+    for start, end, result in results:
+        args = ", ".join(f"{k} := {v.sql(dialect) if hasattr(v, 'sql') else v}"
+                         for k, v in result.audit_args.items())
+        entry = outcomes.setdefault((result.audit.name, args), {
+            "name": result.audit.name, "args": args, "blocking": bool(result.blocking), "passed": True,
+            "rows": 0, "skipped": bool(result.skipped)})
+        entry["rows"] += int(result.count or 0)
+        entry["passed"] = entry["passed"] and not result.count
+        _log_audit_result(f"{result.audit.name}({args})" if args else result.audit.name, model_name,
+                          _intervals_text([(start, end)]), result, dialect)
+    return list(outcomes.values())
+
+
+def _log_audit_result(audit: str, model_name: str, where: str, result: Any, dialect: str) -> None:
+    if result.skipped:
+        log.info("audit %s of %s on %s: skipped (skip in its definition)", audit, model_name, where)
+    elif not result.count:
+        log.info("audit %s of %s on %s: passed", audit, model_name, where)
+    else:
+        log.log(logging.ERROR if result.blocking else logging.WARNING,
+                "audit %s of %s on %s: FAILED, %d failing row%s (%s). Audit query:\n%s", audit, model_name, where,
+                result.count, "" if result.count == 1 else "s",
+                "blocking; the task fails and the model's descendants do not run" if result.blocking
+                else "non-blocking; nothing is stopped",
+                result.query.sql(dialect) if result.query is not None else "(none)")
+
+
+def _intervals_text(intervals: list) -> str:
+    from sqlmesh.utils.date import to_ts
+
+    return ", ".join(f"[{to_ts(start)}, {to_ts(end)})" for start, end in intervals) or "no interval"
+
+
+def _audits_result(model_name: str, status: str, audits: list[dict], return_value: bool) -> dict | None:
+    return {"model": model_name, "status": status, "audits": audits} if return_value else None
 
 
 def _emit_asset_event(context: dict, asset: dict, model_name: str, environment: str, execution_time: Any) -> None:

@@ -314,6 +314,15 @@ def _make_capturing_console() -> Any:
             # soft_wrap: a secret wrapped over two lines would slip past the redaction.
             super().__init__(console=RichConsole(file=_RedactingStdout(), theme=theme, soft_wrap=True))
             self.failures: list[str] = []
+            # snapshot name -> the intervals (start, end in ms) SQLMesh's scheduler finished, in order
+            self.finished: dict[str, list[tuple[int, int]]] = {}
+
+        def update_snapshot_evaluation_progress(self, snapshot: Any, interval: Any, batch_idx: int,
+                                                duration_ms: int | None, *args: Any, **kwargs: Any) -> None:
+            # The scheduler reports every batch it evaluated (or audited); a failed one has no duration.
+            if duration_ms is not None:
+                self.finished.setdefault(snapshot.name, []).append((int(interval[0]), int(interval[1])))
+            super().update_snapshot_evaluation_progress(snapshot, interval, batch_idx, duration_ms, *args, **kwargs)
 
         def log_failed_models(self, errors: list) -> None:
             for error in errors:

@@ -20,9 +20,15 @@ instead of guessing (see `_Scope.widen_reasons`):
   `auto_restatement_cron` model (the first run restates its descendants everywhere):
   every snapshot of the environment, still without loading the project.
 
+`audit_model` audits one model the same way (audits_as_tasks), with SQLMesh's audit-only
+`Scheduler.audit`.
+
 Pinned to SQLMesh 0.236.4: `Context.run`/`Context._run` are mirrored here, and the
 auto-restatement probe reads the state's snapshots table. tests/test_state_run.py
-covers each use and fails when an upgrade changes it.
+covers each use and fails when an upgrade changes it. `audit_model` reads the results
+`Scheduler.audit` gets from `SnapshotEvaluator.audit` and makes the deployability index
+`Scheduler._run_or_audit` would; tests/test_audits_as_tasks.py covers both (each audit's
+outcome, and intervals in state equal to `sqlmesh run`'s after a blocking audit fails).
 """
 
 from __future__ import annotations
@@ -74,7 +80,7 @@ def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: An
             current = environment_summary(ctx, environment)
             return not current or current.plan_id != plan_id_at_start or not current.finalized_ts
 
-        fqn = _model_fqn(ctx, model_name)
+        fqn = model_fqn(ctx, model_name)
         if fqn is None or fqn not in {entry["name"] for entry in stored.snapshot_dicts()}:
             # Context.run selects nothing then, and its scheduler has nothing to do.
             log.info("%s is not in environment %s; nothing to run", model_name, environment)
@@ -103,6 +109,81 @@ def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: An
 
     _report(ctx, environment, status)
     return status
+
+
+@dataclass
+class AuditRun:
+    """What auditing one model found: SQLMesh's CompletionStatus and every AuditResult, with its interval."""
+
+    status: Any
+    # (start ms, end ms, AuditResult) for each audit of the model on each interval
+    results: list = field(default_factory=list)
+    # Intervals a blocking audit rejected, no longer counted as computed in SQLMesh's state ...
+    reopened: list = field(default_factory=list)
+    # ... or still counted, because the model wrote them to a table only this environment sees.
+    kept: list = field(default_factory=list)
+
+
+def audit_model(ctx: Any, environment: str, model_name: str, intervals: list[tuple[int, int]], *,
+                execution_time: Any) -> AuditRun:
+    """Run the audits of ``model_name``'s snapshot in ``environment`` on ``intervals`` (what its run computed).
+
+    SQLMesh's own audit-only run (`Scheduler.audit`, which its plan uses to audit without evaluating),
+    scoped to the model: the environment's stored snapshot of the model and of its parents, as for
+    ``run_model``. It audits the intervals from the first start to the last end that are complete as of
+    ``execution_time``, and evaluates nothing.
+
+    SQLMesh's run records an interval only once its blocking audits passed, so the next run computes a
+    rejected interval again. The model's task recorded it already (it left the audits to this one), so
+    an interval a blocking audit rejects is removed from the snapshot's intervals in state, as a run
+    would have left it. A snapshot that is not deployable in the environment (a forward-only change
+    previewed in dev) records its intervals apart, which SQLMesh offers no call to remove: those stay.
+    """
+    from sqlmesh.core.environment import Environment
+    from sqlmesh.core.snapshot import DeployabilityIndex
+
+    environment = Environment.sanitize_name(environment)
+    stored = _block_until_finalized(ctx, environment)
+    fqn = model_fqn(ctx, model_name)
+    if fqn is None or fqn not in {entry["name"] for entry in stored.snapshot_dicts()}:
+        from sqlmesh.utils.errors import SQLMeshError
+
+        raise SQLMeshError(f"Model {model_name} is not in environment '{environment}' any more, so its audits "
+                           f"cannot run.")
+    snapshots = _scheduled_snapshots(ctx, stored, fqn, model_name, environment, None)
+    scheduler = ctx.create_scheduler(snapshots, ctx.snapshot_evaluator)
+    found = AuditRun(status=None)
+    evaluator = scheduler.snapshot_evaluator
+    audit = evaluator.audit
+
+    def recording_audit(snapshot: Any, **kwargs: Any) -> list:
+        results = audit(snapshot, **kwargs)
+        if snapshot.name == fqn:
+            found.results += [(kwargs.get("start"), kwargs.get("end"), result) for result in results]
+        return results
+
+    # Scheduler.audit reports only success or failure; the task reports each audit (SnapshotEvaluator.audit
+    # returns every AuditResult, blocking or not, to the scheduler that called it).
+    start = min(i[0] for i in intervals)
+    # The index Scheduler.audit would make itself (Scheduler._run_or_audit), made here to read it below.
+    deployability = (DeployabilityIndex.all_deployable() if environment.lower() == "prod"
+                     else DeployabilityIndex.create(scheduler.snapshots.values(), start=start))
+    evaluator.audit = recording_audit
+    try:
+        found.status = scheduler.audit(
+            stored.naming_info, start=start, end=max(i[1] for i in intervals), execution_time=execution_time,
+            selected_snapshots={fqn}, end_bounded=True, deployability_index=deployability)
+    finally:
+        del evaluator.audit
+    rejected = sorted({(begin, end) for begin, end, result in found.results if result.blocking and result.count})
+    if found.status.is_failure and rejected:
+        snapshot = scheduler.snapshots_by_name[fqn]
+        if deployability.is_deployable(snapshot):
+            ctx.state_sync.remove_intervals([(snapshot, interval) for interval in rejected])
+            found.reopened = rejected
+        else:
+            found.kept = rejected
+    return found
 
 
 def _report(ctx: Any, environment: str, status: Any) -> None:
@@ -157,7 +238,7 @@ def environment_summary(ctx: Any, environment: str) -> Any:
     return next((e for e in ctx.state_sync.get_environments_summary() if e.name == environment), None)
 
 
-def _model_fqn(ctx: Any, model_name: str) -> str | None:
+def model_fqn(ctx: Any, model_name: str) -> str | None:
     """The fqn SQLMesh's selector gives ``model_name`` (a plain name: no wildcard, tag or graph operator)."""
     from sqlglot import exp
     from sqlmesh.core.dialect import normalize_model_name
