@@ -9,6 +9,8 @@ each builds on the warehouse the previous ones left, as a real deployment's hist
 3. a model edit, then a backfill of an old interval: prod's row counts must not drop;
 4. a broken model: the plan fails, every model it does not touch still runs;
 5. a model failing at run time, its retry, and a clear of the failed task.
+
+Then DAGs of their own (own project copies): one scheduled on a model's Asset, one with audits as tasks.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from airflow_deployment import AirflowDeployment
-from helpers import copy_project, find_example_project, write_stub
+from helpers import TEST_PROJECTS, copy_project, find_example_project, write_stub
 
 pytestmark = pytest.mark.scheduler
 
@@ -326,3 +328,34 @@ with DAG({consumer!r}, schedule=[SQLMeshDAGGenerator({options}).model_asset({mod
     consumed = settled_consumer_runs(writes)
     assert len(consumed) == writes
     assert all(r["run_type"] == "asset_triggered" and r["state"] == "success" for r in consumed), consumed
+
+
+def test_a_failing_blocking_audit_task_stops_only_its_models_descendants(deployment, tmp_path_factory):
+    """audits_as_tasks under the scheduler: orders' blocking audit fails (its descendant does not run),
+    refunds' non-blocking audit only warns, and every other model runs."""
+    dag_id = "audited"
+    project = copy_project(TEST_PROJECTS / "audited_shop", tmp_path_factory.mktemp("projects") / "audited_shop")
+    write_stub(deployment.dags_folder, dag_id, f"""
+from datetime import datetime
+from sqlmesh_dag_generator import SQLMeshDAGGenerator
+
+dag = SQLMeshDAGGenerator(sqlmesh_project_path={str(project)!r}, dag_id={dag_id!r}, schedule_interval="@daily",
+                          start_date=datetime(2024, 1, 1), auto_replan_on_change=True,
+                          audits_as_tasks=True).build_dag()
+""")
+    deployment.wait_for_dag(dag_id)
+    deployment.airflow("dags", "unpause", dag_id)  # starts the latest scheduled run
+    [run] = deployment.wait_for_runs(dag_id, 1)
+    run_id = run["dag_run_id"]
+    states = deployment.task_states(dag_id, run_id)
+    assert run["state"] == "failed", states
+    assert states == {"sqlmesh_plan": "success",
+                      "shop__orders": "success", "shop__orders__audits": "failed",
+                      "shop__customer_orders": "upstream_failed",
+                      "shop__refunds": "success", "shop__refunds__audits": "success"}
+    failed = deployment.task_log(dag_id, run_id, "shop__orders__audits")
+    assert "Audits failed: not_null" in failed
+    warned = deployment.xcom(dag_id, run_id, "shop__refunds__audits")
+    assert warned["status"] == "warning" and [a["name"] for a in warned["audits"]] == ["no_negative_amounts"]
+    assert "FAILED, 1 failing row (non-blocking; nothing is stopped)" in \
+        deployment.task_log(dag_id, run_id, "shop__refunds__audits")
