@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from sqlmesh_dag_generator import project_files
 from sqlmesh_dag_generator.build import cache, engine, project_reader, spec_file
-from sqlmesh_dag_generator.dag import dag_cache, operators, tasks
+from sqlmesh_dag_generator.dag import dag_cache, groups, operators, tasks
 from sqlmesh_dag_generator.dag.assets import AssetNaming
 from sqlmesh_dag_generator.dag.options import OWNER, Options, signature
 from sqlmesh_dag_generator.dag.operators import OperatorOptions
@@ -184,6 +184,7 @@ class SQLMeshDAGGenerator:
         # A worker's parse needs one task; the trigger task alone needs every model's edges.
         skip_others = only is not None and only != tasks.TRIGGER_TASK_ID
         naming = self.asset_naming(spec)
+        group_of = self._groups(chosen, plan, sources)
         for model in chosen:
             if skip_others and model.task_id != only:
                 continue
@@ -197,12 +198,28 @@ class SQLMeshDAGGenerator:
             task = tasks.model_task(model, kwargs, upstream or roots, owner)
             if naming is not None:
                 task = _with_assets(task, model, spec, naming)
+            if model.fqn in group_of:
+                task = dataclasses.replace(task, group=group_of[model.fqn])
             plan.append(dataclasses.replace(task, trigger_rule="all_done") if checks_plan and not upstream else task)
         plan.extend(sources.values())
         if self.trigger_dag_id:
             leaves = _leaves(plan)
             plan.append(tasks.trigger_task(self.trigger_dag_id, self.trigger_dag_conf, leaves))
         return plan if only is None else [t for t in plan if t.task_id == only]
+
+    def _groups(self, chosen: list[ModelEntry], plan: list[TaskSpec], sources: dict[str, TaskSpec]) -> dict:
+        """The task group of each chosen model (by fqn) under ``group_by``; empty without grouping.
+
+        Computed over every chosen model, also on a worker's parse of one task: a group's id depends
+        on the other schemas (see ``groups``), and the task must land in the same group as at the
+        DAG processor's parse.
+        """
+        if self.group_by is None:
+            return {}
+        task_ids = [m.task_id for m in chosen] + [t.task_id for t in plan] + [t.task_id for t in sources.values()]
+        if self.trigger_dag_id:
+            task_ids.append(tasks.TRIGGER_TASK_ID)
+        return dict(groups.schema_groups(chosen, task_ids))
 
     def asset_naming(self, spec: Spec) -> AssetNaming | None:
         """How the model tasks' Assets are named, or None when the tasks declare none.

@@ -1,0 +1,144 @@
+"""group_by="schema": the model tasks of each schema in one Airflow task group, every task id unchanged,
+in dynamic mode, from the DAG cache, on a worker's parse and in static mode."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime, timezone
+
+import pytest
+
+from helpers import load_dagbag, run_dag, write_stub
+from sqlmesh_dag_generator import SQLMeshDAGGenerator
+from sqlmesh_dag_generator.dag.config import ConfigError, load_config
+from sqlmesh_dag_generator.errors import OptionError
+
+# Tasks that are no model: they stay at the DAG's top level.
+EXTRA_OPTIONS = dict(auto_replan_on_change=True, enable_health_check=True, source_placeholders=True,
+                     trigger_dag_id="reports")
+
+
+def _groups(dag) -> dict[str, list[str]]:
+    """group id -> the task ids in it."""
+    return {group_id: sorted(group.children) for group_id, group in dag.task_group.get_task_group_dict().items()
+            if group_id is not None}
+
+
+def _edges(dag) -> set[tuple[str, str]]:
+    return {(up, task.task_id) for task in dag.tasks for up in task.upstream_task_ids}
+
+
+def _by_schema(dag) -> dict[str, list[str]]:
+    """What the groups should be: the model tasks by the schema of the model's name (the task's display name)."""
+    out: dict[str, list[str]] = {}
+    for task in dag.tasks:
+        if "model_fqn" in getattr(task, "op_kwargs", {}):
+            out.setdefault(task.task_display_name.split(".")[-2], []).append(task.task_id)
+    return {schema: sorted(ids) for schema, ids in out.items()}
+
+
+def _stub(dags_folder, project, dag_id: str, **options) -> None:
+    arguments = "".join(f", {name}={value!r}" for name, value in options.items())
+    write_stub(dags_folder, dag_id, textwrap.dedent(f"""\
+        from sqlmesh_dag_generator import SQLMeshDAGGenerator
+        dag = SQLMeshDAGGenerator({str(project)!r}, dag_id={dag_id!r}{arguments}).build_dag()
+        """))
+
+
+def test_each_schema_is_a_group_of_its_models_and_no_task_id_changes(engine_jar, example_project, dags_folder):
+    _stub(dags_folder, example_project, "grouped", group_by="schema", **EXTRA_OPTIONS)
+    _stub(dags_folder, example_project, "flat", **EXTRA_OPTIONS)
+    bag = load_dagbag(dags_folder)
+    assert bag.import_errors == {}
+    grouped, flat = bag.dags["grouped"], bag.dags["flat"]
+
+    assert sorted(grouped.task_ids) == sorted(flat.task_ids)
+    assert _edges(grouped) == _edges(flat)
+    expected = _by_schema(grouped)
+    assert set(expected) == {"raw", "staging", "marts", "ops"}, "the example has models in four schemas"
+    assert _groups(grouped) == expected
+    assert _groups(flat) == {}
+    for group_id, group in grouped.task_group.get_task_group_dict().items():
+        if group_id is not None:
+            assert group.prefix_group_id is False
+            assert group.tooltip == f'SQLMesh schema "shop"."{group_id}"'
+    top_level = {t.task_id for t in grouped.tasks if t.task_group.group_id is None}
+    assert {"sqlmesh_plan", "sqlmesh_health_check", "trigger_downstream_dag"} <= top_level
+    assert any(t.startswith("source__") for t in top_level), "the source placeholder stays outside the groups"
+    assert not {t for ids in expected.values() for t in ids} & top_level
+
+
+def test_a_grouped_dag_runs_and_its_xcoms_keep_the_task_ids(engine_jar, shop_project, dags_folder):
+    _stub(dags_folder, shop_project, "shop_grouped", group_by="schema", auto_replan_on_change=True)
+    run, tis = run_dag(dags_folder, "shop_grouped", datetime(2024, 1, 2, tzinfo=timezone.utc))
+    assert run.state == "success", {t: ti.state for t, ti in tis.items()}
+    # the plan task's per-model checks and the XComs are keyed by the ungrouped ids
+    assert tis["marts__daily_revenue"].xcom_pull(task_ids="marts__daily_revenue")["status"] == "success"
+    assert tis["sqlmesh_plan"].xcom_pull(task_ids="sqlmesh_plan")["status"] == "created"
+
+
+def test_a_worker_builds_its_task_inside_its_group(engine_jar, shop_project, cache_dir, monkeypatch):
+    options = dict(dag_id="w", cache_dir=cache_dir, group_by="schema", auto_replan_on_change=True)
+    full = SQLMeshDAGGenerator(shop_project, **options).build_dag()
+    monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "w")
+    monkeypatch.setenv("_AIRFLOW_PARSING_CONTEXT_TASK_ID", "marts__daily_revenue")
+    worker = SQLMeshDAGGenerator(shop_project, **options).build_dag()
+    assert worker.task_ids == ["marts__daily_revenue"]
+    assert _groups(worker) == {"marts": ["marts__daily_revenue"]}
+    assert worker.get_task("marts__daily_revenue").task_group.group_id == \
+        full.get_task("marts__daily_revenue").task_group.group_id == "marts"
+
+
+def test_a_dag_loaded_from_the_cache_keeps_its_groups(engine_jar, shop_project, cache_dir):
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    options = dict(dag_id="cached", cache_dir=cache_dir, group_by="schema", auto_replan_on_change=True)
+    built = SQLMeshDAGGenerator(shop_project, **options).build_dag()
+    (entry,) = cache_dir.glob("*.dag.pickle")
+    written = entry.stat().st_mtime_ns
+    warm = SQLMeshDAGGenerator(shop_project, **options).build_dag()
+    assert warm is not built and entry.stat().st_mtime_ns == written, "the DAG was built again, not loaded"
+    assert _groups(warm) == _groups(built) == _by_schema(built)
+    assert all(t.task_group.dag is warm for t in warm.tasks), "the groups belong to the loaded DAG"
+    fresh = SQLMeshDAGGenerator(shop_project, **options, cache_dag=False).build_dag()
+    assert DagSerialization.to_dict(warm) == DagSerialization.to_dict(fresh)
+    # group_by is part of the cache key: the same DAG without it has no groups
+    assert _groups(SQLMeshDAGGenerator(shop_project, **{**options, "group_by": None}).build_dag()) == {}
+
+
+def test_static_mode_writes_the_same_groups(engine_jar, shop_project, dags_folder, cache_dir):
+    options = dict(dag_id="shop_static_groups", cache_dir=cache_dir, group_by="schema", **EXTRA_OPTIONS)
+    SQLMeshDAGGenerator(shop_project, **options).generate_dag(dags_folder)
+    bag = load_dagbag(dags_folder)
+    assert bag.import_errors == {}
+    static = bag.dags["shop_static_groups"]
+    dynamic = SQLMeshDAGGenerator(shop_project, **options).build_dag()
+    assert _groups(static) == _groups(dynamic) == _by_schema(dynamic)
+    assert sorted(static.task_ids) == sorted(dynamic.task_ids) and _edges(static) == _edges(dynamic)
+    for group_id, group in static.task_group.get_task_group_dict().items():
+        if group_id is not None:
+            twin = dynamic.task_group.get_task_group_dict()[group_id]
+            assert (group.prefix_group_id, group.tooltip) == (twin.prefix_group_id, twin.tooltip)
+
+
+def test_one_schema_name_in_two_catalogs_is_two_groups(engine_jar, shop_project, cache_dir):
+    (shop_project / "models" / "marts" / "elsewhere.sql").write_text(
+        "MODEL (name archive.marts.elsewhere, kind FULL);\nSELECT 1 AS n\n")
+    dag = SQLMeshDAGGenerator(shop_project, dag_id="two", cache_dir=cache_dir, group_by="schema").build_dag()
+    groups = _groups(dag)
+    assert groups["archive__marts"] == ["archive__marts__elsewhere"]
+    assert groups["corner_shop__marts"] == sorted(set(_by_schema(dag)["marts"]) - {"archive__marts__elsewhere"})
+    assert "marts" not in groups and "raw" in groups, "only the ambiguous name takes its catalog"
+
+
+def test_group_by_takes_schema_or_nothing(shop_project, tmp_path):
+    with pytest.raises(OptionError, match="group_by must be one of 'schema'; got 'catalog'"):
+        SQLMeshDAGGenerator(shop_project, group_by="catalog")
+    config = tmp_path / "dag_generator_config.yaml"
+    config.write_text(f"sqlmesh:\n  project_path: {shop_project}\ngeneration:\n  group_by: schema\n")
+    assert load_config(config)["group_by"] == "schema"
+    config.write_text(f"sqlmesh:\n  project_path: {shop_project}\ngeneration:\n  group_by: null\n")
+    assert SQLMeshDAGGenerator.from_config(config).group_by is None
+    config.write_text(f"sqlmesh:\n  project_path: {shop_project}\ngeneration:\n  group_by: folder\n")
+    with pytest.raises(ConfigError, match=r":4: generation.group_by: must be one of schema; got 'folder'"):
+        load_config(config)
