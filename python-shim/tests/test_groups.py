@@ -142,3 +142,18 @@ def test_group_by_takes_schema_or_nothing(shop_project, tmp_path):
     config.write_text(f"sqlmesh:\n  project_path: {shop_project}\ngeneration:\n  group_by: folder\n")
     with pytest.raises(ConfigError, match=r":4: generation.group_by: must be one of schema; got 'folder'"):
         load_config(config)
+
+
+def test_tasks_added_to_a_dag_of_your_own_join_its_schema_groups(engine_jar, shop_project, cache_dir):
+    from airflow.sdk import DAG, TaskGroup
+
+    generator = SQLMeshDAGGenerator(shop_project, dag_id="own", cache_dir=cache_dir, group_by="schema")
+    with DAG("own", schedule=None) as dag:
+        generator.create_tasks_in_dag(dag, models=["marts.daily_revenue"])
+        generator.create_tasks_in_dag(dag, models=["marts.weekly_summary", "raw.orders"])
+    assert _groups(dag) == {"marts": ["marts__daily_revenue", "marts__weekly_summary"], "raw": ["raw__orders"]}
+
+    with DAG("clash", schedule=None) as clash:
+        TaskGroup("marts")  # a group of the user's that would prefix our task ids
+        with pytest.raises(Exception, match="already has a task group 'marts' that prefixes its task ids"):
+            generator.create_tasks_in_dag(clash, models=["marts.daily_revenue"])
