@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from helpers import load_dagbag, run_dag, write_stub
+from helpers import TEST_PROJECTS, copy_project, load_dagbag, run_dag, write_stub
 from sqlmesh_dag_generator import SQLMeshDAGGenerator
 from sqlmesh_dag_generator.dag.config import ConfigError, load_config
 from sqlmesh_dag_generator.errors import OptionError
@@ -157,3 +157,19 @@ def test_tasks_added_to_a_dag_of_your_own_join_its_schema_groups(engine_jar, sho
         TaskGroup("marts")  # a group of the user's that would prefix our task ids
         with pytest.raises(Exception, match="already has a task group 'marts' that prefixes its task ids"):
             generator.create_tasks_in_dag(clash, models=["marts.daily_revenue"])
+
+
+def test_odd_schema_names_make_valid_groups_in_both_modes(engine_jar, tmp_path, dags_folder, cache_dir):
+    project = copy_project(TEST_PROJECTS / "odd_names", tmp_path / "odd_names")
+    options = dict(dag_id="odd_groups", cache_dir=cache_dir, group_by="schema")
+    dynamic = SQLMeshDAGGenerator(project, **options).build_dag()
+    SQLMeshDAGGenerator(project, **options).generate_dag(dags_folder)
+    bag = load_dagbag(dags_folder)
+    assert bag.import_errors == {}
+    static = bag.dags["odd_groups"]
+    quoted = next(t for t in dynamic.tasks if "It's-Sales" in t.task_display_name)
+    group = quoted.task_group
+    # Airflow's group ids allow letters, digits, _ and -; the tooltip names the schema as SQLMesh does
+    assert group.group_id == "it_s-sales" and group.tooltip == """SQLMesh schema "odd_names"."it's-sales\""""
+    assert _groups(static) == _groups(dynamic) == {"it_s-sales": [quoted.task_id], "odd": ["odd__downstream"]}
+    assert static.task_group.get_task_group_dict()["it_s-sales"].tooltip == group.tooltip
