@@ -3,6 +3,7 @@ in dynamic mode, from the DAG cache, on a worker's parse and in static mode."""
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from datetime import datetime, timezone
 
@@ -173,3 +174,25 @@ def test_odd_schema_names_make_valid_groups_in_both_modes(engine_jar, tmp_path, 
     assert group.group_id == "it_s-sales" and group.tooltip == """SQLMesh schema "odd_names"."it's-sales\""""
     assert _groups(static) == _groups(dynamic) == {"it_s-sales": [quoted.task_id], "odd": ["odd__downstream"]}
     assert static.task_group.get_task_group_dict()["it_s-sales"].tooltip == group.tooltip
+
+
+def test_a_group_never_takes_a_task_id_or_another_schemas_name(engine_jar, shop_project, cache_dir):
+    models = shop_project / "models"
+    (models / "x_y.sql").write_text("MODEL (name x.y, kind FULL);\nSELECT 1 AS n\n")
+    (models / "x__y_z.sql").write_text("MODEL (name x__y.z, kind FULL);\nSELECT 1 AS n\n")
+    (models / "spaced.sql").write_text('MODEL (name "a b".t, kind FULL);\nSELECT 1 AS n\n')
+    (models / "underscored.sql").write_text("MODEL (name a_b.u, kind FULL);\nSELECT 1 AS n\n")
+    dag = SQLMeshDAGGenerator(shop_project, dag_id="names", cache_dir=cache_dir, group_by="schema").build_dag()
+
+    def suffixed(group_id: str, schema: str) -> str:  # the documented rule: the schema's quoted name's SHA-256
+        quoted = '"corner_shop"."' + schema + '"'
+        return f"{group_id}__{hashlib.sha256(quoted.encode()).hexdigest()[:8]}"
+
+    groups = _groups(dag)
+    assert "x__y" in dag.task_ids, "the task of x.y"
+    assert groups["x"] == ["x__y"]
+    assert groups[suffixed("x__y", "x__y")] == ["x__y__z"], "the schema x__y would take the task id x__y"
+    spaced = next(t.task_id for t in dag.tasks if "a b" in t.task_display_name)
+    assert groups[suffixed("a_b", "a b")] == [spaced]
+    assert groups[suffixed("a_b", "a_b")] == ["a_b__u"]
+    assert "a_b" not in groups and "x__y" not in groups
