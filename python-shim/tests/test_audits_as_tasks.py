@@ -241,3 +241,11 @@ def test_audit_tasks_in_a_dev_environment(engine_jar, audited_project, dags_fold
     # the rejected interval is computed again at the next run, as in prod
     in_state = _intervals_in_state(audited_project, "staging")
     assert in_state["shop.orders"] == [] and in_state["shop.refunds"]
+
+
+def test_an_audit_task_sits_in_its_models_group(engine_jar, audited_project, dags_folder):
+    _stub(dags_folder, audited_project, "audits_grouped", audits_as_tasks=True, group_by="schema")
+    dag = load_dagbag(dags_folder).dags["audits_grouped"]
+    groups = {t.task_id: t.task_group.group_id for t in dag.tasks}
+    assert groups["shop__orders__audits"] == groups["shop__orders"] == "shop"
+    assert set(groups.values()) == {"shop"}

@@ -228,6 +228,11 @@ def model_answer(model: t.Any) -> dict:
         "depends_on": sorted(model.depends_on),
         "audits": [name for name, _ in model.audits],
         "dialect": model.dialect,
+        # What the model declares (not what SQLMesh infers from the query), as the engine reports it.
+        "grains": [grain.sql(dialect=model.dialect) for grain in model.grains],
+        "columns": None if model.columns_to_types_ is None
+        else {name: type_.sql(dialect=model.dialect) for name, type_ in model.columns_to_types_.items()},
+        "column_descriptions": None if model.column_descriptions_ is None else dict(model.column_descriptions_),
     }
 
 

@@ -15,8 +15,9 @@ from typing import Any, Mapping
 
 from sqlmesh_dag_generator.errors import EngineError, SQLMeshDagError
 
-# The layout of the spec this package reads (the engine's "spec_version"; 2 added gateway_catalogs).
-SPEC_VERSION = 2
+# The layout of the spec this package reads (the engine's "spec_version"; 2 added gateway_catalogs, 3 the models'
+# grains, columns and column_descriptions).
+SPEC_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,12 @@ class ModelEntry:
     tags: tuple[str, ...]
     owner: str | None
     description: str | None
+    # the grain columns as SQLMesh prints them; None when one is an expression the engine does not print as SQLMesh
+    grains: tuple[str, ...] | None
+    # the declared columns (normalised name -> type as written) and column descriptions; None when none are declared
+    # or the engine cannot read them statically (never inferred from the query)
+    columns: Mapping[str, str] | None
+    column_descriptions: Mapping[str, str] | None
     # the fqns of the selected models it reads, looking through models the selection left out
     depends_on: tuple[str, ...]
     # the fqns of the tables it reads that are no model

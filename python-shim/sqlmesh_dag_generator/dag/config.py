@@ -193,9 +193,11 @@ def _regex(node: yaml.Node, base: Path) -> str | None:
     return value
 
 
-def _choice(*choices: str) -> Callable[[yaml.Node, Path], str]:
-    def convert(node: yaml.Node, base: Path) -> str:
+def _choice(*choices: str, optional: bool = False) -> Callable[[yaml.Node, Path], str | None]:
+    def convert(node: yaml.Node, base: Path) -> str | None:
         value = _string(node, base)
+        if value is None and optional:
+            return None
         if value not in choices:
             raise _Invalid(f"must be one of {', '.join(choices)}; got {value!r}")
         return value
@@ -270,7 +272,8 @@ def _sections() -> dict[str, dict[str, _Key]]:
     sections: dict[str, dict[str, _Key]] = {"sqlmesh": {}, "airflow": {}, "generation": {}}
     for _group, option in options.fields():
         meta = option.metadata
-        read = _choice(*meta["choices"]) if meta["read"] == "choice" else READERS[meta["read"]]
+        read = (_choice(*meta["choices"], optional=meta["read"] == "optional_choice")
+                if meta["read"] in ("choice", "optional_choice") else READERS[meta["read"]])
         sections[meta["section"]][meta["key"] or option.name] = _Key(option.name, read)
     return sections
 

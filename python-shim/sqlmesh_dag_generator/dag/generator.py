@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from sqlmesh_dag_generator import project_files
 from sqlmesh_dag_generator.build import cache, engine, project_reader, spec_file
-from sqlmesh_dag_generator.dag import dag_cache, operators, tasks
+from sqlmesh_dag_generator.dag import dag_cache, groups, operators, tasks
 from sqlmesh_dag_generator.dag.assets import AssetNaming
 from sqlmesh_dag_generator.dag.options import OWNER, Options, signature
 from sqlmesh_dag_generator.dag.operators import OperatorOptions
@@ -187,6 +187,7 @@ class SQLMeshDAGGenerator:
         # The task a model's descendants wait for: its audit task when it has one (audits_as_tasks).
         audited = self._audited_models(chosen)
         ready = {m.fqn: tasks.audit_task_id(m) if m.fqn in audited else m.task_id for m in chosen}
+        group_of = self._groups(chosen, plan, sources, [ready[m.fqn] for m in chosen if m.fqn in audited])
         for model in chosen:
             if skip_others and only not in (model.task_id, ready[model.fqn]):
                 continue
@@ -209,12 +210,30 @@ class SQLMeshDAGGenerator:
                 own[-1] = _with_assets(own[-1], model, spec, naming)
             if checks_plan and not upstream:
                 own[0] = dataclasses.replace(own[0], trigger_rule="all_done")
+            if model.fqn in group_of:  # an audit task sits in its model's group
+                own = [dataclasses.replace(task, group=group_of[model.fqn]) for task in own]
             plan.extend(own)
         plan.extend(sources.values())
         if self.trigger_dag_id:
             leaves = _leaves(plan)
             plan.append(tasks.trigger_task(self.trigger_dag_id, self.trigger_dag_conf, leaves))
         return plan if only is None else [t for t in plan if t.task_id == only]
+
+    def _groups(self, chosen: list[ModelEntry], plan: list[TaskSpec], sources: dict[str, TaskSpec],
+                audit_task_ids: list[str]) -> dict:
+        """The task group of each chosen model (by fqn) under ``group_by``; empty without grouping.
+
+        Computed over every chosen model, also on a worker's parse of one task: a group's id depends
+        on the other schemas (see ``groups``), and the task must land in the same group as at the
+        DAG processor's parse.
+        """
+        if self.group_by is None:
+            return {}
+        task_ids = ([m.task_id for m in chosen] + audit_task_ids + [t.task_id for t in plan]
+                    + [t.task_id for t in sources.values()])
+        if self.trigger_dag_id:
+            task_ids.append(tasks.TRIGGER_TASK_ID)
+        return dict(groups.schema_groups(chosen, task_ids))
 
     def asset_naming(self, spec: Spec) -> AssetNaming | None:
         """How the model tasks' Assets are named, or None when the tasks declare none.

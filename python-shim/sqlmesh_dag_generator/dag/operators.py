@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterable
 
 from sqlmesh_dag_generator.errors import SQLMeshDagError
 from sqlmesh_dag_generator.dag.assets import AssetSpec
+from sqlmesh_dag_generator.dag.groups import GroupSpec
 from sqlmesh_dag_generator.dag.tasks import TaskSpec, jinja_safe
 
 CALLBACKS = ("on_failure_callback", "on_success_callback", "on_retry_callback")
@@ -36,16 +37,19 @@ def add_tasks(dag, specs: Iterable[TaskSpec], options: OperatorOptions) -> list:
     # One Asset object per table, shared by every task that reads it: Airflow checks each Asset's URI
     # when it is made, which at a thousand models is a noticeable part of the parse.
     assets: dict[AssetSpec, Any] = {}
+    groups: dict[GroupSpec, Any] = {}
     for spec in specs:
-        created[spec.task_id] = _operator(dag, spec, options, callbacks, model_class, assets)
+        created[spec.task_id] = _operator(dag, spec, options, callbacks, model_class, assets, groups)
     _wire(dag, specs, created)
     return list(created.values())
 
 
 def _operator(dag, spec: TaskSpec, options: OperatorOptions, callbacks: dict, model_class,
-              assets: dict[AssetSpec, Any]) -> Any:
+              assets: dict[AssetSpec, Any], groups: dict[GroupSpec, Any]) -> Any:
     common = {"task_id": spec.task_id, "dag": dag, "task_display_name": spec.display_name, "doc_md": spec.doc_md,
               **callbacks}
+    if spec.group is not None:
+        common["task_group"] = task_group(dag, spec.group, groups)
     if spec.owner:
         common["owner"] = spec.owner
     if spec.trigger_rule:
@@ -91,6 +95,28 @@ def lineage(spec: TaskSpec, assets: dict[AssetSpec, Any]) -> dict[str, list]:
             assets[table] = Asset(name=table.name, uri=table.uri)
         inlets.append(assets[table])
     return {"outlets": [AssetAlias(name=spec.outlet.alias)], "inlets": inlets}
+
+
+def task_group(dag, group: GroupSpec, made: dict[GroupSpec, Any]) -> Any:
+    """The ``TaskGroup`` of ``group`` in ``dag`` (``made``: the groups made so far), created on first use.
+
+    Its tasks keep their own ids (``prefix_group_id=False``). A group of that id already in the DAG (a
+    second ``create_tasks_in_dag`` call) is reused when it leaves task ids alone too.
+    """
+    if group in made:
+        return made[group]
+    from airflow.sdk import TaskGroup
+
+    # DAG.task_group_dict is cached on first read; the group tree itself is current.
+    existing = dag.task_group.get_task_group_dict().get(group.group_id)
+    if existing is not None:
+        if existing.prefix_group_id:
+            raise SQLMeshDagError(f"group_by: the DAG {dag.dag_id} already has a task group {group.group_id!r} that "
+                                  f"prefixes its task ids; the model tasks keep their ids, so rename that group")
+        made[group] = existing
+    else:
+        made[group] = TaskGroup(group_id=group.group_id, dag=dag, prefix_group_id=False, tooltip=group.tooltip)
+    return made[group]
 
 
 def _wire(dag, specs: Iterable[TaskSpec], created: dict) -> None:

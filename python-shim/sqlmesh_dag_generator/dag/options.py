@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Collection, Iterator, Mapping, Sequence
 
+from sqlmesh_dag_generator.dag.groups import GROUP_BY
 from sqlmesh_dag_generator.dag.operators import import_path
 from sqlmesh_dag_generator.errors import OptionError
 from sqlmesh_dag_generator.run.settings import DEFAULT_VARIABLES, normalize_environment
@@ -54,7 +55,8 @@ RENAMED_OPTIONS = {
 def _option(default: Any = None, *, section: str, read: str, key: str | None = None,
             choices: tuple[str, ...] = (), factory: Any = None) -> Any:
     """A field with where it lives in the config file: ``section``, ``key`` (the option's name unless
-    given) and ``read``, the name of the converter in ``config.READERS`` (``choices`` for "choice")."""
+    given) and ``read``, the name of the converter in ``config.READERS`` (``choices`` for "choice" and
+    "optional_choice", which also takes null)."""
     metadata = {"section": section, "read": read, "key": key, "choices": choices}
     if factory is not None:
         return field(default_factory=factory, metadata=metadata)
@@ -156,6 +158,8 @@ class TaskOptions:
     return_value: bool = _option(True, section="generation", read="bool")
     emit_assets: bool = _option(True, section="generation", read="bool")
     asset_namespace: str | None = _option(section="generation", read="string")
+    # None: every task at the DAG's top level; "schema": the model tasks in one task group per schema.
+    group_by: str | None = _option(section="generation", read="optional_choice", choices=GROUP_BY)
     pool: str | None = _option(section="generation", read="string")
     pool_slots: int = _option(1, section="generation", read="positive_int")
     trigger_dag_id: str | None = _option(section="generation", read="string")
@@ -167,6 +171,8 @@ class TaskOptions:
         if self.skip_audits and self.audits_as_tasks:
             raise OptionError("skip_audits and audits_as_tasks contradict each other: skip_audits runs no audit, "
                               "audits_as_tasks runs each model's audits in a task of its own; choose one")
+        if self.group_by is not None:
+            _check_choice("group_by", self.group_by, GROUP_BY)
         _set(self, trigger_dag_conf=dict(self.trigger_dag_conf or {}),
              operator_kwargs=dict(self.operator_kwargs or {}))
 

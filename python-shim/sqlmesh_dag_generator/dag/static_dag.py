@@ -41,7 +41,7 @@ EMPTY_OPERATOR = ("airflow.providers.standard.operators.empty", "EmptyOperator")
 TRIGGER_OPERATOR = ("airflow.providers.standard.operators.trigger_dagrun", "TriggerDagRunOperator")
 # Names the generated file defines itself; imports are aliased around them.
 SETTINGS_NAME, ENV_NAME = "SQLMESH_SETTINGS", "SQLMESH_ENV"
-RESERVED_NAMES = {"annotations", "datetime", "dag", "tasks", "task_id", "upstream_ids", "upstream_id",
+RESERVED_NAMES = {"annotations", "datetime", "dag", "tasks", "groups", "task_id", "upstream_ids", "upstream_id",
                   "UPSTREAM", SETTINGS_NAME, ENV_NAME, "MODEL_SCRIPT", "PLAN_SCRIPT", "HEALTH_CHECK_SCRIPT"}
 # Environment variables the command-line tasks read; env_vars may override the first three.
 ENV_PROJECT, ENV_GATEWAY, ENV_ENVIRONMENT = "SQLMESH_DAG_PROJECT", "SQLMESH_DAG_GATEWAY", "SQLMESH_DAG_ENVIRONMENT"
@@ -85,9 +85,10 @@ def render_static_dag(generator) -> str:
     source = _Source()
     dag_args = _dag_arguments(generator, spec, source)
     constants = _constants(generator, plan, source)
+    groups = _group_calls(plan, source)
     calls = [(source.value(task.task_id, "task_id"), _task_call(generator, task, source)) for task in plan]
     upstream = {t.task_id: list(t.upstream) for t in plan if t.upstream}
-    text = _assemble(generator, source, dag_args, constants, calls, upstream)
+    text = _assemble(generator, source, dag_args, constants, groups, calls, upstream)
     try:
         compile(text, f"{generator.dag_id}.py", "exec")
     except SyntaxError as exc:  # a rendering bug: better no file than a broken one
@@ -220,6 +221,8 @@ def _task_call(generator, task: TaskSpec, source: "_Source") -> str:
         "task_display_name": source.value(task.display_name, f"{task.task_id} display name"),
         "doc_md": source.value(task.doc_md, f"{task.task_id} doc_md"),
     }
+    if task.group is not None:
+        args["task_group"] = f"groups[{source.value(task.group.group_id, 'group_by')}]"
     if task.owner:
         args["owner"] = source.value(task.owner, "owner")
     if task.trigger_rule:
@@ -255,6 +258,15 @@ def _task_call(generator, task: TaskSpec, source: "_Source") -> str:
                 raise SQLMeshDagError(f"operator_kwargs[{name!r}] is set by the generator itself; remove it.")
             args[name] = source.value(value, f"operator_kwargs[{name!r}]")
     return _call(operator, args)
+
+
+def _group_calls(plan: list[TaskSpec], source: "_Source") -> list[tuple[str, str]]:
+    """(group id, TaskGroup call) of every task group, as dynamic mode makes them (operators.task_group)."""
+    made = dict.fromkeys(t.group for t in plan if t.group is not None)
+    task_group = source.name("airflow.sdk", "TaskGroup") if made else ""
+    return [(source.value(g.group_id, "group_by"),
+             _call(task_group, {"group_id": source.value(g.group_id, "group_by"), "prefix_group_id": "False",
+                                "tooltip": source.value(g.tooltip, "group_by")})) for g in made]
 
 
 def _lineage_args(task: TaskSpec, source: "_Source") -> dict[str, str]:
@@ -314,7 +326,7 @@ def _call(callee: str, args: dict[str, str]) -> str:
 # ---------------------------------------------------------------- the file
 
 def _assemble(generator, source: "_Source", dag_args: dict[str, str], constants: list[str],
-              calls: list[tuple[str, str]], upstream: dict[str, list[str]]) -> str:
+              groups: list[tuple[str, str]], calls: list[tuple[str, str]], upstream: dict[str, list[str]]) -> str:
     dag_class = source.name("airflow.sdk", "DAG")
     header = [
         f'"""Airflow DAG {generator.dag_id}: one task per SQLMesh model (static mode, '
@@ -334,6 +346,13 @@ def _assemble(generator, source: "_Source", dag_args: dict[str, str], constants:
     ]
     body = [*constants, ""] if constants else []
     body.append(_call(f"with {dag_class}", dag_args) + " as dag:")
+    if groups:
+        # Task groups only box tasks in the UI: prefix_group_id=False keeps every task id as it is.
+        body.append("    groups = {}")
+        for group_id, call in groups:
+            first, *rest = call.splitlines()
+            body.append(f"    groups[{group_id}] = {first}")
+            body += [f"    {line}" for line in rest]
     body.append("    tasks = {}")
     for task_id, call in calls:
         first, *rest = call.splitlines()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
 from sqlmesh_dag_generator.dag.assets import AssetSpec
+from sqlmesh_dag_generator.dag.groups import GroupSpec
 from sqlmesh_dag_generator.run.settings import PLAN_TASK_ID
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ class TaskSpec:
     # Model tasks: the model's table (emitted through its alias only when data changed) and the tables it reads.
     outlet: AssetSpec | None = None
     inlets: tuple[AssetSpec, ...] = ()
+    # The task group the task is shown in (group_by), or None for the DAG's top level.
+    group: GroupSpec | None = None
 
 
 def health_check_task(kwargs: dict) -> TaskSpec:
@@ -120,21 +123,49 @@ def source_task_id(table_fqn: str) -> str:
 
 
 def model_doc(model: ModelEntry) -> str:
+    """The task's doc (Airflow's doc_md): what the model declares, nothing inferred.
+
+    Columns are those the model declares with their types as written, and the declared column
+    descriptions; a model that declares none shows no columns rather than guessed ones.
+    """
     lines = [f"### {model.name}", ""]
     if model.description:
         lines += [model.description, ""]
+    if model.owner:
+        lines.append(f"* owner: `{model.owner}`")
     lines += [f"* kind: `{model.kind}`",
-              f"* cron: `{model.cron}`" + (f" ({model.cron_tz})" if model.cron_tz else ""),
-              f"* file: `{model.file}`" + (f" line {model.line}" if model.line else "")]
+              f"* cron: `{model.cron}`" + (f" ({model.cron_tz})" if model.cron_tz else "")]
+    if model.grains:
+        lines.append(f"* grain: {', '.join(f'`{g}`' for g in model.grains)}")
     if model.start:
         lines.append(f"* start: `{model.start}`")
     if model.tags:
         lines.append(f"* tags: {', '.join(f'`{t}`' for t in model.tags)}")
     if model.audits:
         lines.append(f"* audits: {', '.join(f'`{a}`' for a in model.audits)}")
+    lines.append(f"* file: `{model.file}`" + (f" line {model.line}" if model.line else ""))
     if model.external:
         lines.append(f"* reads external tables: {', '.join(f'`{t}`' for t in model.external)}")
-    return "\n".join(lines)
+    return "\n".join(lines + _columns_table(model))
+
+
+def _columns_table(model: ModelEntry) -> list[str]:
+    """The declared columns with their types and descriptions, as a Markdown table (none when nothing is declared)."""
+    types = dict(model.columns or {})
+    descriptions = dict(model.column_descriptions or {})
+    names = list(types) + [name for name in descriptions if name not in types]
+    if not names:
+        return []
+    rows = ["", "| column | type | description |", "|---|---|---|"]
+    for name in names:
+        cells = [f"`{name}`", f"`{types[name]}`" if name in types else "", descriptions.get(name, "")]
+        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return rows
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: a pipe or a line break would end it early."""
+    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
 def jinja_safe(value: Any) -> Any:

@@ -6,7 +6,15 @@ MODEL (
   -- `sqlmesh run` finds nothing to do instead of failing on a start after the week's end.
   start '2023-12-31',
   tags [marts, crm],
-  grain customer_id
+  grain customer_id,
+  owner 'crm',
+  description 'One row per customer: orders placed, lifetime value and first and last order dates.',
+  column_descriptions (
+    customer_id = 'The customer (raw.customers.customer_id)',
+    region = 'Sales region of the customer''s country; UNKNOWN when the country has none',
+    lifetime_value = 'Sum of the amounts of all orders of the customer, 0 without orders'
+  ),
+  audits (not_null(columns := (customer_id, region)), unique_values(columns := (customer_id)))
 );
 
 SELECT

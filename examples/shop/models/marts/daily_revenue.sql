@@ -6,7 +6,9 @@ MODEL (
   ),
   cron '@daily',
   tags [marts, finance],
-  grain (order_date, region)
+  grain (order_date, region),
+  owner 'finance',
+  description 'Orders and revenue per day and customer region.'
 );
 
 WITH orders_in_range AS (

@@ -16,5 +16,8 @@ MODEL (
     order_date DATE
   ),
   grain order_id,
+  column_descriptions (
+    order_date = 'The day the order was placed'
+  ),
   tags [raw, seed]
 );

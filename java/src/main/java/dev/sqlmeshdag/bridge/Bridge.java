@@ -173,7 +173,22 @@ public final class Bridge {
         return new Model(text(m, "fqn"), text(m, "name"), text(m, "kind"), text(m, "cron"), text(m, "cron_tz"),
                 text(m, "interval_unit"), text(m, "start"), strings(m, "tags"), text(m, "owner"),
                 text(m, "description"), List.copyOf(dependsOn), strings(m, "audits"), text(m, "dialect"),
-                m.path("python").asBoolean(false), new Location(file, 1, 1));
+                m.path("python").asBoolean(false), new Location(file, 1, 1), strings(m, "grains"),
+                textMap(m, "columns"), textMap(m, "column_descriptions"));
+    }
+
+    /** A JSON object of strings, in its order; null when absent or null. */
+    private static Map<String, String> textMap(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw new IllegalArgumentException("options.answers: a model's " + field + " must be an object of strings");
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        value.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
     }
 
     private static String text(JsonNode node, String field) {

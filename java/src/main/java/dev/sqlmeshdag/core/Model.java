@@ -1,6 +1,7 @@
 package dev.sqlmeshdag.core;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A model as SQLMesh holds it after loading: normalised name, kind, schedule and dependencies.
@@ -20,6 +21,11 @@ import java.util.List;
  * @param dialect      the model's dialect
  * @param python       true for a Python model
  * @param location     where it is defined
+ * @param grains       the {@code grain} / {@code grains} expressions as written, in order
+ * @param columns      the declared {@code columns}: name as SQLMesh normalises it -> type as written; null when the
+ *                     model declares none or the engine cannot read them statically (never inferred from the query)
+ * @param columnDescriptions the declared {@code column_descriptions}: normalised name -> description; null when the
+ *                     model declares none or the engine cannot read them statically
  */
 public record Model(
         String fqn,
@@ -36,5 +42,16 @@ public record Model(
         List<String> audits,
         String dialect,
         boolean python,
-        Location location) {
+        Location location,
+        List<String> grains,
+        Map<String, String> columns,
+        Map<String, String> columnDescriptions) {
+
+    /** A model without grains or declared columns. */
+    public Model(String fqn, String name, String kind, String cron, String cronTz, String intervalUnit, String start,
+                 List<String> tags, String owner, String description, List<String> dependsOn, List<String> audits,
+                 String dialect, boolean python, Location location) {
+        this(fqn, name, kind, cron, cronTz, intervalUnit, start, tags, owner, description, dependsOn, audits, dialect,
+                python, location, List.of(), null, null);
+    }
 }

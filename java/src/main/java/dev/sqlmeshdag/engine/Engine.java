@@ -177,7 +177,8 @@ public final class Engine {
             Model engine = byFqn.get(m.fqn());
             out.add(engine == null ? m : new Model(m.fqn(), engine.name(), m.kind(), m.cron(), m.cronTz(),
                     m.intervalUnit(), m.start(), m.tags(), m.owner(), m.description(), m.dependsOn(), m.audits(),
-                    m.dialect(), engine.python(), engine.location()));
+                    m.dialect(), engine.python(), engine.location(), m.grains(), m.columns(),
+                    m.columnDescriptions()));
         }
         return out;
     }

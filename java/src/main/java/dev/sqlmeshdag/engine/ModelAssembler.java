@@ -100,6 +100,8 @@ final class ModelAssembler {
         RenderContext context = new RenderContext(dialect, variables, src.blueprintVariables(), fqn,
                 gateway, userMacros(), defaultKind, staticMacros);
         List<String> dependsOn = dependencies(src, kind, dialect, names, new MacroRenderer(context), fqn, problems);
+        ModelDocs docs = new ModelDocs(dialect);
+        java.util.Map<String, String> columns = docs.columns(src);
         return Optional.of(new Model(fqn, name.get(), kind, schedule.get().cron(), schedule.get().cronTz(),
                 schedule.get().intervalUnit().value(),
                 firstNonBlank(text(src, "start"), str(defaults.get("start"))),
@@ -110,7 +112,10 @@ final class ModelAssembler {
                 audits(src, defaults),
                 dialect,
                 src.python(),
-                src.location()));
+                src.location(),
+                docs.grains(src),
+                columns,
+                docs.columnDescriptions(src, columns)));
     }
 
     /**

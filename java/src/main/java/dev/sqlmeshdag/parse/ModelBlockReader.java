@@ -83,7 +83,7 @@ final class ModelBlockReader {
             case "name" -> readName(value);
             default -> readTopLevel(value);
         };
-        return new Property(name, parsed, lines.at(key.start()));
+        return new Property(name, parsed, lines.at(key.start()), source(value));
     }
 
     private PropertyValue readKind(List<SqlToken> value) throws ParseException {

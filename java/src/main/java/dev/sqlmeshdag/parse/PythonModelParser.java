@@ -229,12 +229,12 @@ public final class PythonModelParser {
 
     /** {@code columns={"id": "int"}} as the same {@code (id int, ...)} items a SQL model's columns give. */
     private static PropertyValue columns(PyValue v) {
-        if (!(v instanceof Dict d)) {
+        // a type given as Python (exp.DataType.build(...)) is no SQL text: kept as the dict it is, unread
+        if (!(v instanceof Dict d) || d.entries().values().stream().anyMatch(type -> !(type instanceof Str))) {
             return convert(v);
         }
         List<PropertyValue> items = new ArrayList<>();
-        d.entries().forEach((k, type) -> items.add(new Raw(k + " " + (type.str() != null ? type.str()
-                : convert(type).text()))));
+        d.entries().forEach((k, type) -> items.add(new Raw(k + " " + type.str())));
         return new ListValue(items, true);
     }
 

@@ -19,7 +19,7 @@ import java.util.TreeSet;
 /** The spec document the Python side turns into an Airflow DAG (field names are a contract: see DESIGN.md). */
 public final class SpecBuilder {
 
-    public static final int SPEC_VERSION = 2;
+    public static final int SPEC_VERSION = 3;
     static final ObjectMapper JSON = new ObjectMapper();
 
     private SpecBuilder() {
@@ -104,8 +104,8 @@ public final class SpecBuilder {
         List<SpecDocument.ModelEntry> out = new ArrayList<>();
         for (Model m : selected) {
             out.add(new SpecDocument.ModelEntry(m.fqn(), m.name(), taskIds.get(m.fqn()), m.kind(), m.cron(),
-                    m.cronTz(), m.intervalUnit(), m.start(), m.tags(), m.owner(), m.description(),
-                    nearestChosen(graph, m.fqn(), chosen), graph.external(m.fqn()), m.audits(), m.dialect(),
+                    m.cronTz(), m.intervalUnit(), m.start(), m.tags(), m.owner(), m.description(), m.grains(),
+                    m.columns(), m.columnDescriptions(), nearestChosen(graph, m.fqn(), chosen), graph.external(m.fqn()), m.audits(), m.dialect(),
                     m.python(), m.location().file(), m.location().line()));
         }
         return out;

@@ -43,6 +43,12 @@ public record SpecDocument(
      *
      * @param dependsOn the fqns of the selected models it reads, looking through models left out by the selection
      * @param external  the fqns of the tables it reads that are no model
+     * @param grains    the grain columns as SQLMesh prints them; null when one is an expression the engine does not
+     *                  print as SQLMesh would
+     * @param columns   the declared columns, normalised name -> type as written, in order; null when none are
+     *                  declared or they cannot be read statically (never inferred from the query)
+     * @param columnDescriptions the declared column descriptions, normalised name -> text; null when none are
+     *                  declared or they cannot be read statically (comments in the query are not read)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ModelEntry(
@@ -57,6 +63,9 @@ public record SpecDocument(
             List<String> tags,
             String owner,
             String description,
+            List<String> grains,
+            java.util.Map<String, String> columns,
+            java.util.Map<String, String> columnDescriptions,
             List<String> dependsOn,
             List<String> external,
             List<String> audits,

@@ -61,7 +61,8 @@ class SpecBuilderTest {
         assertEquals("@hourly", spec.get("schedule").asText());
         JsonNode first = spec.get("models").get(0);
         assertEquals(List.of("fqn", "name", "task_id", "kind", "cron", "cron_tz", "interval_unit", "start", "tags",
-                "owner", "description", "depends_on", "external", "audits", "dialect", "python", "file", "line"),
+                "owner", "description", "grains", "columns", "column_descriptions", "depends_on", "external", "audits",
+                "dialect", "python", "file", "line"),
                 names(first));
         assertEquals(A, first.get("fqn").asText());
         assertEquals("sushi__a", first.get("task_id").asText());
