@@ -120,6 +120,11 @@ class AirflowDeployment:
             self._token = self._request("GET", "/auth/token")["access_token"]
         return self._request(method, f"/api/v2{path}", body, {"Authorization": f"Bearer {self._token}"})
 
+    def ui_api(self, path: str) -> Any:
+        """A GET on the REST API behind Airflow's UI (the graph view's structure, for example)."""
+        self.api("GET", "/version")  # fetches the token once
+        return self._request("GET", f"/ui{path}", None, {"Authorization": f"Bearer {self._token}"})
+
     def _request(self, method: str, path: str, body: Any = None, headers: dict | None = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(f"{self.base}{path}", data=data, method=method,

@@ -284,7 +284,7 @@ from datetime import datetime
 from sqlmesh_dag_generator import SQLMeshDAGGenerator
 
 dag = SQLMeshDAGGenerator({options}, schedule_interval="@daily", start_date=datetime(2024, 1, 1),
-                          auto_replan_on_change=True).build_dag()
+                          auto_replan_on_change=True, group_by="schema").build_dag()
 """)
     write_stub(deployment.dags_folder, consumer, f"""
 from datetime import datetime
@@ -298,6 +298,7 @@ with DAG({consumer!r}, schedule=[SQLMeshDAGGenerator({options}).model_asset({mod
 """)
     deployment.wait_for_dag(producer)
     deployment.wait_for_dag(consumer)
+    shows_the_project_in_the_ui(deployment, producer)
     deployment.airflow("dags", "unpause", consumer)
 
     def wrote(run_id: str) -> bool:
@@ -328,6 +329,24 @@ with DAG({consumer!r}, schedule=[SQLMeshDAGGenerator({options}).model_asset({mod
     consumed = settled_consumer_runs(writes)
     assert len(consumed) == writes
     assert all(r["run_type"] == "asset_triggered" and r["state"] == "success" for r in consumed), consumed
+
+
+def shows_the_project_in_the_ui(deployment: AirflowDeployment, dag_id: str) -> None:
+    """group_by="schema" as the graph view gets it, and a model's owner and doc as the tasks API serves them."""
+    nodes = deployment.ui_api(f"/structure/structure_data?dag_id={dag_id}")["nodes"]
+    groups = {n["id"]: sorted(c["id"] for c in n["children"]) for n in nodes if n.get("children")}
+    assert groups == {"raw": ["raw__customers", "raw__orders", "raw__products"],
+                      "staging": ["staging__stg_customers", "staging__stg_orders"],
+                      "marts": ["marts__customer_summary", "marts__daily_revenue"],
+                      "ops": ["ops__order_freshness"]}, nodes
+    assert "sqlmesh_plan" in {n["id"] for n in nodes}
+    summary = deployment.api("GET", f"/dags/{dag_id}/tasks/{task_id('marts.customer_summary')}")
+    assert summary["owner"] == "crm"
+    doc = summary["doc_md"]
+    assert "One row per customer: orders placed, lifetime value and first and last order dates." in doc
+    assert "* grain: `customer_id`" in doc.splitlines() and "`unique_values" in doc
+    assert "| `order_date` | `DATE` | The day the order was placed |" in \
+        deployment.api("GET", f"/dags/{dag_id}/tasks/{task_id('raw.orders')}")["doc_md"]
 
 
 def test_a_failing_blocking_audit_task_stops_only_its_models_descendants(deployment, tmp_path_factory):
