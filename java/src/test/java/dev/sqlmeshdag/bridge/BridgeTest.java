@@ -141,7 +141,7 @@ class BridgeTest {
     void badOptionsAreAnErrorNotAnException() throws IOException {
         JsonNode spec = JSON.readTree(Bridge.spec(root.toString(), "{\"select\": 5}"));
         assertEquals(dev.sqlmeshdag.spec.SpecBuilder.SPEC_VERSION, spec.get("spec_version").asInt());
-        assertEquals("options.select must be a list of selector strings",
+        assertEquals("options.select must be a list of strings",
                 spec.get("errors").get(0).get("message").asText());
         JsonNode broken = JSON.readTree(Bridge.spec(root.toString(), "{not json"));
         assertTrue(broken.get("errors").get(0).get("message").asText().startsWith("options are not valid JSON"));
