@@ -57,8 +57,11 @@ class ModelEntry:
     tags: tuple[str, ...]
     owner: str | None
     description: str | None
-    # the fqns of the selected models it reads, looking through models the selection left out
+    # the fqns of the chosen models it reads, looking through models the selection and the filters left out:
+    # the tasks it runs after (the engine computes it; nothing here recomputes it)
     depends_on: tuple[str, ...]
+    # the fqns of the models it reads directly, also those left out: the tables it reads
+    parents: tuple[str, ...]
     # the fqns of the tables it reads that are no model
     external: tuple[str, ...]
     audits: tuple[str, ...]
