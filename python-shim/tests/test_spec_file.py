@@ -19,6 +19,7 @@ from sqlmesh_dag_generator import OptionError, SQLMeshDAGGenerator
 from sqlmesh_dag_generator.build import engine
 from sqlmesh_dag_generator.build import spec_file as spec_files
 from sqlmesh_dag_generator.build.spec_file import StaleSpecFile
+from sqlmesh_dag_generator.errors import SQLMeshDagError
 
 
 def _write_spec_file(project: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -202,3 +203,19 @@ def test_spec_file_cli_on_a_project_with_a_symlink_loop_or_a_file_path(engine_ja
     done = _write_spec_file(shop_project / "config.yaml", tmp_path / "file.spec.json")
     assert done.returncode == 2
     assert "is a file, not a folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_rewrite_command_asks_for_exactly_the_dags_engine_options():
+    import argparse
+
+    from sqlmesh_dag_generator import cli
+
+    parser = argparse.ArgumentParser()
+    cli._add_engine_options(parser)
+    options = engine.engine_options("prod", ["marts.*", "+raw.a b"], ["tag:wip"], "warehouse",
+                                    model_pattern=r"(?i)^marts\.'x'", include_tags={"finance", "crm"},
+                                    exclude_tags=["weekly"], models=["raw.orders", "marts__x"])
+    assert cli._engine_options(parser.parse_args(engine.command_line(options))) == options
+    assert cli._engine_options(parser.parse_args([])) == engine.engine_options(None, [], [])
+    with pytest.raises(SQLMeshDagError, match="--model-pattern '\\(unclosed' is not a valid regular expression"):
+        cli._engine_options(parser.parse_args(["--model-pattern", "(unclosed"]))
