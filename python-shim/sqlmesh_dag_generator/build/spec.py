@@ -15,8 +15,9 @@ from typing import Any, Mapping
 
 from sqlmesh_dag_generator.errors import EngineError, SQLMeshDagError
 
-# The layout of the spec this package reads (the engine's "spec_version"; 2 added gateway_catalogs).
-SPEC_VERSION = 2
+# The layout of the spec this package reads (the engine's "spec_version"; 2 added gateway_catalogs, 3 the
+# models' "parents" and depends_on after the filters).
+SPEC_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import java.util.TreeSet;
 /** The spec document the Python side turns into an Airflow DAG (field names are a contract: see DESIGN.md). */
 public final class SpecBuilder {
 
-    public static final int SPEC_VERSION = 2;
+    public static final int SPEC_VERSION = 3;
     static final ObjectMapper JSON = new ObjectMapper();
 
     private SpecBuilder() {
