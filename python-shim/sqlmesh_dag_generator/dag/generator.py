@@ -94,8 +94,9 @@ class SQLMeshDAGGenerator:
     def _narrowed(self, models: Iterable[str]) -> "SQLMeshDAGGenerator":
         """This generator with the engine asked to keep only ``models`` (its own spec, cache entry and key)."""
         narrowed = copy.copy(self)
+        # What was read for this generator's options (see __init__) is read again for the narrowed ones.
         for name in ("_spec", "_typed", "_spec_key", "_walked_key", "_walk_key"):
-            object.__setattr__(narrowed, name, None)
+            setattr(narrowed, name, None)
         narrowed._models = tuple(models)
         return narrowed
 
