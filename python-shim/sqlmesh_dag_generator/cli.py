@@ -63,7 +63,7 @@ def run_with_answers(args: list[str], replace_process: bool) -> int:
     project = Path(ns.project).expanduser() if ns.project else None
     if ns.about or ns.answers or project is None or not project.is_dir():
         return _run(engine_command(args), replace_process)  # the engine's own help and usage errors
-    options = engine.engine_options(ns.gateway, ns.select, ns.exclude, ns.default_catalog)
+    options = _engine_options(ns)
     answered = engine.request_answered(project.absolute(), options)
     if not answered.answers and not answered.errors:
         return _run(engine_command(args), replace_process)
@@ -77,11 +77,38 @@ def run_with_answers(args: list[str], replace_process: bool) -> int:
 
 
 def _add_engine_options(parser: argparse.ArgumentParser) -> None:
-    """The engine's options a stub also gives (engine.engine_options), as its command line spells them."""
+    """The engine's options a stub also gives (engine.engine_options), as its command line spells them
+    (engine.COMMAND_LINE_FLAGS)."""
     parser.add_argument("--gateway")
     parser.add_argument("--select", action="append", default=[])
     parser.add_argument("--exclude", action="append", default=[])
     parser.add_argument("--default-catalog")
+    parser.add_argument("--model-pattern", metavar="REGEX",
+                        help="keep the models whose name this Python regular expression matches (model_pattern)")
+    parser.add_argument("--include-tag", action="append", default=[], metavar="TAG",
+                        help="keep only models with one of these tags (include_tags; repeatable)")
+    parser.add_argument("--exclude-tag", action="append", default=[], metavar="TAG",
+                        help="leave out models with one of these tags (exclude_tags; repeatable)")
+    parser.add_argument("--model", action="append", metavar="NAME",
+                        help="keep only these models, by name, fqn or task id (create_tasks_in_dag(models=...); "
+                             "repeatable)")
+
+
+def _engine_options(ns: argparse.Namespace) -> dict:
+    """engine.engine_options from the parsed command line; a model_pattern Python refuses is a usage error."""
+    import re
+
+    from sqlmesh_dag_generator.build import engine
+
+    if ns.model_pattern:
+        try:
+            re.compile(ns.model_pattern)
+        except re.error as exc:
+            raise SQLMeshDagError(f"--model-pattern {ns.model_pattern!r} is not a valid regular expression: "
+                                  f"{exc}") from None
+    return engine.engine_options(ns.gateway, ns.select, ns.exclude, ns.default_catalog,
+                                 model_pattern=ns.model_pattern, include_tags=ns.include_tag,
+                                 exclude_tags=ns.exclude_tag, models=ns.model)
 
 
 def write_spec_file(argv: list[str]) -> int:
@@ -98,7 +125,7 @@ def write_spec_file(argv: list[str]) -> int:
     project = ns.project.expanduser().absolute()
     project_files.check_project_folder(project)  # the same readable errors as a DAG's import
     # The same options a stub asks for, or its spec file would never match.
-    options = engine.engine_options(ns.gateway, ns.select, ns.exclude, ns.default_catalog)
+    options = _engine_options(ns)
     spec = engine.request_spec(project, options)
     check_version(spec)
     for problem in spec.get("warnings") or []:

@@ -176,7 +176,7 @@ def test_model_tasks_declare_their_tables_and_read_tables_as_assets(engine_jar, 
         task = dag.get_task(model["task_id"])
         own = generator.model_asset(model["name"])
         assert task.outlets == [AssetAlias(name=f"sqlmesh-changed:{own.name}")]
-        parents = {generator.model_asset(by_fqn[fqn]["name"]).uri for fqn in model["depends_on"]}
+        parents = {generator.model_asset(by_fqn[fqn]["name"]).uri for fqn in model["parents"]}
         assert {a.uri for a in task.inlets} == parents | {
             f"sqlmesh://local.corner_shop/{fqn.replace(chr(34), '').replace('.', '/')}" for fqn in model["external"]}
     # Another environment is another set of tables, so other Assets.

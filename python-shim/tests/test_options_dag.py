@@ -9,6 +9,7 @@ import pytest
 
 from helpers import load_dagbag, run_dag, write_stub
 from sqlmesh_dag_generator import OptionError, SQLMeshDAGGenerator
+from sqlmesh_dag_generator.errors import ProjectError, SQLMeshDagError
 
 FIRST_END = datetime(2024, 1, 2, tzinfo=timezone.utc)
 SHOP_TASKS = {"raw__orders", "raw__customers", "staging__orders", "staging__customers",
@@ -44,6 +45,31 @@ def test_model_pattern_is_a_regular_expression_on_model_names(engine_jar, shop_p
         _dag(shop_project, cache_dir, model_pattern="(unclosed")
 
 
+def test_a_compiled_model_pattern_keeps_its_flags(engine_jar, shop_project, cache_dir):
+    import re
+
+    assert _dag(shop_project, cache_dir, model_pattern=re.compile(r"^MARTS\.DAILY", re.I)).task_ids == [
+        "marts__daily_revenue"]
+
+
+def test_a_model_pattern_the_engine_cannot_evaluate_exactly_is_refused(engine_jar, shop_project, cache_dir):
+    with pytest.raises(ProjectError, match=r"model_pattern '\(o\)\\1': the back-reference"):
+        _dag(shop_project, cache_dir, model_pattern=r"(o)\1")
+
+
+def test_a_model_left_out_by_a_tag_is_looked_through(engine_jar, shop_project, cache_dir):
+    orders = shop_project / "models" / "staging" / "orders.sql"
+    orders.write_text(orders.read_text().replace("owner 'ingest-team'", "owner 'ingest-team', tags (wip)"))
+    dag = _dag(shop_project, cache_dir, exclude_tags=["wip"])
+    assert "staging__orders" not in dag.task_ids
+    edges = _edges(dag)
+    assert {("raw__orders", "marts__daily_revenue"), ("raw__orders", "marts__customer_totals")} <= edges
+    assert not [edge for edge in edges if "staging__orders" in edge]
+    # the tag filter chooses the models, the schedule follows: only the weekly model is left
+    weekly = SQLMeshDAGGenerator(shop_project, cache_dir=cache_dir, include_tags=["weekly"])
+    assert (weekly.get_recommended_schedule(), weekly.spec.schedule) == ("@weekly", "@weekly")
+
+
 def test_dependencies_among_kept_models_hold_through_left_out_ones(engine_jar, shop_project, cache_dir):
     dag = _dag(shop_project, cache_dir, exclude_models=["staging.*"])
     assert _edges(dag) == {
@@ -69,8 +95,26 @@ def test_create_tasks_in_dag_adds_only_the_named_models_to_a_users_dag(engine_ja
         start >> created
     assert set(dag.task_ids) == {"start", "raw__orders", "marts__daily_revenue"}
     assert dag.get_task("marts__daily_revenue").upstream_task_ids == {"start", "raw__orders"}
-    with pytest.raises(Exception, match="no model named marts.nope"):
-        SQLMeshDAGGenerator(shop_project, cache_dir=cache_dir).create_tasks_in_dag(dag, models=["marts.nope"])
+    with pytest.raises(SQLMeshDagError) as raised:
+        SQLMeshDAGGenerator(shop_project, cache_dir=cache_dir).create_tasks_in_dag(
+            dag, models=["marts.nope", "raw.orders", "marts.zzz"])
+    assert str(raised.value) == (f"create_tasks_in_dag: no model named marts.nope, marts.zzz in the SQLMesh project "
+                                 f"at {shop_project.resolve()}")
+
+
+def test_create_tasks_in_dag_names_models_by_task_id_and_fqn_and_keeps_the_filters(engine_jar, shop_project,
+                                                                                   cache_dir):
+    from airflow.sdk import DAG
+
+    generator = SQLMeshDAGGenerator(shop_project, cache_dir=cache_dir, exclude_tags=["weekly"])
+    with DAG("mine", schedule=None, start_date=datetime(2024, 1, 1, tzinfo=timezone.utc)) as dag:
+        # weekly_summary is named but left out by the tag filter: no task, and no error either
+        generator.create_tasks_in_dag(dag, models=["raw__customers", '"corner_shop"."marts"."customer_totals"',
+                                                   "marts.weekly_summary"])
+    assert set(dag.task_ids) == {"raw__customers", "marts__customer_totals"}
+    assert _edges(dag) == {("raw__customers", "marts__customer_totals")}
+    # the generator's own DAG is not narrowed by the call
+    assert "marts__daily_revenue" in generator.build_dag().task_ids
 
 
 # ---------------------------------------------------------------- task options

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from sqlmesh_dag_generator import OptionError, SQLMeshDAGGenerator
 from sqlmesh_dag_generator.build import engine
 from sqlmesh_dag_generator.build import spec_file as spec_files
 from sqlmesh_dag_generator.build.spec_file import StaleSpecFile
+from sqlmesh_dag_generator.errors import SQLMeshDagError
 
 
 def _write_spec_file(project: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -103,13 +105,35 @@ def test_auto_mode_warns_about_a_stale_spec_file_and_reads_the_project(engine_ja
 def test_spec_file_options_must_match_the_dag(engine_jar, shop_project, tmp_path):
     spec_path = tmp_path / "marts.spec.json"
     assert _write_spec_file(shop_project, spec_path, "--select", "marts.*").returncode == 0
-    with pytest.raises(StaleSpecFile, match="written with options"):
+    with pytest.raises(StaleSpecFile, match="written with the engine options"):
         SQLMeshDAGGenerator(shop_project, spec_file=spec_path, load_mode="spec_file").load_spec()
     dag = SQLMeshDAGGenerator(shop_project, spec_file=spec_path, load_mode="spec_file",
                               include_models=["marts.*"]).build_dag()
     assert set(dag.task_ids) == {"marts__daily_revenue", "marts__customer_totals", "marts__weekly_summary"}
     with pytest.raises(OptionError, match="spec_file="):
         SQLMeshDAGGenerator(shop_project, load_mode="spec_file")
+
+
+def test_a_spec_file_for_a_dag_with_filters_and_the_command_that_rewrites_it(engine_jar, shop_project, tmp_path):
+    spec_path = tmp_path / "finance.spec.json"
+    done = _write_spec_file(shop_project, spec_path, "--include-tag", "finance", "--model-pattern", "^marts")
+    assert done.returncode == 0, done.stderr
+    dag = SQLMeshDAGGenerator(shop_project, spec_file=spec_path, load_mode="spec_file", include_tags=["finance"],
+                              model_pattern="^marts").build_dag()
+    assert dag.task_ids == ["marts__daily_revenue"]
+    # Another filter: the file holds other models, so it is refused with the command that writes the right one.
+    other = SQLMeshDAGGenerator(shop_project, spec_file=spec_path, load_mode="spec_file", include_tags=["finance"],
+                                exclude_tags=["weekly"], model_pattern="^marts")
+    with pytest.raises(StaleSpecFile) as raised:
+        other.load_spec()
+    command = (f"sqlmesh-dag spec {shop_project.resolve()} -o {spec_path} --model-pattern '^marts' "
+               f"--include-tag finance --exclude-tag weekly")
+    assert f"write it again with `{command}`" in str(raised.value)
+    args = shlex.split(command)[2:]
+    assert _write_spec_file(Path(args[0]), spec_path, *args[3:]).returncode == 0
+    assert SQLMeshDAGGenerator(shop_project, spec_file=spec_path, load_mode="spec_file", include_tags=["finance"],
+                               exclude_tags=["weekly"], model_pattern="^marts").build_dag().task_ids == [
+        "marts__daily_revenue"]
 
 
 def test_a_broken_project_writes_no_spec_file(engine_jar, shop_project, tmp_path):
@@ -179,3 +203,19 @@ def test_spec_file_cli_on_a_project_with_a_symlink_loop_or_a_file_path(engine_ja
     done = _write_spec_file(shop_project / "config.yaml", tmp_path / "file.spec.json")
     assert done.returncode == 2
     assert "is a file, not a folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_rewrite_command_asks_for_exactly_the_dags_engine_options():
+    import argparse
+
+    from sqlmesh_dag_generator import cli
+
+    parser = argparse.ArgumentParser()
+    cli._add_engine_options(parser)
+    options = engine.engine_options("prod", ["marts.*", "+raw.a b"], ["tag:wip"], "warehouse",
+                                    model_pattern=r"(?i)^marts\.'x'", include_tags={"finance", "crm"},
+                                    exclude_tags=["weekly"], models=["raw.orders", "marts__x"])
+    assert cli._engine_options(parser.parse_args(engine.command_line(options))) == options
+    assert cli._engine_options(parser.parse_args([])) == engine.engine_options(None, [], [])
+    with pytest.raises(SQLMeshDagError, match="--model-pattern '\\(unclosed' is not a valid regular expression"):
+        cli._engine_options(parser.parse_args(["--model-pattern", "(unclosed"]))

@@ -15,8 +15,8 @@ from typing import Any, Mapping
 
 from sqlmesh_dag_generator.errors import EngineError, SQLMeshDagError
 
-# The layout of the spec this package reads (the engine's "spec_version"; 2 added gateway_catalogs, 3 the models'
-# grains, columns and column_descriptions).
+# The layout of the spec this package reads (the engine's "spec_version"; 2 added gateway_catalogs, 3 the
+# models' grains, columns, column_descriptions and parents, and depends_on after the filters).
 SPEC_VERSION = 3
 
 
@@ -64,8 +64,11 @@ class ModelEntry:
     # or the engine cannot read them statically (never inferred from the query)
     columns: Mapping[str, str] | None
     column_descriptions: Mapping[str, str] | None
-    # the fqns of the selected models it reads, looking through models the selection left out
+    # the fqns of the chosen models it reads, looking through models the selection and the filters left out:
+    # the tasks it runs after (the engine computes it; nothing here recomputes it)
     depends_on: tuple[str, ...]
+    # the fqns of the models it reads directly, also those left out: the tables it reads
+    parents: tuple[str, ...]
     # the fqns of the tables it reads that are no model
     external: tuple[str, ...]
     audits: tuple[str, ...]

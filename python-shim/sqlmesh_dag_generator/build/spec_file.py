@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,9 @@ from sqlmesh_dag_generator.errors import SQLMeshDagError
 
 FORMAT = "sqlmesh-dag-spec-file"
 # 2: the files are those the engine reads (project_files.source_entries), the previous version hashed every file.
-VERSION = 2
+# 3: the options hold the filters (model_pattern, tags, models), which the engine applies; the spec's models have
+# "parents".
+VERSION = 3
 # How many changed files a staleness message names before "and N more".
 NAMED_CHANGES = 5
 
@@ -59,15 +62,25 @@ def read(path: Path, project: Path, options: dict[str, Any]) -> dict:
     """The spec in `path` if it was made from exactly these project files and options."""
     document = _load(path)
     if document.get("options") != options:
-        raise StaleSpecFile(f"The spec file {path} was written with options {document.get('options')}, "
-                            f"but the DAG asks for {options}; write it again with the same options.")
+        # The engine selected and filtered the models the file holds; they cannot be chosen again here.
+        raise StaleSpecFile(f"The spec file {path} was written with the engine options {document.get('options')}, "
+                            f"but the DAG asks for {options} (its gateway, include_models/exclude_models, "
+                            f"model_pattern, include_tags/exclude_tags, create_tasks_in_dag(models=...) and "
+                            f"default_catalog); write it again with `{rewrite_command(project, path, options)}`.")
     changes = _changes(document.get("files") or {}, file_hashes(project, path))
     if changes:
         shown = ", ".join(changes[:NAMED_CHANGES]) + (f" and {len(changes) - NAMED_CHANGES} more"
                                                         if len(changes) > NAMED_CHANGES else "")
         raise StaleSpecFile(f"The spec file {path} no longer matches the SQLMesh project at {project} "
-                            f"({shown}); write it again with `sqlmesh-dag spec {project} -o {path}`.")
+                            f"({shown}); write it again with `{rewrite_command(project, path, options)}`.")
     return document["spec"]
+
+
+def rewrite_command(project: Path, path: Path, options: dict[str, Any]) -> str:
+    """The command that writes the spec file a DAG asking the engine for ``options`` reads."""
+    from sqlmesh_dag_generator.build.engine import command_line
+
+    return shlex.join(["sqlmesh-dag", "spec", str(project), "-o", str(path), *command_line(options)])
 
 
 def _load(path: Path) -> dict:

@@ -6,6 +6,7 @@ SQLMesh itself is not imported here.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import logging
@@ -20,7 +21,7 @@ from sqlmesh_dag_generator import project_files
 from sqlmesh_dag_generator.build import cache, engine, project_reader, spec_file
 from sqlmesh_dag_generator.dag import dag_cache, groups, operators, tasks
 from sqlmesh_dag_generator.dag.assets import AssetNaming
-from sqlmesh_dag_generator.dag.options import OWNER, Options, signature
+from sqlmesh_dag_generator.dag.options import OWNER, Options, pattern_source, signature
 from sqlmesh_dag_generator.dag.operators import OperatorOptions
 from sqlmesh_dag_generator.dag.tasks import TaskSpec
 from sqlmesh_dag_generator.errors import OptionError, ProjectError, ProjectWarning, SQLMeshDagError, format_problem
@@ -48,6 +49,8 @@ class SQLMeshDAGGenerator:
     def __init__(self, sqlmesh_project_path: str | os.PathLike, dag_id: str | None = None, **options: Any):
         # Every option is declared once, in dag/options.py; __signature__ below lists them for help().
         self.options = Options.from_arguments(sqlmesh_project_path=sqlmesh_project_path, dag_id=dag_id, **options)
+        # create_tasks_in_dag(models=...): the models the engine keeps (names, fqns or task ids); None keeps all.
+        self._models: tuple[str, ...] | None = None
         self._spec: dict | None = None
         self._typed: Spec | None = None
         # What the spec was read from (cache key or spec file digest): part of the DAG cache's key.
@@ -82,7 +85,20 @@ class SQLMeshDAGGenerator:
 
     @property
     def engine_options(self) -> dict:
-        return engine.engine_options(self.gateway, self.include_models, self.exclude_models, self.default_catalog)
+        """What the engine is asked for: it selects and filters the models, and orders each after its nearest
+        chosen ancestors; this side takes the spec's models and depends_on as they are."""
+        return engine.engine_options(self.gateway, self.include_models, self.exclude_models, self.default_catalog,
+                                     model_pattern=pattern_source(self.model_pattern), include_tags=self.include_tags,
+                                     exclude_tags=self.exclude_tags, models=self._models)
+
+    def _narrowed(self, models: Iterable[str]) -> "SQLMeshDAGGenerator":
+        """This generator with the engine asked to keep only ``models`` (its own spec, cache entry and key)."""
+        narrowed = copy.copy(self)
+        # What was read for this generator's options (see __init__) is read again for the narrowed ones.
+        for name in ("_spec", "_typed", "_spec_key", "_walked_key", "_walk_key"):
+            setattr(narrowed, name, None)
+        narrowed._models = tuple(models)
+        return narrowed
 
     def load_spec(self) -> dict:
         """The project's spec, from the spec file, the cache or the engine (see ``load_mode``)."""
@@ -98,6 +114,10 @@ class SQLMeshDAGGenerator:
                 # A model SQLMesh had to read and could not gets its own category, with the fix in its text.
                 category = UnresolvedModelWarning if warning.unresolved else ProjectWarning
                 warnings.warn(format_problem(dataclasses.asdict(warning)), category, stacklevel=2)
+            named = [e for e in typed.errors if e.file == "--model"]
+            if named and self._models is not None:  # the engine found no model by some of these names
+                raise SQLMeshDagError(f"create_tasks_in_dag: {named[0].message} in the SQLMesh project at "
+                                      f"{self.project_path}")
             if typed.errors:
                 raise ProjectError(str(self.project_path), [dataclasses.asdict(e) for e in typed.errors])
             self._spec, self._typed = spec, typed
@@ -159,9 +179,14 @@ class SQLMeshDAGGenerator:
     # ------------------------------------------------------------- the tasks
 
     def task_plan(self, models: Iterable[str] | None = None, only: str | None = None) -> list[TaskSpec]:
-        """Every task of the DAG as plain data, in dependency order of creation (just task `only` if given)."""
+        """Every task of the DAG as plain data, in dependency order of creation (just task `only` if given).
+
+        ``models`` keeps only those models (names, fqns or task ids), chosen by the engine like every filter.
+        """
+        if models is not None:
+            return self._narrowed(models).task_plan(only=only)
         spec = self.spec
-        chosen = self._chosen_models(spec, models)
+        chosen = spec.models
         common = self._common_kwargs()
         plan: list[TaskSpec] = []
         roots: tuple[str, ...] = ()
@@ -177,7 +202,6 @@ class SQLMeshDAGGenerator:
         # is done, whatever its state, and each model task reads the plan's outcome (runtime.run_model).
         # Command-line tasks (static bash/kubernetes) cannot read it, so for them a failed plan stops all.
         checks_plan = self.auto_replan_on_change and self.operator_type == "python"
-        by_fqn = {m.fqn: m for m in chosen}
         sources = self._source_plan(chosen, roots) if self.source_placeholders else {}
         if checks_plan:
             sources = {t: dataclasses.replace(task, trigger_rule="all_done") for t, task in sources.items()}
@@ -191,7 +215,7 @@ class SQLMeshDAGGenerator:
         for model in chosen:
             if skip_others and only not in (model.task_id, ready[model.fqn]):
                 continue
-            upstream = tuple(ready[fqn] for fqn in tasks.nearest_chosen(model.fqn, spec, by_fqn))
+            upstream = tuple(ready[fqn] for fqn in model.depends_on)
             upstream += tuple(sources[t].task_id for t in model.external if t in sources)
             kwargs = {"model_fqn": model.fqn, "model_name": model.name, "cron": model.cron,
                       "cron_tz": model.cron_tz, **common, "skip_audits": self.skip_audits}
@@ -277,7 +301,7 @@ class SQLMeshDAGGenerator:
                                       f"rename one of the two models or leave audits_as_tasks off")
         return audited
 
-    def _source_plan(self, chosen: list[ModelEntry], roots: tuple[str, ...]) -> dict[str, TaskSpec]:
+    def _source_plan(self, chosen: Iterable[ModelEntry], roots: tuple[str, ...]) -> dict[str, TaskSpec]:
         sources: dict[str, TaskSpec] = {}
         for model in chosen:
             for table in model.external:
@@ -414,23 +438,6 @@ class SQLMeshDAGGenerator:
                                plan_timeout=timedelta(hours=self.replan_timeout_hours)
                                if self.replan_timeout_hours else None)
 
-    def _chosen_models(self, spec: Spec, models: Iterable[str] | None) -> list[ModelEntry]:
-        chosen = list(spec.models)
-        if models is not None:
-            wanted = set(models)
-            chosen = [m for m in chosen if m.name in wanted or m.fqn in wanted or m.task_id in wanted]
-            missing = wanted - {k for m in chosen for k in (m.name, m.fqn, m.task_id)}
-            if missing:
-                raise SQLMeshDagError(f"create_tasks_in_dag: no model named {', '.join(sorted(missing))} "
-                                      f"in the SQLMesh project at {self.project_path}")
-        if self.model_pattern is not None:
-            chosen = [m for m in chosen if self.model_pattern.search(m.name)]
-        if self.include_tags:
-            chosen = [m for m in chosen if self.include_tags & set(m.tags)]
-        if self.exclude_tags:
-            chosen = [m for m in chosen if not self.exclude_tags & set(m.tags)]
-        return chosen
-
     def _common_kwargs(self) -> dict:
         # Only ids and names: the credentials are looked up inside the task, so they never reach
         # op_kwargs, the rendered-fields table or the serialized DAG.
@@ -488,7 +495,7 @@ def _with_assets(task: TaskSpec, model: ModelEntry, spec: Spec, naming: AssetNam
     models = spec.model_fqns()
     outlet = naming.model(model.fqn, model.name)
     inlets = [naming.model(fqn, models[fqn].name if fqn in models else naming.short_name(fqn))
-              for fqn in model.depends_on]
+              for fqn in model.parents]
     inlets += [naming.external(fqn) for fqn in model.external]
     kwargs = {**task.kwargs, "asset": outlet.as_kwargs()}
     return dataclasses.replace(task, kwargs=kwargs, outlet=outlet, inlets=tuple(inlets))

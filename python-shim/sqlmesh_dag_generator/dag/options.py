@@ -127,7 +127,8 @@ class DagOptions:
 
 @dataclass(frozen=True)
 class SelectOptions:
-    """Which models get tasks (section ``generation:``): the engine selects by name, these filter after."""
+    """Which models get tasks (section ``generation:``). The engine applies all of them (engine_options): it
+    selects by name, then the pattern and the tags narrow the selection."""
 
     include_models: Sequence[str] = _option(section="generation", read="string_list", factory=list)
     exclude_models: Sequence[str] = _option(section="generation", read="string_list", factory=list)
@@ -311,12 +312,26 @@ def _check_choice(option: str, value: Any, choices: tuple[str, ...]) -> None:
 
 
 def _compile_pattern(pattern: str | re.Pattern | None) -> re.Pattern | None:
+    if isinstance(pattern, re.Pattern) and not isinstance(pattern.pattern, str):
+        raise OptionError(f"model_pattern must be a str pattern (model names are text); got {pattern!r}")
     if not pattern or isinstance(pattern, re.Pattern):
         return pattern or None
     try:
         return re.compile(pattern)
     except re.error as exc:
         raise OptionError(f"model_pattern {pattern!r} is not a valid regular expression: {exc}") from None
+
+
+def pattern_source(pattern: re.Pattern | None) -> str | None:
+    """The text of ``model_pattern`` for the engine, with the flags it was compiled with written inline
+    (``re.compile("x", re.I)`` becomes ``(?i)x``), so the engine searches exactly what Python would."""
+    if pattern is None:
+        return None
+    extra = pattern.flags & ~re.compile(pattern.pattern).flags
+    letters = "".join(letter for flag, letter in ((re.ASCII, "a"), (re.IGNORECASE, "i"), (re.LOCALE, "L"),
+                                                  (re.MULTILINE, "m"), (re.DOTALL, "s"), (re.VERBOSE, "x"))
+                      if extra & flag)
+    return f"(?{letters}){pattern.pattern}" if letters else pattern.pattern
 
 
 def dotted_path(value: Any, option: str) -> str | None:

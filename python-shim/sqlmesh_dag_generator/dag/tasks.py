@@ -8,14 +8,14 @@ the plan free of Airflow makes both modes build exactly the same tasks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from sqlmesh_dag_generator.dag.assets import AssetSpec
 from sqlmesh_dag_generator.dag.groups import GroupSpec
 from sqlmesh_dag_generator.run.settings import PLAN_TASK_ID
 
 if TYPE_CHECKING:
-    from sqlmesh_dag_generator.build.spec import ModelEntry, Spec
+    from sqlmesh_dag_generator.build.spec import ModelEntry
 
 RUNTIME = "sqlmesh_dag_generator.run.runtime"
 HEALTH_CHECK_TASK_ID = "sqlmesh_health_check"
@@ -98,23 +98,6 @@ def trigger_task(dag_id: str, conf: dict | None, upstream: tuple[str, ...]) -> T
     return TaskSpec(task_id=TRIGGER_TASK_ID, role="trigger", display_name=f"trigger {dag_id}",
                     doc_md=f"Triggers the DAG `{dag_id}` once every last model of this run succeeded.",
                     kwargs={"trigger_dag_id": dag_id, "conf": conf or {}}, upstream=upstream)
-
-
-def nearest_chosen(fqn: str, spec: Spec, chosen: Mapping[str, Any]) -> list[str]:
-    """Upstream models of `fqn` among the chosen ones, looking through models that were left out."""
-    found: list[str] = []
-    seen: set[str] = set()
-    stack = list(spec.model(fqn).depends_on)
-    while stack:
-        parent = stack.pop()
-        if parent in seen:
-            continue
-        seen.add(parent)
-        if parent in chosen:
-            found.append(parent)
-        elif parent in spec.model_fqns():
-            stack.extend(spec.model(parent).depends_on)
-    return sorted(found)
 
 
 def source_task_id(table_fqn: str) -> str:

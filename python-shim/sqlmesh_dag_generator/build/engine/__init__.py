@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from sqlmesh_dag_generator.errors import EngineError
 
@@ -42,12 +42,43 @@ class ReadTimeout(EngineError):
 
 
 def engine_options(gateway: str | None, select: list[str], exclude: list[str],
-                   default_catalog: str | None = None) -> dict[str, Any]:
-    """What the engine is asked for, in the one shape the caches and spec files compare."""
+                   default_catalog: str | None = None, *, model_pattern: str | None = None,
+                   include_tags: Iterable[str] = (), exclude_tags: Iterable[str] = (),
+                   models: Iterable[str] | None = None) -> dict[str, Any]:
+    """What the engine is asked for, in the one shape the caches and spec files compare.
+
+    The engine selects the models (``select``/``exclude``: SQLMesh's selectors) and narrows the selection
+    (``model_pattern``: Python's ``re.search`` on the model name; ``include_tags``/``exclude_tags``: exact
+    tags; ``models``: names, fqns or task ids). Each filter is a key only when set, so a DAG without
+    filters asks exactly what it asked before they existed (its cache entries and spec files stay valid).
+    """
     options: dict[str, Any] = {"gateway": gateway, "select": list(select), "exclude": list(exclude)}
     if default_catalog:
         options["default_catalog"] = default_catalog
+    if model_pattern:
+        options["model_pattern"] = model_pattern
+    for key, tags in (("include_tags", include_tags), ("exclude_tags", exclude_tags)):
+        if tags:
+            options[key] = sorted(set(tags))
+    if models is not None:
+        options["models"] = sorted(set(models))
     return options
+
+
+# engine_options' keys as `sqlmesh-dag spec` spells them (repeatable flags for lists).
+COMMAND_LINE_FLAGS = {"gateway": "--gateway", "select": "--select", "exclude": "--exclude",
+                      "default_catalog": "--default-catalog", "model_pattern": "--model-pattern",
+                      "include_tags": "--include-tag", "exclude_tags": "--exclude-tag", "models": "--model"}
+
+
+def command_line(options: dict[str, Any]) -> list[str]:
+    """The `sqlmesh-dag spec` arguments that ask the engine for ``options`` (engine_options' shape)."""
+    args: list[str] = []
+    for key, flag in COMMAND_LINE_FLAGS.items():
+        value = options.get(key)
+        for item in value if isinstance(value, list) else [] if value is None else [value]:
+            args += [flag, item]
+    return args
 
 
 def find_engine_jar() -> Path:

@@ -8,6 +8,7 @@ import dev.sqlmeshdag.core.Model;
 import dev.sqlmeshdag.engine.Answers;
 import dev.sqlmeshdag.engine.Engine;
 import dev.sqlmeshdag.engine.LoadedProject;
+import dev.sqlmeshdag.engine.ModelFilters;
 import dev.sqlmeshdag.engine.Options;
 import dev.sqlmeshdag.spec.GraphFormats;
 import dev.sqlmeshdag.spec.SpecBuilder;
@@ -35,8 +36,9 @@ public final class Bridge {
 
     /**
      * @param projectPath the project folder
-     * @param optionsJson {@code {"gateway": null|"g", "select": [...], "exclude": [...], "answers": {...}}}; null or
-     *                    "" for none. {@code answers} carries SQLMesh's values for what an earlier call listed as
+     * @param optionsJson {@code {"gateway": null|"g", "select": [...], "exclude": [...], "answers": {...}}}, and
+     *                    optionally {@code "default_catalog"}, {@code "model_pattern"}, {@code "include_tags"},
+     *                    {@code "exclude_tags"} and {@code "models"} (see {@link ModelFilters}); null or "" for none. {@code answers} carries SQLMesh's values for what an earlier call listed as
      *                    {@code unresolved}: {@code {"config": {...}|null, "models": {"models/x.sql": [model, ...]}}},
      *                    each model with the spec's fields ({@code fqn}, {@code kind}, {@code cron}, ...,
      *                    {@code depends_on} listing every table it reads)
@@ -117,7 +119,20 @@ public final class Bridge {
         }
         return new Options(gateway == null || gateway.isNull() ? null : gateway.asText(),
                 strings(node, "select"), strings(node, "exclude"), null,
-                catalog == null || catalog.isNull() ? null : catalog.asText(), answers(node.get("answers")));
+                catalog == null || catalog.isNull() ? null : catalog.asText(), answers(node.get("answers")),
+                filters(node));
+    }
+
+    /** {@code model_pattern}, {@code include_tags}, {@code exclude_tags}, {@code models}: each optional. */
+    private static ModelFilters filters(JsonNode node) {
+        JsonNode pattern = node.get("model_pattern");
+        if (pattern != null && !pattern.isNull() && !pattern.isTextual()) {
+            throw new IllegalArgumentException("options.model_pattern must be a string or null");
+        }
+        JsonNode models = node.get("models");
+        return new ModelFilters(pattern == null || pattern.isNull() ? null : pattern.asText(),
+                strings(node, "include_tags"), strings(node, "exclude_tags"),
+                models == null || models.isNull() ? null : strings(node, "models"));
     }
 
     /**
@@ -207,7 +222,7 @@ public final class Bridge {
             return out;
         }
         if (!value.isArray()) {
-            throw new IllegalArgumentException("options." + field + " must be a list of selector strings");
+            throw new IllegalArgumentException("options." + field + " must be a list of strings");
         }
         for (JsonNode item : value) {
             if (!item.isTextual()) {

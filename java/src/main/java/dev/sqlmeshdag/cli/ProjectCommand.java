@@ -5,6 +5,7 @@ import dev.sqlmeshdag.core.Problem;
 import dev.sqlmeshdag.engine.Answers;
 import dev.sqlmeshdag.engine.Engine;
 import dev.sqlmeshdag.engine.LoadedProject;
+import dev.sqlmeshdag.engine.ModelFilters;
 import dev.sqlmeshdag.engine.Options;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,8 +33,12 @@ abstract class ProjectCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     LoadedProject load(List<String> select, List<String> exclude) {
+        return load(select, exclude, ModelFilters.NONE);
+    }
+
+    LoadedProject load(List<String> select, List<String> exclude, ModelFilters filters) {
         return Engine.load(project, new Options(common.gateway, select, exclude, null, common.defaultCatalog,
-                answers()));
+                answers(), filters));
     }
 
     /** The --answers file (or standard input for '-'), read once the command line is valid. */

@@ -1,6 +1,7 @@
 package dev.sqlmeshdag.cli;
 
 import dev.sqlmeshdag.engine.LoadedProject;
+import dev.sqlmeshdag.engine.ModelFilters;
 import dev.sqlmeshdag.spec.SpecBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,13 +22,30 @@ final class SpecCommand extends ProjectCommand {
     @Option(names = "--exclude", paramLabel = "SEL", description = "Leave these models out (repeatable).")
     List<String> exclude = new ArrayList<>();
 
+    @Option(names = "--model-pattern", paramLabel = "REGEX", description = "Keep the models whose name this "
+            + "Python regular expression matches (re.search), after --select/--exclude.")
+    String modelPattern;
+
+    @Option(names = "--include-tag", paramLabel = "TAG", description = "Keep only models with one of these tags "
+            + "(repeatable; exact, case-sensitive).")
+    List<String> includeTags = new ArrayList<>();
+
+    @Option(names = "--exclude-tag", paramLabel = "TAG", description = "Leave out models with one of these tags "
+            + "(repeatable; exact, case-sensitive).")
+    List<String> excludeTags = new ArrayList<>();
+
+    @Option(names = "--model", paramLabel = "NAME", description = "Keep only these models, by name, fqn or task id "
+            + "(repeatable; what create_tasks_in_dag(models=...) names).")
+    List<String> models;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (atomically) instead of "
             + "standard output.")
     Path output;
 
     @Override
     public Integer call() throws Exception {
-        LoadedProject loaded = load(select, exclude);
+        LoadedProject loaded = load(select, exclude,
+                new ModelFilters(modelPattern, includeTags, excludeTags, models));
         int code = report(loaded);
         if (code == Main.OK) {
             write(SpecBuilder.toJson(SpecBuilder.build(loaded, project)) + "\n", output);

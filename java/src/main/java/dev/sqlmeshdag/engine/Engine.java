@@ -66,9 +66,12 @@ public final class Engine {
         List<Model> unique = dropDuplicates(models, problems);
         ModelGraph graph = ModelGraph.build(unique, problems);
         List<String> selected = select(graph, config, opts, problems);
-        DagSchedule schedule = DagSchedule.of(selected.stream().map(graph::model).toList(), nowUtc);
+        Map<String, String> taskIds = TaskIds.assign(selected.stream().map(graph::model).toList(),
+                config.defaultCatalog());
+        List<String> kept = opts.filters().apply(selected, graph, taskIds, problems);
+        DagSchedule schedule = DagSchedule.of(kept.stream().map(graph::model).toList(), nowUtc);
         fingerprint.addProjectFiles(config);
-        return new LoadedProject(config, graph, selected, schedule, problems, fingerprint.hex(opts));
+        return new LoadedProject(config, graph, kept, taskIds, schedule, problems, fingerprint.hex(opts));
     }
 
     private static LoadedProject empty(ProjectConfig config, Problems problems, String fingerprint) {

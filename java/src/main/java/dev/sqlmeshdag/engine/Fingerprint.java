@@ -72,7 +72,8 @@ final class Fingerprint {
                 sha.update(e.getValue());
             }
             String options = "gateway=" + opts.gateway() + "\0select=" + String.join("\u0001", opts.select())
-                    + "\0exclude=" + String.join("\u0001", opts.exclude()) + "\0engine=" + Engine.VERSION;
+                    + "\0exclude=" + String.join("\u0001", opts.exclude()) + opts.filters().describe()
+                    + "\0engine=" + Engine.VERSION;
             if (!opts.answers().equals(Answers.NONE)) {
                 // SQLMesh's answers stand in for what the files say, so they are part of what was read.
                 options += "\0config=" + opts.answers().config() + "\0models="

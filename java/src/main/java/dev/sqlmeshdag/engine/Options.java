@@ -13,15 +13,22 @@ import java.util.List;
  * @param defaultCatalog the catalog unqualified names resolve to, instead of the one derived from the gateway's
  *                connection (for warehouses whose catalog only the live connection knows), or null
  * @param answers SQLMesh's own values for what an earlier read listed as unresolved
+ * @param filters what narrows the selection further (model_pattern, tags, named models)
  */
 public record Options(String gateway, List<String> select, List<String> exclude, Instant now, String defaultCatalog,
-        Answers answers) {
+        Answers answers, ModelFilters filters) {
 
     public Options {
         select = select == null ? List.of() : List.copyOf(select);
         exclude = exclude == null ? List.of() : List.copyOf(exclude);
         defaultCatalog = defaultCatalog == null || defaultCatalog.isBlank() ? null : defaultCatalog;
         answers = answers == null ? Answers.NONE : answers;
+        filters = filters == null ? ModelFilters.NONE : filters;
+    }
+
+    public Options(String gateway, List<String> select, List<String> exclude, Instant now, String defaultCatalog,
+            Answers answers) {
+        this(gateway, select, exclude, now, defaultCatalog, answers, ModelFilters.NONE);
     }
 
     public Options(String gateway, List<String> select, List<String> exclude, Instant now, String defaultCatalog) {
@@ -37,7 +44,7 @@ public record Options(String gateway, List<String> select, List<String> exclude,
     }
 
     public Options withGateway(String g) {
-        return new Options(g, select, exclude, now, defaultCatalog, answers);
+        return new Options(g, select, exclude, now, defaultCatalog, answers, filters);
     }
 
     public Instant nowOrCurrent() {

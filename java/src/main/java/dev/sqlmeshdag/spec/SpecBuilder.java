@@ -99,21 +99,23 @@ public final class SpecBuilder {
     private static List<SpecDocument.ModelEntry> models(LoadedProject project, ProjectConfig config) {
         ModelGraph graph = project.graph();
         List<Model> selected = project.selectedModels();
-        Map<String, String> taskIds = TaskIds.assign(selected, config.defaultCatalog());
+        Map<String, String> taskIds = project.taskIds();
         Set<String> chosen = new HashSet<>(project.selected());
         List<SpecDocument.ModelEntry> out = new ArrayList<>();
         for (Model m : selected) {
             out.add(new SpecDocument.ModelEntry(m.fqn(), m.name(), taskIds.get(m.fqn()), m.kind(), m.cron(),
                     m.cronTz(), m.intervalUnit(), m.start(), m.tags(), m.owner(), m.description(), m.grains(),
-                    m.columns(), m.columnDescriptions(), nearestChosen(graph, m.fqn(), chosen), graph.external(m.fqn()), m.audits(), m.dialect(),
+                    m.columns(), m.columnDescriptions(), nearestChosen(graph, m.fqn(), chosen), graph.parents(m.fqn()),
+                    graph.external(m.fqn()), m.audits(), m.dialect(),
                     m.python(), m.location().file(), m.location().line()));
         }
         return out;
     }
 
     /**
-     * The model's upstream models among the selected ones. A model left out by the selection is looked
-     * through, so {@code a -> b -> c} with {@code b} unselected still orders {@code c} after {@code a}.
+     * The model's upstream models among the chosen ones (selected and kept by the filters). A model left out is
+     * looked through, so {@code a -> b -> c} with {@code b} left out still orders {@code c} after {@code a}. The one
+     * place this is computed: the Python side orders the tasks by {@code depends_on} as it is.
      */
     static List<String> nearestChosen(ModelGraph graph, String fqn, Set<String> chosen) {
         Set<String> found = new TreeSet<>();

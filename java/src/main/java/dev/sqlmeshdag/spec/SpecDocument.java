@@ -41,7 +41,9 @@ public record SpecDocument(
     /**
      * One model, one Airflow task.
      *
-     * @param dependsOn the fqns of the selected models it reads, looking through models left out by the selection
+     * @param dependsOn the fqns of the chosen models it reads, looking through models left out by the selection
+     *                  and the filters: the tasks it runs after
+     * @param parents   the fqns of the models it reads directly, also those left out: the tables it reads
      * @param external  the fqns of the tables it reads that are no model
      * @param grains    the grain columns as SQLMesh prints them; null when one is an expression the engine does not
      *                  print as SQLMesh would
@@ -67,6 +69,7 @@ public record SpecDocument(
             java.util.Map<String, String> columns,
             java.util.Map<String, String> columnDescriptions,
             List<String> dependsOn,
+            List<String> parents,
             List<String> external,
             List<String> audits,
             String dialect,

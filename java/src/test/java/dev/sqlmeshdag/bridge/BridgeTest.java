@@ -138,10 +138,27 @@ class BridgeTest {
     }
 
     @Test
+    void theFiltersAreOptionsToo() throws IOException {
+        project();
+        JsonNode tagged = JSON.readTree(Bridge.spec(root.toString(), "{\"include_tags\": [\"t\"]}"));
+        assertEquals(1, tagged.get("models").size());
+        assertEquals("s.a", tagged.get("models").get(0).get("name").asText());
+        JsonNode patterned = JSON.readTree(Bridge.spec(root.toString(),
+                "{\"model_pattern\": \"b$\", \"exclude_tags\": [\"x\"], \"models\": [\"s__b\", \"s.a\"]}"));
+        assertEquals("s.b", patterned.get("models").get(0).get("name").asText());
+        assertEquals(1, patterned.get("models").size());
+        assertEquals(0, patterned.get("models").get(0).get("depends_on").size(), "s.a is left out");
+        assertEquals(1, patterned.get("models").get(0).get("parents").size(), "s.b still reads s.a");
+        JsonNode bad = JSON.readTree(Bridge.spec(root.toString(), "{\"model_pattern\": 3}"));
+        assertEquals("options.model_pattern must be a string or null",
+                bad.get("errors").get(0).get("message").asText());
+    }
+
+    @Test
     void badOptionsAreAnErrorNotAnException() throws IOException {
         JsonNode spec = JSON.readTree(Bridge.spec(root.toString(), "{\"select\": 5}"));
         assertEquals(dev.sqlmeshdag.spec.SpecBuilder.SPEC_VERSION, spec.get("spec_version").asInt());
-        assertEquals("options.select must be a list of selector strings",
+        assertEquals("options.select must be a list of strings",
                 spec.get("errors").get(0).get("message").asText());
         JsonNode broken = JSON.readTree(Bridge.spec(root.toString(), "{not json"));
         assertTrue(broken.get("errors").get(0).get("message").asText().startsWith("options are not valid JSON"));

@@ -88,6 +88,18 @@ class MainTest {
     }
 
     @Test
+    void specTakesTheFiltersAndAnUnknownModelIsAProjectError() throws IOException {
+        Result r = run("spec", root.toString(), "--model-pattern", "^s\\.a$", "--include-tag", "x");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(0, new ObjectMapper().readTree(r.out()).get("models").size(), "s.a has no tag x");
+        r = run("spec", root.toString(), "--exclude-tag", "x", "--model", "s__b", "--model", "s.a");
+        assertEquals(2, new ObjectMapper().readTree(r.out()).get("models").size());
+        r = run("spec", root.toString(), "--model", "s.nope");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--model:1:1: no model named s.nope"), r.err());
+    }
+
+    @Test
     void graphJsonOnStdout() throws IOException {
         Result r = run("graph", root.toString(), "--format", "json");
         assertEquals(0, r.code(), r.err());

@@ -167,6 +167,64 @@ class EngineTest {
         assertTrue(bad.problems().errors().get(0).message().contains("missing ')'"));
     }
 
+    static final String A = "\"memory\".\"s\".\"a\"";
+    static final String B = "\"memory\".\"s\".\"b\"";
+    static final String C = "\"memory\".\"s\".\"c\"";
+
+    /** s.a -> s.b -> s.c, s.b tagged "wip". */
+    void chainWithTags() throws IOException {
+        write("config.yaml", CONFIG);
+        write("models/a.sql", "MODEL (name s.a, tags [core]);\nSELECT 1 AS x\n");
+        write("models/b.sql", "MODEL (name s.b, tags [wip, Core]);\nSELECT * FROM s.a\n");
+        write("models/c.sql", "MODEL (name s.c, tags [core]);\nSELECT * FROM s.b\n");
+    }
+
+    LoadedProject filtered(String pattern, List<String> include, List<String> exclude, List<String> models) {
+        return load(new Options(null, List.of(), List.of(), null, null, null,
+                new ModelFilters(pattern, include, exclude, models)));
+    }
+
+    @Test
+    void filtersNarrowTheSelectionAndTaskIdsStay() throws IOException {
+        chainWithTags();
+        assertEquals(List.of(A, C), filtered(null, List.of(), List.of("wip"), null).selected());
+        // tags match exactly, as the Python options always did: "core" is not "Core"
+        assertEquals(List.of(A, C), filtered(null, List.of("core"), List.of(), null).selected());
+        assertEquals(List.of(B), filtered(null, List.of("Core"), List.of(), null).selected());
+        // model_pattern is re.search on the model name
+        assertEquals(List.of(B), filtered("b$", List.of(), List.of(), null).selected());
+        assertEquals(List.of(A, C), filtered("(?i)^S\\.[AC]", List.of(), List.of(), null).selected());
+        // named by name, fqn or task id; the task ids are those of the whole selection
+        LoadedProject named = filtered(null, List.of(), List.of(), List.of("s.a", C, "s__b"));
+        assertEquals(List.of(A, B, C), named.selected());
+        assertEquals(load().taskIds(), named.taskIds());
+        assertEquals(List.of(C), filtered(null, List.of("core"), List.of(), List.of("s.b", "s.c")).selected(),
+                "a named model the tags leave out is no error");
+    }
+
+    @Test
+    void filtersThatCannotApplyAreErrorsAtTheirOption() throws IOException {
+        chainWithTags();
+        LoadedProject missing = filtered(null, List.of(), List.of(), List.of("s.nope", "s.a", "s.zzz"));
+        assertEquals("--model:1:1: no model named s.nope, s.zzz", messages(missing));
+        LoadedProject backReference = filtered("(a)\\1", List.of(), List.of(), null);
+        assertTrue(messages(backReference).startsWith("--model-pattern:1:1: model_pattern '(a)\\1': the "
+                + "back-reference"), messages(backReference));
+        assertEquals(List.of(), backReference.selected());
+    }
+
+    @Test
+    void fingerprintFollowsTheFilters() throws IOException {
+        chainWithTags();
+        String none = load().fingerprint();
+        assertEquals(none, filtered(null, List.of(), List.of(), null).fingerprint());
+        assertNotEquals(none, filtered("a", List.of(), List.of(), null).fingerprint());
+        assertNotEquals(none, filtered(null, List.of("core"), List.of(), null).fingerprint());
+        assertNotEquals(filtered(null, List.of("core"), List.of(), null).fingerprint(),
+                filtered(null, List.of(), List.of("core"), null).fingerprint());
+        assertNotEquals(none, filtered(null, List.of(), List.of(), List.of("s.a")).fingerprint());
+    }
+
     @Test
     void fingerprintFollowsFilesAndOptions() throws IOException {
         write("config.yaml", CONFIG);

@@ -61,8 +61,8 @@ class SpecBuilderTest {
         assertEquals("@hourly", spec.get("schedule").asText());
         JsonNode first = spec.get("models").get(0);
         assertEquals(List.of("fqn", "name", "task_id", "kind", "cron", "cron_tz", "interval_unit", "start", "tags",
-                "owner", "description", "grains", "columns", "column_descriptions", "depends_on", "external", "audits",
-                "dialect", "python", "file", "line"),
+                "owner", "description", "grains", "columns", "column_descriptions", "depends_on", "parents", "external",
+                "audits", "dialect", "python", "file", "line"),
                 names(first));
         assertEquals(A, first.get("fqn").asText());
         assertEquals("sushi__a", first.get("task_id").asText());
@@ -81,6 +81,26 @@ class SpecBuilderTest {
                 SpecBuilder.build(project(models, List.of(A, C), new Problems()), ROOT)));
         assertEquals(List.of(A, C), fqns(spec));
         assertEquals(A, spec.get("models").get(1).get("depends_on").get(0).asText());
+    }
+
+    @Test
+    void aModelLeftOutByATagFilterIsLookedThroughAndStaysAParent(@org.junit.jupiter.api.io.TempDir Path root)
+            throws Exception {
+        java.nio.file.Files.writeString(root.resolve("config.yaml"),
+                "gateways:\n  local:\n    connection:\n      type: duckdb\nmodel_defaults:\n  dialect: duckdb\n");
+        java.nio.file.Files.createDirectories(root.resolve("models"));
+        java.nio.file.Files.writeString(root.resolve("models/a.sql"), "MODEL (name sushi.a);\nSELECT 1 AS x\n");
+        java.nio.file.Files.writeString(root.resolve("models/b.sql"),
+                "MODEL (name sushi.b, tags [wip]);\nSELECT * FROM sushi.a\n");
+        java.nio.file.Files.writeString(root.resolve("models/c.sql"), "MODEL (name sushi.c);\nSELECT * FROM sushi.b\n");
+        LoadedProject loaded = dev.sqlmeshdag.engine.Engine.load(root, new dev.sqlmeshdag.engine.Options(null,
+                List.of(), List.of(), null, null, null,
+                new dev.sqlmeshdag.engine.ModelFilters(null, List.of(), List.of("wip"), null)));
+        JsonNode spec = new ObjectMapper().readTree(SpecBuilder.toJson(SpecBuilder.build(loaded, root)));
+        assertEquals(List.of(A, C), fqns(spec));
+        JsonNode c = spec.get("models").get(1);
+        assertEquals(List.of(A), texts(c.get("depends_on")), "c runs after a");
+        assertEquals(List.of(B), texts(c.get("parents")), "c reads b's table");
     }
 
     @Test

@@ -80,7 +80,8 @@ class SpecSchemaTest {
         SpecDocument.ModelEntry model = new SpecDocument.ModelEntry("\"db\".\"s\".\"a\"", "s.a", "s__a",
                 "INCREMENTAL_BY_TIME_RANGE", "@hourly", "UTC", "hour", "2024-01-01", List.of("t"), "me", "rows",
                 List.of("id"), java.util.Map.of("id", "INT"), java.util.Map.of("id", "the key"),
-                List.of("\"db\".\"s\".\"b\""), List.of("\"db\".\"raw\".\"x\""), List.of("not_null"), "duckdb", true,
+                List.of("\"db\".\"s\".\"b\""), List.of("\"db\".\"s\".\"b\""), List.of("\"db\".\"raw\".\"x\""),
+                List.of("not_null"), "duckdb", true,
                 "models/a.py", 3);
         SpecDocument.ProblemEntry warning = SpecDocument.ProblemEntry.of(
                 Problem.warning(new Location("models/a.py", 3, 5), "odd"));

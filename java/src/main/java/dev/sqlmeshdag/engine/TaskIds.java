@@ -1,4 +1,4 @@
-package dev.sqlmeshdag.spec;
+package dev.sqlmeshdag.engine;
 
 import dev.sqlmeshdag.core.Model;
 import dev.sqlmeshdag.lineage.NameNormalizer;

@@ -1,4 +1,4 @@
-package dev.sqlmeshdag.spec;
+package dev.sqlmeshdag.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
