@@ -3,6 +3,7 @@ engine jar, and copies of SQLMesh projects in tmp_path (the repository is never 
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import shutil
@@ -135,3 +136,21 @@ def postgres_server():
 
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_AIRFLOW_HOME, ignore_errors=True)
+
+
+@pytest.fixture
+def output(capfd, caplog):
+    """Everything the runs printed or logged since the last call (a task's log, as a user reads it).
+
+    Log records are taken from pytest's log capture: Airflow binds its log handlers to the
+    streams of the first test that configures logging, so later tests would not see them on fd 1/2.
+    """
+    caplog.set_level(logging.INFO)
+
+    def read() -> str:
+        captured = capfd.readouterr()
+        text = caplog.text + captured.out + captured.err
+        caplog.clear()
+        return text
+
+    return read

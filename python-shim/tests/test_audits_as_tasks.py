@@ -3,7 +3,6 @@ through Airflow's dag.test(), in dynamic and static python mode."""
 
 from __future__ import annotations
 
-import logging
 import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,20 +42,6 @@ def audited_project(tmp_path) -> Path:
     (project / "models" / "shop" / "payments.sql").write_text(PAYMENTS)
     (project / "models" / "shop" / "payment_totals.sql").write_text(PAYMENT_TOTALS)
     return project
-
-
-@pytest.fixture
-def output(capfd, caplog):
-    """Everything the runs printed or logged since the last call (see test_runtime_options.output)."""
-    caplog.set_level(logging.INFO)
-
-    def read() -> str:
-        captured = capfd.readouterr()
-        text = caplog.text + captured.out + captured.err
-        caplog.clear()
-        return text
-
-    return read
 
 
 def _stub(dags_folder, project, dag_id, **options):

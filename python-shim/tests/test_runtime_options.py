@@ -5,10 +5,8 @@ the gateway-versus-environment mistake."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import re
-import socket
 import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,24 +34,6 @@ def _stub(dags_folder, project, dag_id, **options):
         from sqlmesh_dag_generator import SQLMeshDAGGenerator
         dag = SQLMeshDAGGenerator({str(project)!r}, dag_id={dag_id!r}{extra}).build_dag()
         """))
-
-
-@pytest.fixture
-def output(capfd, caplog):
-    """Everything the runs printed or logged since the last call (a task's log, as a user reads it).
-
-    Log records are taken from pytest's log capture: Airflow binds its log handlers to the
-    streams of the first test that configures logging, so later tests would not see them on fd 1/2.
-    """
-    caplog.set_level(logging.INFO)
-
-    def read() -> str:
-        captured = capfd.readouterr()
-        text = caplog.text + captured.out + captured.err
-        caplog.clear()
-        return text
-
-    return read
 
 
 def _states(tis) -> dict[str, str]:
@@ -195,7 +175,6 @@ def test_unchanged_project_plans_nothing_and_plan_only_applies_nothing(engine_ja
 def test_plan_task_loads_no_unchanged_project_and_plans_after_any_change(engine_jar, shop_project, dags_folder,
                                                                           output):
     _stub(dags_folder, shop_project, "shop_record", auto_replan_on_change=True)
-    fast = "nothing to plan"
     for end, expected in ((FIRST_END, "created"), (SECOND_END, "unchanged")):
         run, tis = run_dag(dags_folder, "shop_record", end)
         assert run.state == "success", _states(tis)
