@@ -188,16 +188,8 @@ class SQLMeshDAGGenerator:
         spec = self.spec
         chosen = spec.models
         common = self._common_kwargs()
-        plan: list[TaskSpec] = []
-        roots: tuple[str, ...] = ()
-        if self.enable_health_check:
-            plan.append(tasks.health_check_task(common))
-            roots = (tasks.HEALTH_CHECK_TASK_ID,)
-        if self.auto_replan_on_change:
-            plan.append(tasks.plan_task(self.environment, {
-                **common, "skip_backfill": self.skip_backfill, "plan_only": self.plan_only,
-                "log_plan_details": self.log_plan_details, "skip_audits": self.skip_audits}, roots))
-            roots = (tasks.PLAN_TASK_ID,)
+        plan = self._first_tasks(common)
+        roots = (plan[-1].task_id,) if plan else ()
         # A failed plan stops only the models it changed: the tasks right after the plan task start once it
         # is done, whatever its state, and each model task reads the plan's outcome (runtime.run_model).
         # Command-line tasks (static bash/kubernetes) cannot read it, so for them a failed plan stops all.
@@ -242,6 +234,18 @@ class SQLMeshDAGGenerator:
             leaves = _leaves(plan)
             plan.append(tasks.trigger_task(self.trigger_dag_id, self.trigger_dag_conf, leaves))
         return plan if only is None else [t for t in plan if t.task_id == only]
+
+    def _first_tasks(self, common: dict) -> list[TaskSpec]:
+        """The tasks before every model task, in order: the health check, then the plan task."""
+        first: list[TaskSpec] = []
+        if self.enable_health_check:
+            first.append(tasks.health_check_task(common))
+        if self.auto_replan_on_change:
+            roots = (first[-1].task_id,) if first else ()
+            first.append(tasks.plan_task(self.environment, {
+                **common, "skip_backfill": self.skip_backfill, "plan_only": self.plan_only,
+                "log_plan_details": self.log_plan_details, "skip_audits": self.skip_audits}, roots))
+        return first
 
     def _groups(self, chosen: list[ModelEntry], plan: list[TaskSpec], sources: dict[str, TaskSpec],
                 audit_task_ids: list[str]) -> dict:
