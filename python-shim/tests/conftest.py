@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from helpers import REPO_ROOT, TEST_PROJECTS, copy_project, find_example_project, free_port
+from helpers import (TEST_PROJECTS, copy_project, engine_jar_path, engine_jar_problem, find_example_project,
+                     postgres_missing, running_postgres)
 
 # Airflow reads its home and config when first imported, so they are set before any test module imports it.
 _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="sqlmesh-dag-airflow-"))
@@ -30,23 +28,13 @@ os.environ["SQLMESH__DISABLE_ANONYMIZED_ANALYTICS"] = "1"
 (_AIRFLOW_HOME / "dags").mkdir()
 
 
-def _has_bridge(jar: Path) -> bool:
-    try:
-        with zipfile.ZipFile(jar) as zf:
-            return "dev/sqlmeshdag/bridge/Bridge.class" in zf.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return False
-
-
 @pytest.fixture(scope="session")
 def engine_jar() -> Path:
     """The real engine jar: $SQLMESH_DAG_ENGINE_JAR, else the checkout's target/ build."""
-    configured = os.environ.get("SQLMESH_DAG_ENGINE_JAR")
-    jar = Path(configured) if configured else REPO_ROOT / "target" / "sqlmesh-dag-engine.jar"
-    if not jar.is_file():
-        pytest.skip(f"engine jar {jar} not built (run `mvn -DskipTests package` in {REPO_ROOT})")
-    if not _has_bridge(jar):
-        pytest.skip(f"engine jar {jar} has no dev.sqlmeshdag.bridge.Bridge yet")
+    jar = engine_jar_path()
+    problem = engine_jar_problem(jar)
+    if problem:
+        pytest.skip(problem)
     os.environ["SQLMESH_DAG_ENGINE_JAR"] = str(jar)
     return jar
 
@@ -89,49 +77,13 @@ def cache_dir(tmp_path) -> Path:
     return tmp_path / "spec-cache"
 
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def _as_postgres(*command: str) -> None:
-    subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, capture_output=True, timeout=120)
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
-    if not (PG_BIN / "initdb").exists() or shutil.which("runuser") is None or os.geteuid() != 0:
-        pytest.skip("needs PostgreSQL 15 binaries and root (to run them as the postgres user)")
-    base = Path(tempfile.mkdtemp(prefix="sqlmesh-dag-pg-"))
-    shutil.chown(base, "postgres")
-    data, password = base / "data", secrets.token_urlsafe(16)
-    password_file = base / "pw"
-    password_file.write_text(password)
-    shutil.chown(password_file, "postgres")
-    port = free_port()
-    _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=scram-sha-256",
-                 f"--pwfile={password_file}")
-    password_file.unlink()
-    _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w", "start",
-                 "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1")
-    try:
-        import psycopg2
-
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                con = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", password=password, dbname="postgres")
-                break
-            except psycopg2.OperationalError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-        con.autocommit = True
-        con.cursor().execute("CREATE DATABASE warehouse")
-        con.close()
-        yield {"host": "127.0.0.1", "port": port, "login": "postgres", "password": password, "schema": "warehouse"}
-    finally:
-        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast",
-                        "-w", "stop"], capture_output=True, timeout=120)
-        shutil.rmtree(base, ignore_errors=True)
+    problem = postgres_missing()
+    if problem:
+        pytest.skip(problem)
+    with running_postgres() as server:
+        yield server
 
 
 def pytest_sessionfinish(session, exitstatus):

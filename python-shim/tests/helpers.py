@@ -5,8 +5,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import socket
+import subprocess
+import tempfile
+import time
+import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -124,6 +129,90 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def engine_jar_path() -> Path:
+    """Where the engine jar is: $SQLMESH_DAG_ENGINE_JAR, else the checkout's target/ build."""
+    configured = os.environ.get("SQLMESH_DAG_ENGINE_JAR")
+    return Path(configured) if configured else REPO_ROOT / "target" / "sqlmesh-dag-engine.jar"
+
+
+def engine_jar_problem(jar: Path) -> str | None:
+    """Why the jar cannot serve (not built, or built before the bridge existed), or None."""
+    if not jar.is_file():
+        return f"engine jar {jar} not built (run `mvn -DskipTests package` in {REPO_ROOT})"
+    try:
+        with zipfile.ZipFile(jar) as zf:
+            if "dev/sqlmeshdag/bridge/Bridge.class" in zf.namelist():
+                return None
+    except (OSError, zipfile.BadZipFile):
+        pass
+    return f"engine jar {jar} has no dev.sqlmeshdag.bridge.Bridge yet"
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def postgres_missing() -> str | None:
+    """Why no throwaway PostgreSQL server can be started here, or None."""
+    if not (PG_BIN / "initdb").exists() or shutil.which("runuser") is None or os.geteuid() != 0:
+        return "needs PostgreSQL 15 binaries and root (to run them as the postgres user)"
+    return None
+
+
+def _as_postgres(*command: str) -> None:
+    subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, capture_output=True, timeout=120)
+
+
+@contextlib.contextmanager
+def running_postgres():
+    """A throwaway PostgreSQL 15 server on a free loopback port with a database `warehouse`; yields its
+    Airflow Connection fields (host, port, login, password, schema). Stopped and deleted on exit."""
+    base = Path(tempfile.mkdtemp(prefix="sqlmesh-dag-pg-"))
+    shutil.chown(base, "postgres")
+    data, password = base / "data", secrets.token_urlsafe(16)
+    password_file = base / "pw"
+    password_file.write_text(password)
+    shutil.chown(password_file, "postgres")
+    port = free_port()
+    _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=scram-sha-256",
+                 f"--pwfile={password_file}")
+    password_file.unlink()
+    _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w", "start",
+                 "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1")
+    try:
+        import psycopg2
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                con = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", password=password, dbname="postgres")
+                break
+            except psycopg2.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        con.autocommit = True
+        con.cursor().execute("CREATE DATABASE warehouse")
+        con.close()
+        yield {"host": "127.0.0.1", "port": port, "login": "postgres", "password": password, "schema": "warehouse"}
+    finally:
+        subprocess.run(["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast",
+                        "-w", "stop"], capture_output=True, timeout=120)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def create_metadata_database(server: dict, name: str) -> str:
+    """A new database on a running_postgres() server; its SQLAlchemy URL, for Airflow's metadata."""
+    import psycopg2
+
+    con = psycopg2.connect(host=server["host"], port=server["port"], user=server["login"],
+                           password=server["password"], dbname="postgres")
+    con.autocommit = True
+    con.cursor().execute(f"CREATE DATABASE {name}")
+    con.close()
+    return (f"postgresql+psycopg2://{server['login']}:{server['password']}@{server['host']}:{server['port']}"
+            f"/{name}")
 
 
 def run_on_connection(dags_folder: Path, project: Path, dag_id: str, connection: str = "warehouse"):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_on_connection, stored_by_airflow
+from helpers import create_metadata_database, run_on_connection, stored_by_airflow
 
 pytestmark = pytest.mark.postgres
 
@@ -44,15 +44,7 @@ def test_example_on_postgres_through_an_airflow_connection(engine_jar, example_p
 
 def test_airflow_metadata_database_on_postgres_migrates_with_the_postgres_extra(postgres_server, tmp_path):
     """Airflow 3 opens an async engine (asyncpg) beside psycopg2 on its PostgreSQL metadata database."""
-    import psycopg2
-
-    con = psycopg2.connect(host=postgres_server["host"], port=postgres_server["port"], user="postgres",
-                           password=postgres_server["password"], dbname="postgres")
-    con.autocommit = True
-    con.cursor().execute("CREATE DATABASE airflow_metadata")
-    con.close()
-    url = (f"postgresql+psycopg2://postgres:{postgres_server['password']}@{postgres_server['host']}:"
-           f"{postgres_server['port']}/airflow_metadata")
+    url = create_metadata_database(postgres_server, "airflow_metadata")
     env = {**os.environ, "AIRFLOW_HOME": str(tmp_path), "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url,
            "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
     airflow = Path(sys.executable).with_name("airflow")

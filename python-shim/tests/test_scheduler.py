@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from airflow_deployment import AirflowDeployment
-from helpers import TEST_PROJECTS, copy_project, find_example_project, write_stub
+from helpers import TEST_PROJECTS, copy_project, create_metadata_database, find_example_project, write_stub
 
 pytestmark = pytest.mark.scheduler
 
@@ -43,16 +43,7 @@ def task_id(model: str) -> str:
 
 @pytest.fixture(scope="module")
 def deployment(postgres_server, engine_jar, tmp_path_factory):
-    import psycopg2
-
-    pg = postgres_server
-    con = psycopg2.connect(host=pg["host"], port=pg["port"], user=pg["login"], password=pg["password"],
-                           dbname="postgres")
-    con.autocommit = True
-    con.cursor().execute("CREATE DATABASE airflow_scheduler_test")
-    con.close()
-    url = (f"postgresql+psycopg2://{pg['login']}:{pg['password']}@{pg['host']}:{pg['port']}"
-           f"/airflow_scheduler_test")
+    url = create_metadata_database(postgres_server, "airflow_scheduler_test")
     home = tmp_path_factory.mktemp("airflow-deployment")
     airflow = AirflowDeployment(home, url)
     airflow.env["SQLMESH_DAG_ENGINE_JAR"] = str(engine_jar)
