@@ -43,6 +43,19 @@ def write_stub(dags_folder: Path, name: str, body: str) -> Path:
     return path
 
 
+def write_generator_stub(dags_folder: Path, project: Path, dag_id: str, **options) -> Path:
+    """A stub that builds ``project``'s DAG with these generator options (their reprs spelled out)."""
+    extra = "".join(f", {k}={v!r}" for k, v in options.items())
+    return write_stub(dags_folder, dag_id, "from sqlmesh_dag_generator import SQLMeshDAGGenerator\n"
+                                           f"dag = SQLMeshDAGGenerator({str(project)!r}, dag_id={dag_id!r}{extra})"
+                                           ".build_dag()\n")
+
+
+def task_states(tis) -> dict[str, str]:
+    """task id -> state of a run's task instances (as run_dag returns them)."""
+    return {task_id: ti.state for task_id, ti in tis.items()}
+
+
 def load_dagbag(dags_folder: Path):
     from airflow.dag_processing.dagbag import DagBag
 
@@ -202,8 +215,8 @@ def running_postgres():
         shutil.rmtree(base, ignore_errors=True)
 
 
-def create_metadata_database(server: dict, name: str) -> str:
-    """A new database on a running_postgres() server; its SQLAlchemy URL, for Airflow's metadata."""
+def create_database(server: dict, name: str) -> None:
+    """A new, empty database on a running_postgres() server."""
     import psycopg2
 
     con = psycopg2.connect(host=server["host"], port=server["port"], user=server["login"],
@@ -211,6 +224,11 @@ def create_metadata_database(server: dict, name: str) -> str:
     con.autocommit = True
     con.cursor().execute(f"CREATE DATABASE {name}")
     con.close()
+
+
+def create_metadata_database(server: dict, name: str) -> str:
+    """A new database on a running_postgres() server; its SQLAlchemy URL, for Airflow's metadata."""
+    create_database(server, name)
     return (f"postgresql+psycopg2://{server['login']}:{server['password']}@{server['host']}:{server['port']}"
             f"/{name}")
 

@@ -3,14 +3,14 @@ through Airflow's dag.test(), in dynamic and static python mode."""
 
 from __future__ import annotations
 
-import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from helpers import TEST_PROJECTS, copy_project, load_dagbag, run_dag, sqlmesh_context, write_stub, xcom
+from helpers import (TEST_PROJECTS, copy_project, load_dagbag, run_dag, sqlmesh_context, task_states,
+                     write_generator_stub, xcom)
 from sqlmesh_dag_generator import SQLMeshDAGGenerator
 from sqlmesh_dag_generator.errors import OptionError, SQLMeshDagError
 
@@ -44,18 +44,6 @@ def audited_project(tmp_path) -> Path:
     return project
 
 
-def _stub(dags_folder, project, dag_id, **options):
-    extra = "".join(f", {k}={v!r}" for k, v in options.items())
-    write_stub(dags_folder, dag_id, textwrap.dedent(f"""\
-        from sqlmesh_dag_generator import SQLMeshDAGGenerator
-        dag = SQLMeshDAGGenerator({str(project)!r}, dag_id={dag_id!r}{extra}).build_dag()
-        """))
-
-
-def _states(tis) -> dict[str, str]:
-    return {task_id: ti.state for task_id, ti in tis.items()}
-
-
 def _upstream(dag) -> dict[str, set[str]]:
     return {task.task_id: set(task.upstream_task_ids) for task in dag.tasks}
 
@@ -74,7 +62,7 @@ EXPECTED_UPSTREAM = {
 
 
 def test_each_audited_model_gets_an_audit_task_its_descendants_wait_for(engine_jar, audited_project, dags_folder):
-    _stub(dags_folder, audited_project, "audits_shape", auto_replan_on_change=True, audits_as_tasks=True,
+    write_generator_stub(dags_folder, audited_project, "audits_shape", auto_replan_on_change=True, audits_as_tasks=True,
           trigger_dag_id="reporting")
     dag = load_dagbag(dags_folder).dags["audits_shape"]
     # the last tasks of the models, audit tasks included, are what the trigger task waits for
@@ -94,7 +82,7 @@ def test_each_audited_model_gets_an_audit_task_its_descendants_wait_for(engine_j
     assert [t.task_id for t in generator.task_plan(only="shop__orders__audits")] == ["shop__orders__audits"]
 
     # without the option: no audit task, descendants wait for the model task
-    _stub(dags_folder, audited_project, "audits_inline", auto_replan_on_change=True)
+    write_generator_stub(dags_folder, audited_project, "audits_inline", auto_replan_on_change=True)
     dag = load_dagbag(dags_folder).dags["audits_inline"]
     assert not [t for t in dag.task_ids if t.endswith("__audits")]
     assert dag.get_task("shop__customer_orders").upstream_task_ids == {"shop__orders"}
@@ -131,7 +119,7 @@ def _check_audited_run(run, tis, text, database: Path) -> None:
     """A first run of the audited project with audits_as_tasks: what a user sees."""
     assert run.state == "failed"
     # the blocking audit does not fail the model task (it skipped its audits) ...
-    assert tis["shop__orders"].state == "success", _states(tis)
+    assert tis["shop__orders"].state == "success", task_states(tis)
     assert xcom(tis["shop__orders"]) == {"model": "shop.orders", "status": "success"}
     assert "audits_as_tasks=True: the audits of shop.orders run in the next task" in text
     # ... it fails the audit task, and only the model's descendants stop
@@ -162,7 +150,7 @@ def _check_audited_run(run, tis, text, database: Path) -> None:
 
 
 def test_blocking_audit_task_stops_only_the_models_descendants(engine_jar, audited_project, dags_folder, output):
-    _stub(dags_folder, audited_project, "audits_run", auto_replan_on_change=True, audits_as_tasks=True,
+    write_generator_stub(dags_folder, audited_project, "audits_run", auto_replan_on_change=True, audits_as_tasks=True,
           schedule_interval="@hourly")
     run, tis = run_dag(dags_folder, "audits_run", FIRST_END)
     _check_audited_run(run, tis, output(), audited_project / "audited_shop.duckdb")
@@ -170,7 +158,7 @@ def test_blocking_audit_task_stops_only_the_models_descendants(engine_jar, audit
     # the next hourly run: the daily models are not due, and their audit tasks say so without querying
     run, tis = run_dag(dags_folder, "audits_run", NOT_DUE_END)
     text = output()
-    assert run.state == "success", _states(tis)
+    assert run.state == "success", task_states(tis)
     assert xcom(tis["shop__orders__audits"]) == {"model": "shop.orders", "status": "not_due", "audits": []}
     assert "shop__orders computed nothing in this run (not_due): no audit of shop.orders to run" in text
     assert "auditing shop.orders" not in text
@@ -197,12 +185,12 @@ def test_an_interval_a_blocking_audit_rejects_is_computed_again_as_sqlmesh_run_l
         engine_jar, tmp_path, dags_folder, output):
     inline = copy_project(TEST_PROJECTS / "audited_shop", tmp_path / "inline" / "audited_shop")
     as_tasks = copy_project(TEST_PROJECTS / "audited_shop", tmp_path / "as_tasks" / "audited_shop")
-    _stub(dags_folder, inline, "audits_inline", auto_replan_on_change=True)
-    _stub(dags_folder, as_tasks, "audits_tasks", auto_replan_on_change=True, audits_as_tasks=True)
+    write_generator_stub(dags_folder, inline, "audits_inline", auto_replan_on_change=True)
+    write_generator_stub(dags_folder, as_tasks, "audits_tasks", auto_replan_on_change=True, audits_as_tasks=True)
     for end in (FIRST_END, SECOND_END):
         run_dag(dags_folder, "audits_inline", end)
         run, tis = run_dag(dags_folder, "audits_tasks", end)
-        assert tis["shop__orders__audits"].state == "failed", _states(tis)
+        assert tis["shop__orders__audits"].state == "failed", task_states(tis)
         # SQLMesh's run records no interval whose blocking audit failed; neither does the audit task
         in_state = _intervals_in_state(as_tasks)
         assert in_state == _intervals_in_state(inline)
@@ -214,10 +202,10 @@ def test_an_interval_a_blocking_audit_rejects_is_computed_again_as_sqlmesh_run_l
 
 def test_audit_tasks_in_a_dev_environment(engine_jar, audited_project, dags_folder, output):
     # (the project has a gateway called dev, hence another name)
-    _stub(dags_folder, audited_project, "audits_dev", environment="staging", auto_replan_on_change=True,
+    write_generator_stub(dags_folder, audited_project, "audits_dev", environment="staging", auto_replan_on_change=True,
           audits_as_tasks=True)
     run, tis = run_dag(dags_folder, "audits_dev", FIRST_END)
-    assert _states(tis) == {
+    assert task_states(tis) == {
         "sqlmesh_plan": "success", "shop__orders": "success", "shop__orders__audits": "failed",
         "shop__customer_orders": "upstream_failed", "shop__refunds": "success", "shop__refunds__audits": "success",
         "shop__payments": "success", "shop__payments__audits": "success", "shop__payment_totals": "success"}
@@ -229,7 +217,7 @@ def test_audit_tasks_in_a_dev_environment(engine_jar, audited_project, dags_fold
 
 
 def test_an_audit_task_sits_in_its_models_group(engine_jar, audited_project, dags_folder):
-    _stub(dags_folder, audited_project, "audits_grouped", audits_as_tasks=True, group_by="schema")
+    write_generator_stub(dags_folder, audited_project, "audits_grouped", audits_as_tasks=True, group_by="schema")
     dag = load_dagbag(dags_folder).dags["audits_grouped"]
     groups = {t.task_id: t.task_group.group_id for t in dag.tasks}
     assert groups["shop__orders__audits"] == groups["shop__orders"] == "shop"

@@ -13,18 +13,10 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pytest
 
-from helpers import copy_project, run_dag, write_stub
+from helpers import copy_project, run_dag, write_generator_stub
 
 FIRST_END = datetime(2024, 1, 2, tzinfo=timezone.utc)
 SECOND_END = datetime(2024, 1, 3, tzinfo=timezone.utc)
-
-
-def _stub(dags_folder, project, dag_id, **options):
-    extra = "".join(f", {k}={v!r}" for k, v in options.items())
-    write_stub(dags_folder, dag_id, textwrap.dedent(f"""\
-        from sqlmesh_dag_generator import SQLMeshDAGGenerator
-        dag = SQLMeshDAGGenerator({str(project)!r}, dag_id={dag_id!r}{extra}).build_dag()
-        """))
 
 
 def _database(project) -> str:
@@ -114,7 +106,7 @@ def oracle(example_project, tmp_path):
 
 
 def test_example_runs_interval_by_interval_like_sqlmesh(engine_jar, example_project, dags_folder, oracle):
-    _stub(dags_folder, example_project, "example_run", auto_replan_on_change=True)
+    write_generator_stub(dags_folder, example_project, "example_run", auto_replan_on_change=True)
     run, tis = run_dag(dags_folder, "example_run", FIRST_END)
     assert run.state == "success", {t: ti.state for t, ti in tis.items()}
     assert all(ti.state == "success" for ti in tis.values())
@@ -152,7 +144,7 @@ def test_example_runs_interval_by_interval_like_sqlmesh(engine_jar, example_proj
 
 
 def test_xcom_is_plain_json_status(engine_jar, shop_project, dags_folder):
-    _stub(dags_folder, shop_project, "shop_xcom", auto_replan_on_change=True)
+    write_generator_stub(dags_folder, shop_project, "shop_xcom", auto_replan_on_change=True)
     # 2024-01-01 is a Monday: the @weekly model (Sunday midnight) is not due on Monday's interval
     run, tis = run_dag(dags_folder, "shop_xcom", FIRST_END)
     assert run.state == "success"
@@ -163,7 +155,7 @@ def test_xcom_is_plain_json_status(engine_jar, shop_project, dags_folder):
 
 
 def test_return_value_false_pushes_no_xcom(engine_jar, shop_project, dags_folder):
-    _stub(dags_folder, shop_project, "shop_quiet", auto_replan_on_change=True, return_value=False)
+    write_generator_stub(dags_folder, shop_project, "shop_quiet", auto_replan_on_change=True, return_value=False)
     run, tis = run_dag(dags_folder, "shop_quiet", FIRST_END)
     assert run.state == "success"
     assert tis["marts__daily_revenue"].xcom_pull(task_ids="marts__daily_revenue") is None
@@ -178,7 +170,7 @@ def test_failing_model_fails_its_task_with_sqlmesh_message_and_stops_downstream(
         "SELECT customer_id, CAST(name AS INT) AS name_as_number FROM staging.customers\n")
     (marts / "after_explosion.sql").write_text(
         "MODEL (name marts.after_explosion, kind FULL);\nSELECT COUNT(*) AS n FROM marts.exploding\n")
-    _stub(dags_folder, shop_project, "shop_fail", auto_replan_on_change=True)
+    write_generator_stub(dags_folder, shop_project, "shop_fail", auto_replan_on_change=True)
     run, tis = run_dag(dags_folder, "shop_fail", FIRST_END)
     assert run.state == "failed"
     assert tis["marts__exploding"].state == "failed"
@@ -191,7 +183,7 @@ def test_failing_model_fails_its_task_with_sqlmesh_message_and_stops_downstream(
 
 
 def test_first_run_without_plan_explains_what_to_do(engine_jar, shop_project, dags_folder, capfd):
-    _stub(dags_folder, shop_project, "shop_unplanned")
+    write_generator_stub(dags_folder, shop_project, "shop_unplanned")
     run, tis = run_dag(dags_folder, "shop_unplanned", FIRST_END)
     assert run.state == "failed"
     text = "".join(capfd.readouterr())

@@ -7,14 +7,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from helpers import TEST_PROJECTS, copy_project, free_port, load_dagbag, run_dag, sqlmesh_context, write_stub, xcom
+from helpers import (TEST_PROJECTS, copy_project, free_port, load_dagbag, run_dag, sqlmesh_context, task_states,
+                     write_generator_stub, xcom)
 
 FIRST_END = datetime(2024, 1, 2, tzinfo=timezone.utc)
 SECOND_END = datetime(2024, 1, 3, tzinfo=timezone.utc)
@@ -26,18 +26,6 @@ MODEL_TASKS = ("shop__orders", "shop__customer_orders", "shop__refunds")
 def audited_project(tmp_path) -> Path:
     """Orders with a failing blocking audit (+ a downstream model), refunds with a failing non-blocking one."""
     return copy_project(TEST_PROJECTS / "audited_shop", tmp_path / "audited_shop")
-
-
-def _stub(dags_folder, project, dag_id, **options):
-    extra = "".join(f", {k}={v!r}" for k, v in options.items())
-    write_stub(dags_folder, dag_id, textwrap.dedent(f"""\
-        from sqlmesh_dag_generator import SQLMeshDAGGenerator
-        dag = SQLMeshDAGGenerator({str(project)!r}, dag_id={dag_id!r}{extra}).build_dag()
-        """))
-
-
-def _states(tis) -> dict[str, str]:
-    return {task_id: ti.state for task_id, ti in tis.items()}
 
 
 def _query(database: Path, sql: str):
@@ -61,7 +49,7 @@ def _environment_in_state(project: Path, name: str = "prod"):
 
 def test_health_check_first_then_blocking_audit_fails_its_task_and_non_blocking_only_warns(
         engine_jar, audited_project, dags_folder, output):
-    _stub(dags_folder, audited_project, "audited", auto_replan_on_change=True, enable_health_check=True)
+    write_generator_stub(dags_folder, audited_project, "audited", auto_replan_on_change=True, enable_health_check=True)
     dag = load_dagbag(dags_folder).dags["audited"]
     assert dag.get_task("sqlmesh_plan").upstream_task_ids == {"sqlmesh_health_check"}
     assert dag.get_task("sqlmesh_health_check").upstream_task_ids == set()
@@ -71,7 +59,7 @@ def test_health_check_first_then_blocking_audit_fails_its_task_and_non_blocking_
 
     assert run.state == "failed"
     assert xcom(tis["sqlmesh_health_check"]) == {"gateway": "local", "status": "ok"}
-    assert tis["shop__orders"].state == "failed", _states(tis)
+    assert tis["shop__orders"].state == "failed", task_states(tis)
     assert tis["shop__customer_orders"].state == "upstream_failed"
     assert "SQLMesh failed to run shop.orders" in text
     assert "Audits failed: not_null" in text
@@ -84,9 +72,9 @@ def test_health_check_first_then_blocking_audit_fails_its_task_and_non_blocking_
 
 def test_skip_audits_lets_the_model_pass_for_that_dag_only(engine_jar, audited_project, dags_folder, output):
     files_before = _files_digest(audited_project)
-    _stub(dags_folder, audited_project, "audited_skip", auto_replan_on_change=True, skip_audits=True)
+    write_generator_stub(dags_folder, audited_project, "audited_skip", auto_replan_on_change=True, skip_audits=True)
     run, tis = run_dag(dags_folder, "audited_skip", FIRST_END)
-    assert run.state == "success", _states(tis)
+    assert run.state == "success", task_states(tis)
     assert xcom(tis["shop__orders"]) == {"model": "shop.orders", "status": "success"}
     assert tis["shop__customer_orders"].state == "success"
     database = audited_project / "audited_shop.duckdb"
@@ -95,10 +83,10 @@ def test_skip_audits_lets_the_model_pass_for_that_dag_only(engine_jar, audited_p
 
     # the user's project and SQLMesh's state keep the audit: a DAG without skip_audits fails on it again
     assert _files_digest(audited_project) == files_before
-    _stub(dags_folder, audited_project, "audited_strict", auto_replan_on_change=True)
+    write_generator_stub(dags_folder, audited_project, "audited_strict", auto_replan_on_change=True)
     run, tis = run_dag(dags_folder, "audited_strict", SECOND_END)
     assert xcom(tis["sqlmesh_plan"]) == {"environment": "prod", "status": "unchanged"}
-    assert tis["shop__orders"].state == "failed", _states(tis)
+    assert tis["shop__orders"].state == "failed", task_states(tis)
     assert "Audits failed: not_null" in output()
 
 
@@ -106,7 +94,7 @@ def test_health_check_fails_the_run_when_the_database_is_unreachable(
         engine_jar, audited_project, dags_folder, output, monkeypatch):
     port, secret = free_port(), "n0t-for-the-logs-7781"
     monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE", f"postgres://shopper:{secret}@127.0.0.1:{port}/shop")
-    _stub(dags_folder, audited_project, "audited_down", connection="warehouse", enable_health_check=True,
+    write_generator_stub(dags_folder, audited_project, "audited_down", connection="warehouse", enable_health_check=True,
           auto_replan_on_change=True)
     run, tis = run_dag(dags_folder, "audited_down", FIRST_END)
     text = output()
@@ -143,9 +131,9 @@ def _daily_revenue(project: Path):
 
 
 def test_unchanged_project_plans_nothing_and_plan_only_applies_nothing(engine_jar, shop_project, dags_folder, output):
-    _stub(dags_folder, shop_project, "shop_plan", auto_replan_on_change=True)
+    write_generator_stub(dags_folder, shop_project, "shop_plan", auto_replan_on_change=True)
     run, tis = run_dag(dags_folder, "shop_plan", FIRST_END)
-    assert run.state == "success", _states(tis)
+    assert run.state == "success", task_states(tis)
     assert xcom(tis["sqlmesh_plan"]) == {"environment": "prod", "status": "created"}
     created = _environment_in_state(shop_project)
 
@@ -155,11 +143,11 @@ def test_unchanged_project_plans_nothing_and_plan_only_applies_nothing(engine_ja
     output()
 
     _change_daily_revenue(shop_project)
-    _stub(dags_folder, shop_project, "shop_plan_only", auto_replan_on_change=True, plan_only=True,
+    write_generator_stub(dags_folder, shop_project, "shop_plan_only", auto_replan_on_change=True, plan_only=True,
           log_plan_details=True)
     run, tis = run_dag(dags_folder, "shop_plan_only", THIRD_END)
     text = output()
-    assert run.state == "success", _states(tis)
+    assert run.state == "success", task_states(tis)
     assert xcom(tis["sqlmesh_plan"]) == {"environment": "prod", "status": "planned"}
     assert "is NOT applied" in text
     assert "directly modified models: marts.daily_revenue" in text
@@ -174,10 +162,10 @@ def test_unchanged_project_plans_nothing_and_plan_only_applies_nothing(engine_ja
 
 def test_plan_task_loads_no_unchanged_project_and_plans_after_any_change(engine_jar, shop_project, dags_folder,
                                                                           output):
-    _stub(dags_folder, shop_project, "shop_record", auto_replan_on_change=True)
+    write_generator_stub(dags_folder, shop_project, "shop_record", auto_replan_on_change=True)
     for end, expected in ((FIRST_END, "created"), (SECOND_END, "unchanged")):
         run, tis = run_dag(dags_folder, "shop_record", end)
-        assert run.state == "success", _states(tis)
+        assert run.state == "success", task_states(tis)
         assert xcom(tis["sqlmesh_plan"]) == {"environment": "prod", "status": expected}
     assert re.search(r"which this DAG applied for the same project, config and versions; "
                      r"nothing to plan \(\d+\.\d\d s, project not loaded\)", output())
@@ -201,25 +189,25 @@ def test_plan_task_loads_no_unchanged_project_and_plans_after_any_change(engine_
     os.utime(model, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     run, tis = run_dag(dags_folder, "shop_record", datetime(2024, 1, 5, tzinfo=timezone.utc))
     text = output()
-    assert run.state == "success", _states(tis)
+    assert run.state == "success", task_states(tis)
     assert "changed since this DAG's last plan; planning" in text and "project not loaded" not in text
 
 
 @pytest.mark.parametrize("skip_backfill", [True, False])
 def test_skip_backfill_applies_the_change_and_leaves_intervals_to_the_model_tasks(
         engine_jar, shop_project, dags_folder, output, skip_backfill):
-    _stub(dags_folder, shop_project, "shop_first", auto_replan_on_change=True)
+    write_generator_stub(dags_folder, shop_project, "shop_first", auto_replan_on_change=True)
     run, tis = run_dag(dags_folder, "shop_first", FIRST_END)
-    assert run.state == "success", _states(tis)
+    assert run.state == "success", task_states(tis)
     output()
 
     _change_daily_revenue(shop_project)
     # a DAG without the changed model's task shows what the plan task alone did
-    _stub(dags_folder, shop_project, "shop_replan", auto_replan_on_change=True, skip_backfill=skip_backfill,
+    write_generator_stub(dags_folder, shop_project, "shop_replan", auto_replan_on_change=True, skip_backfill=skip_backfill,
           log_plan_details=True, exclude_models=["marts.daily_revenue"])
     run, tis = run_dag(dags_folder, "shop_replan", SECOND_END)
     text = output()
-    assert run.state == "success", _states(tis)
+    assert run.state == "success", task_states(tis)
     columns, days = _daily_revenue(shop_project)
     assert "largest_order" in columns  # applied either way
     assert re.search(r"plan phase timings: load \d+\.\d\d s, plan build \d+\.\d\d s, apply \d+\.\d\d s", text)
@@ -234,9 +222,9 @@ def test_skip_backfill_applies_the_change_and_leaves_intervals_to_the_model_task
     assert days == []
 
     # the model's own task then fills every missing interval of the new version
-    _stub(dags_folder, shop_project, "shop_all", auto_replan_on_change=True, skip_backfill=True)
+    write_generator_stub(dags_folder, shop_project, "shop_all", auto_replan_on_change=True, skip_backfill=True)
     run, tis = run_dag(dags_folder, "shop_all", THIRD_END)
-    assert run.state == "success", _states(tis)
+    assert run.state == "success", task_states(tis)
     assert _daily_revenue(shop_project)[1] == ["2024-01-01", "2024-01-02", "2024-01-03"]
 
 
@@ -244,7 +232,7 @@ def test_skip_backfill_applies_the_change_and_leaves_intervals_to_the_model_task
 
 def test_environment_named_like_a_gateway_explains_gateway_versus_environment(
         engine_jar, audited_project, dags_folder, output):
-    _stub(dags_folder, audited_project, "audited_prod_env", environment="prod")
+    write_generator_stub(dags_folder, audited_project, "audited_prod_env", environment="prod")
     run, tis = run_dag(dags_folder, "audited_prod_env", FIRST_END)
     text = output()
     assert run.state == "failed"
@@ -255,7 +243,7 @@ def test_environment_named_like_a_gateway_explains_gateway_versus_environment(
     assert 'SQLMeshDAGGenerator(..., gateway="prod")' in text
 
     # the plan task does not create an environment named like a gateway the DAG does not use
-    _stub(dags_folder, audited_project, "audited_dev_env", environment="dev", auto_replan_on_change=True)
+    write_generator_stub(dags_folder, audited_project, "audited_dev_env", environment="dev", auto_replan_on_change=True)
     run, tis = run_dag(dags_folder, "audited_dev_env", FIRST_END)
     text = output()
     assert tis["sqlmesh_plan"].state == "failed"

@@ -9,19 +9,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from helpers import run_dag, write_stub
+from helpers import create_database, run_dag, write_stub
 
 pytestmark = pytest.mark.postgres
 
 
 def _new_database(server: dict, name: str) -> dict:
-    import psycopg2
-
-    con = psycopg2.connect(host=server["host"], port=server["port"], user=server["login"],
-                           password=server["password"], dbname="postgres")
-    con.autocommit = True
-    con.cursor().execute(f"CREATE DATABASE {name}")
-    con.close()
+    create_database(server, name)
     return {"conn_type": "postgres", **server, "schema": name}
 
 
