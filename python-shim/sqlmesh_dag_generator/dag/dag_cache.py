@@ -132,7 +132,7 @@ def holds(path: Path, cache_key: str) -> bool:
     """Whether the entry at ``path`` was written under ``cache_key`` (its first line; nothing is loaded)."""
     try:
         with open(path, "rb") as f:
-            return f.readline().strip().decode("ascii", "replace") == cache_key
+            return _stored_key(f) == cache_key
     except OSError:
         return False
 
@@ -140,8 +140,7 @@ def holds(path: Path, cache_key: str) -> bool:
 def read(path: Path, cache_key: str) -> Any | None:
     try:
         with open(path, "rb") as f:
-            stored_key = f.readline().strip().decode("ascii", "replace")
-            if stored_key != cache_key:
+            if _stored_key(f) != cache_key:
                 return None
             return _Unpickler(f).load()
     except FileNotFoundError:
@@ -149,6 +148,11 @@ def read(path: Path, cache_key: str) -> Any | None:
     except Exception as exc:  # a truncated or foreign file is a miss, and is rebuilt
         log.debug("ignoring unreadable DAG cache %s: %s", path, exc)
         return None
+
+
+def _stored_key(f) -> str:
+    """The key an entry was written under: its first line (write() puts it there)."""
+    return f.readline().strip().decode("ascii", "replace")
 
 
 def write(path: Path, cache_key: str, dag: Any) -> None:

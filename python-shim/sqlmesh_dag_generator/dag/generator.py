@@ -332,7 +332,7 @@ class SQLMeshDAGGenerator:
                 return self._new_dag(self.dag_arguments(self.spec), plan)
         key = self._dag_cache_key()
         if key is None:
-            return self._new_dag(self.dag_arguments(self.spec), self.task_plan())
+            return self._whole_dag()
         entry = dag_cache.entry(self.cache_dir, self.project_path, self.dag_id)
         dag = dag_cache.read(entry, key)
         if dag is None:
@@ -350,10 +350,14 @@ class SQLMeshDAGGenerator:
         with cache.process_lock(dag_cache.lock_file(entry), project_reader.read_budget(), "building this DAG"):
             if not dag_cache.holds(entry, key):
                 log.info("building the DAG %s", self.dag_id)
-                dag = self._new_dag(self.dag_arguments(self.spec), self.task_plan())
+                dag = self._whole_dag()
                 dag_cache.write(entry, key, dag)
                 return dag
-        return dag_cache.read(entry, key) or self._new_dag(self.dag_arguments(self.spec), self.task_plan())
+        return dag_cache.read(entry, key) or self._whole_dag()
+
+    def _whole_dag(self):
+        """A new DAG with every task, built from the spec."""
+        return self._new_dag(self.dag_arguments(self.spec), self.task_plan())
 
     def _new_dag(self, arguments: dict, plan: list[TaskSpec]):
         from airflow.sdk import DAG
