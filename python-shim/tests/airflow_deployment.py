@@ -1,4 +1,4 @@
-"""A real Airflow 3 deployment for the tests: `dag-processor`, `scheduler` and `api-server` as separate
+"""A real Airflow 3 deployment for the tests: `dag-processor`, `scheduler`, `triggerer` and `api-server` as separate
 processes, LocalExecutor, a PostgreSQL metadata database; driven only through Airflow's CLI and REST API.
 
 What only a scheduler shows (backfills with their default concurrency, retries, clears, overlapping runs)
@@ -72,7 +72,8 @@ class AirflowDeployment:
     def start(self) -> None:
         self.airflow("db", "migrate", timeout=600)
         for name, args in (("api-server", ["api-server", "--port", str(self.port)]),
-                           ("dag-processor", ["dag-processor"]), ("scheduler", ["scheduler"])):
+                           ("dag-processor", ["dag-processor"]), ("scheduler", ["scheduler"]),
+                           ("triggerer", ["triggerer"])):
             log = open(self.home / f"{name}.log", "wb")
             self.processes[name] = subprocess.Popen([sys.executable, "-m", "airflow", *args], env=self.env,
                                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -179,6 +180,16 @@ class AirflowDeployment:
     def task_states(self, dag_id: str, run_id: str) -> dict[str, str | None]:
         tis = self.api("GET", f"/dags/{dag_id}/dagRuns/{_quote(run_id)}/taskInstances?limit=1000")["task_instances"]
         return {ti["task_id"]: ti["state"] for ti in tis}
+
+    def task_tries(self, dag_id: str, run_id: str) -> dict[str, tuple[str | None, int]]:
+        """task id -> (state, try number) of every task of a run."""
+        tries: dict[str, tuple[str | None, int]] = {}
+        while True:  # the API answers 100 at a time
+            page = self.api("GET", f"/dags/{dag_id}/dagRuns/{_quote(run_id)}/taskInstances?limit=100"
+                                   f"&offset={len(tries)}")["task_instances"]
+            tries.update((ti["task_id"], (ti["state"], ti["try_number"])) for ti in page)
+            if len(page) < 100:
+                return tries
 
     def task_instance(self, dag_id: str, run_id: str, task_id: str) -> dict:
         return self.api("GET", f"/dags/{dag_id}/dagRuns/{_quote(run_id)}/taskInstances/{task_id}")

@@ -118,29 +118,29 @@ def reference_rows(source: Path, workdir: Path, execution_time: datetime) -> dic
     return model_rows(project / "shop.duckdb")
 
 
-def finished_run(deployment: AirflowDeployment, run_id: str) -> tuple[dict, dict[str, str]]:
-    run = deployment.wait_for_run(DAG_ID, run_id)
-    return run, deployment.task_states(DAG_ID, run_id)
+def finished_run(deployment: AirflowDeployment, run_id: str, dag_id: str = DAG_ID) -> tuple[dict, dict[str, str]]:
+    run = deployment.wait_for_run(dag_id, run_id)
+    return run, deployment.task_states(dag_id, run_id)
 
 
-def assert_succeeded(deployment: AirflowDeployment, run: dict) -> None:
+def assert_succeeded(deployment: AirflowDeployment, run: dict, dag_id: str = DAG_ID) -> None:
     """Fail with every task's state and the end of each failed try's log, so a failure explains itself."""
     if run["state"] == "success":
         return
     run_id = run["dag_run_id"]
     report = [f"run {run_id} is {run['state']}"]
-    for task, state in sorted(deployment.task_states(DAG_ID, run_id).items()):
-        ti = deployment.task_instance(DAG_ID, run_id, task)
+    for task, state in sorted(deployment.task_states(dag_id, run_id).items()):
+        ti = deployment.task_instance(dag_id, run_id, task)
         report.append(f"  {task}: {state} (try {ti['try_number']}, {ti['start_date']} to {ti['end_date']})")
         if state in {"failed", "up_for_retry"}:
             for attempt in range(1, ti["try_number"] + 1):
-                tail = deployment.task_log(DAG_ID, run_id, task, try_number=attempt).splitlines()[-15:]
+                tail = deployment.task_log(dag_id, run_id, task, try_number=attempt).splitlines()[-15:]
                 report.append(f"    try {attempt}:\n      " + "\n      ".join(tail))
     pytest.fail("\n".join(report), pytrace=False)
 
 
-def trigger(deployment: AirflowDeployment) -> str:
-    return deployment.api("POST", f"/dags/{DAG_ID}/dagRuns", {"logical_date": None})["dag_run_id"]
+def trigger(deployment: AirflowDeployment, dag_id: str = DAG_ID) -> str:
+    return deployment.api("POST", f"/dags/{dag_id}/dagRuns", {"logical_date": None})["dag_run_id"]
 
 
 def statuses(deployment: AirflowDeployment, run_id: str) -> dict[str, str]:
@@ -369,3 +369,143 @@ dag = SQLMeshDAGGenerator(sqlmesh_project_path={str(project)!r}, dag_id={dag_id!
     assert warned["status"] == "warning" and [a["name"] for a in warned["audits"]] == ["no_negative_amounts"]
     assert "FAILED, 1 failing row (non-blocking; nothing is stopped)" in \
         deployment.task_log(dag_id, run_id, "shop__refunds__audits")
+
+
+# ------------------------------------------------------------------- execution_mode="single_run"
+# The example plus a model over data another team lands (landing.discounts, text to be cast): a bad row
+# fails it at run time with no change to the project, and deleting the row fixes it, as in real life.
+
+SINGLE = "single"
+DISCOUNTED, DISCOUNT_TOTAL = "marts__discounted_orders", "marts__discount_total"
+
+
+@pytest.fixture(scope="module")
+def single(deployment, tmp_path_factory) -> Path:
+    project = copy_project(find_example_project(), tmp_path_factory.mktemp("projects") / "single_shop")
+    with open(project / "external_models.yaml", "a") as external:
+        external.write("- name: landing.discounts\n  columns:\n    order_id: INT\n    discount: TEXT\n")
+    (project / "models" / "marts" / "discounted_orders.sql").write_text(
+        "MODEL (name marts.discounted_orders, kind FULL, cron '@daily');\n\n"
+        "SELECT order_id, CAST(discount AS DOUBLE) AS discount FROM landing.discounts\n")
+    (project / "models" / "marts" / "discount_total.sql").write_text(
+        "MODEL (name marts.discount_total, kind FULL, cron '@daily');\n\n"
+        "SELECT COUNT(*) AS discounted, SUM(discount) AS total FROM marts.discounted_orders\n")
+    land_discounts(project, bad=True)
+    write_stub(deployment.dags_folder, "single_dag", f"""
+from datetime import datetime, timedelta
+from sqlmesh_dag_generator import SQLMeshDAGGenerator
+
+dag = SQLMeshDAGGenerator(
+    sqlmesh_project_path={str(project)!r}, dag_id={SINGLE!r}, schedule_interval="@daily",
+    start_date=datetime(2024, 1, 1), auto_replan_on_change=True, skip_backfill=True, execution_mode="single_run",
+    default_args={{"retries": 1, "retry_delay": timedelta(seconds={RETRY_DELAY_SECONDS})}},
+).build_dag()
+""")
+    deployment.wait_for_dag(SINGLE)
+    return project
+
+
+def land_discounts(project: Path, bad: bool) -> None:
+    """The landed discounts: two good rows, and a row no number can be read from when ``bad``."""
+    import duckdb
+
+    from sqlmesh_dag_generator.run.session import database_lock
+
+    database = project / "shop.duckdb"
+    with database_lock(database):
+        con = duckdb.connect(str(database))
+        try:
+            con.execute("CREATE SCHEMA IF NOT EXISTS landing")
+            con.execute("CREATE OR REPLACE TABLE landing.discounts (order_id INT, discount TEXT)")
+            con.execute("INSERT INTO landing.discounts VALUES (1, '0.5'), (2, '1.5')" + (", (3, 'n/a')" if bad else ""))
+        finally:
+            con.close()
+
+
+def test_single_run_a_retry_of_one_failed_model_runs_only_that_model(deployment, single):
+    """The first run: SQLMesh fails discounted_orders on a bad landed row; the rest of the run goes on; the
+    row is fixed while the task waits for its retry, which runs that model alone; its descendant then runs."""
+    deployment.airflow("dags", "unpause", SINGLE)  # starts the latest scheduled run
+
+    def waits_for_retry() -> bool:
+        runs = deployment.runs(SINGLE)
+        return bool(runs) and deployment.task_states(SINGLE, runs[0]["dag_run_id"]).get(DISCOUNTED) == "up_for_retry"
+
+    deployment._wait(waits_for_retry, 600, "discounted_orders to wait for its retry")
+    run_id = deployment.runs(SINGLE)[0]["dag_run_id"]
+    first = deployment.task_log(SINGLE, run_id, DISCOUNTED, try_number=1)
+    assert "Could not convert string 'n/a' to DOUBLE" in first
+    assert deployment.task_states(SINGLE, run_id)[DISCOUNT_TOTAL] in (None, "none", "scheduled")
+    land_discounts(single, bad=False)
+    fixed_at = datetime.now(timezone.utc)
+    run, _ = finished_run(deployment, run_id, SINGLE)
+    assert_succeeded(deployment, run, SINGLE)
+    states = deployment.task_tries(SINGLE, run_id)
+    assert states.pop(DISCOUNTED) == ("success", 2)
+    assert states.pop("sqlmesh_run") == ("success", 1)
+    assert all(state == ("success", 1) for state in states.values()), states
+    retry = deployment.task_instance(SINGLE, run_id, DISCOUNTED)
+    assert datetime.fromisoformat(retry["start_date"]) > fixed_at
+    assert "running marts.discounted_orders on its own" in deployment.task_log(SINGLE, run_id, DISCOUNTED, 2)
+    # Each other model task ended with its own outcome of the one SQLMesh run, in its own log.
+    log = deployment.task_log(SINGLE, run_id, task_id("marts.daily_revenue"))
+    assert "outcome of this DAG run's single SQLMesh run (task sqlmesh_run): success" in log
+    assert "evaluated [" in log
+    assert deployment.xcom(SINGLE, run_id, task_id("marts.daily_revenue"))["status"] == "success"
+    assert deployment.xcom(SINGLE, run_id, DISCOUNT_TOTAL)["status"] == "success"
+    # As `sqlmesh run` leaves them, but for the weekly model, which is not due in this run's interval (a day).
+    assert deployment.xcom(SINGLE, run_id, task_id("marts.customer_summary"))["status"] == "not_due"
+    rows = model_rows(single / "shop.duckdb")
+    reference = reference_rows(find_example_project(), single.parent / "reference-1",
+                               datetime.fromisoformat(run["data_interval_end"]))
+    assert {m: r for m, r in rows.items() if m != "marts.customer_summary"} == \
+        {m: r for m, r in reference.items() if m != "marts.customer_summary"}
+
+
+def test_single_run_a_failing_model_fails_only_its_own_branch(deployment, single):
+    """A new version of discounted_orders (planned without backfill) on bad data again: it fails on both
+    tries, its descendant is upstream_failed, every other model task succeeds."""
+    land_discounts(single, bad=True)
+    path = single / "models" / "marts" / "discounted_orders.sql"
+    path.write_text(path.read_text().replace("AS discount FROM", "AS discount, 'v2' AS version FROM"))
+    time.sleep(8)  # the dag-processor picks the edit up
+    run_id = trigger(deployment, SINGLE)
+    run, states = finished_run(deployment, run_id, SINGLE)
+    assert run["state"] == "failed"
+    assert states.pop(DISCOUNTED) == "failed" and states.pop(DISCOUNT_TOTAL) == "upstream_failed", states
+    assert set(states.values()) == {"success"}, states
+    assert deployment.xcom(SINGLE, run_id, "sqlmesh_plan")["status"] == "applied_without_backfill"
+    for attempt in (1, 2):
+        assert "Could not convert string 'n/a' to DOUBLE" in deployment.task_log(SINGLE, run_id, DISCOUNTED, attempt)
+    test_single_run_a_failing_model_fails_only_its_own_branch.run_id = run_id
+
+
+def test_single_run_clearing_the_whole_run_runs_it_again_in_one_run(deployment, single):
+    """After the fix, clearing the failed run re-runs sqlmesh_run; every task ends with the new outcome."""
+    run_id = test_single_run_a_failing_model_fails_only_its_own_branch.run_id
+    land_discounts(single, bad=False)
+    deployment.api("POST", f"/dags/{SINGLE}/clearTaskInstances",
+                   {"dag_run_id": run_id, "only_failed": False, "reset_dag_runs": True, "dry_run": False})
+    run, _ = finished_run(deployment, run_id, SINGLE)
+    assert_succeeded(deployment, run, SINGLE)
+    states = deployment.task_tries(SINGLE, run_id)
+    assert states["sqlmesh_run"] == ("success", 2)
+    # discount_total (upstream_failed before, so this is its first try) was computed by the new sqlmesh_run
+    # and its task reported it; discounted_orders (on its third try) ran on its own after sqlmesh_run had
+    # computed it, so SQLMesh had nothing left to do.
+    assert states[DISCOUNT_TOTAL] == ("success", 1)
+    assert deployment.xcom(SINGLE, run_id, DISCOUNT_TOTAL)["status"] == "success"
+    assert "outcome of this DAG run's single SQLMesh run (task sqlmesh_run): success" in \
+        deployment.task_log(SINGLE, run_id, DISCOUNT_TOTAL, 1)
+    others = {t: s for t, s in states.items() if t not in (DISCOUNTED, DISCOUNT_TOTAL)}
+    assert all(state == "success" and tries == 2 for state, tries in others.values()), others
+    assert states[DISCOUNTED] == ("success", 3)
+    assert deployment.xcom(SINGLE, run_id, DISCOUNTED)["status"] in ("success", "nothing_to_do")
+    import duckdb
+
+    con = duckdb.connect(str(single / "shop.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT discounted, total FROM marts.discount_total").fetchall() == [(2, 2.0)]
+        assert con.execute("SELECT DISTINCT version FROM marts.discounted_orders").fetchall() == [("v2",)]
+    finally:
+        con.close()

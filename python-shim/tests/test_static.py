@@ -77,6 +77,25 @@ def test_python_static_dag_builds_the_same_tasks_as_dynamic_mode(engine_jar, sho
     assert static.get_task("marts__daily_revenue").outlets and static.get_task("marts__daily_revenue").inlets
 
 
+def test_single_run_static_dag_builds_and_runs_as_dynamic_mode(engine_jar, shop_project, dags_folder, cache_dir):
+    options = dict(dag_id="shop_single_static", cache_dir=cache_dir, auto_replan_on_change=True,
+                   execution_mode="single_run", default_args={"retries": 2})
+    SQLMeshDAGGenerator(shop_project, **options).generate_dag(dags_folder)
+    static = _bag_dag(dags_folder, "shop_single_static")
+    dynamic = SQLMeshDAGGenerator(shop_project, **options).build_dag()
+    assert sorted(static.task_ids) == sorted(dynamic.task_ids) and _edges(static) == _edges(dynamic)
+    for task in dynamic.tasks:
+        twin = static.get_task(task.task_id)
+        assert type(twin).__name__ == type(task).__name__, task.task_id
+        assert (twin.retries, twin.op_kwargs, twin.start_from_trigger) == \
+            (task.retries, task.op_kwargs, task.start_from_trigger), task.task_id
+    assert type(static.get_task("marts__daily_revenue")).__name__ == "ModelOutcomeOperator"
+    assert static.get_task("sqlmesh_run").retries == 0 and static.get_task("marts__daily_revenue").retries == 2
+    run, tis = run_dag(dags_folder, "shop_single_static", FIRST_END)
+    assert run.state == "success", {t: ti.state for t, ti in tis.items()}
+    assert _revenue(shop_project) == REVENUE_2024_01_01
+
+
 def test_static_file_parses_without_the_project_or_the_engine(engine_jar, shop_project, dags_folder, cache_dir,
                                                               monkeypatch):
     SQLMeshDAGGenerator(shop_project, dag_id="shop_alone", cache_dir=cache_dir).generate_dag(dags_folder)
@@ -213,6 +232,8 @@ def test_a_failed_generation_leaves_the_previous_file_whole(engine_jar, shop_pro
     ({"env_vars": {"A": "1"}}, "env_vars are used only with operator_type 'bash' or 'kubernetes'"),
     ({"operator_type": "bash", "connection": "warehouse"}, "connection works only with operator_type='python'"),
     ({"operator_type": "bash", "skip_audits": True}, "skip_audits works only with operator_type='python'"),
+    ({"operator_type": "bash", "execution_mode": "single_run"},
+     "execution_mode='single_run' works only with operator_type='python'"),
     ({"operator_type": "bash", "operator_class": "airflow.providers.standard.operators.bash.BashOperator"},
      "operator_class works only with operator_type='python'"),
     ({"operator_type": "bash", "env_vars": {"PG_PASSWORD": "hunter2"}}, r"env_vars\['PG_PASSWORD'\] looks like a secret"),

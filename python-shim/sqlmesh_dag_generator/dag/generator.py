@@ -194,6 +194,9 @@ class SQLMeshDAGGenerator:
         # is done, whatever its state, and each model task reads the plan's outcome (runtime.run_model).
         # Command-line tasks (static bash/kubernetes) cannot read it, so for them a failed plan stops all.
         checks_plan = self.auto_replan_on_change and self.operator_type == "python"
+        single_run = self.execution_mode == "single_run"
+        if single_run:
+            plan.append(self._run_task(chosen, common, roots, checks_plan))
         sources = self._source_plan(chosen, roots) if self.source_placeholders else {}
         if checks_plan:
             sources = {t: dataclasses.replace(task, trigger_rule="all_done") for t, task in sources.items()}
@@ -216,7 +219,7 @@ class SQLMeshDAGGenerator:
             if model.fqn in audited:
                 kwargs["audit_task"] = True
             owner = model.owner or self.default_args.get("owner")
-            own = [tasks.model_task(model, kwargs, upstream or roots, owner)]
+            own = [tasks.model_task(model, kwargs, upstream or roots, owner, waits_for_run=single_run)]
             if model.fqn in audited:
                 own.append(tasks.audit_task(model, {"model_name": model.name, "model_task_id": model.task_id,
                                                     **common}, owner))
@@ -234,6 +237,13 @@ class SQLMeshDAGGenerator:
             leaves = _leaves(plan)
             plan.append(tasks.trigger_task(self.trigger_dag_id, self.trigger_dag_conf, leaves))
         return plan if only is None else [t for t in plan if t.task_id == only]
+
+    def _run_task(self, chosen: list[ModelEntry], common: dict, roots: tuple[str, ...], checks_plan: bool) -> TaskSpec:
+        """execution_mode="single_run": the task that runs the DAG run's due models in one SQLMesh run."""
+        models = [{"name": m.name, "fqn": m.fqn, "cron": m.cron, "cron_tz": m.cron_tz} for m in chosen]
+        task = tasks.run_task({"models": models, **common, "skip_audits": self.skip_audits,
+                               "after_plan": checks_plan}, roots)
+        return dataclasses.replace(task, trigger_rule="all_done") if checks_plan else task
 
     def _first_tasks(self, common: dict) -> list[TaskSpec]:
         """The tasks before every model task, in order: the health check, then the plan task."""
@@ -267,9 +277,10 @@ class SQLMeshDAGGenerator:
         """How the model tasks' Assets are named, or None when the tasks declare none.
 
         Command-line tasks (static bash/kubernetes) cannot tell whether SQLMesh computed anything, so
-        they would emit an event on every success: they declare no Assets.
+        they would emit an event on every success: they declare no Assets. Nor do single_run model
+        tasks: they end in Airflow's triggerer, where a task records no asset event.
         """
-        if not self.emit_assets or self.operator_type != "python":
+        if not self.emit_assets or self.operator_type != "python" or self.execution_mode == "single_run":
             return None
         return self._naming(spec)
 

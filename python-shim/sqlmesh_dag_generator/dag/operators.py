@@ -56,6 +56,8 @@ def _operator(dag, spec: TaskSpec, options: OperatorOptions, callbacks: dict, mo
         common["trigger_rule"] = spec.trigger_rule
     if spec.max_active_tis_per_dag:
         common["max_active_tis_per_dag"] = spec.max_active_tis_per_dag
+    if spec.retries is not None:
+        common["retries"] = spec.retries
     if spec.role == "source":
         from airflow.providers.standard.operators.empty import EmptyOperator
 
@@ -65,6 +67,12 @@ def _operator(dag, spec: TaskSpec, options: OperatorOptions, callbacks: dict, mo
 
         return TriggerDagRunOperator(**common, **spec.kwargs)
     common.update(pool=options.pool or "default_pool", pool_slots=options.pool_slots)
+    if spec.waits_for_run:
+        from sqlmesh_dag_generator.dag.outcome_operator import ModelOutcomeOperator
+
+        return ModelOutcomeOperator(**common, python_callable=resolve_callable(spec.callable, spec.task_id),
+                                    op_kwargs=jinja_safe(spec.kwargs), model_name=spec.kwargs["model_name"],
+                                    return_value=spec.kwargs.get("return_value", True), **options.operator_kwargs)
     if spec.role in MODEL_ROLES:
         from airflow.providers.standard.operators.python import PythonOperator
 

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 LOAD_MODES = ("auto", "engine", "spec_file")
 OPERATOR_TYPES = ("python", "bash", "kubernetes")
+# per_model: each model task runs its model; single_run: one SQLMesh run per DAG run (run/single_run.py).
+EXECUTION_MODES = ("per_model", "single_run")
 
 # Options of the earlier pure-Python generator that have no meaning here: what to use instead.
 REMOVED_OPTIONS = {
@@ -157,6 +159,7 @@ class TaskOptions:
     # Each model with audits gets a `<model task id>__audits` task after its model task, which then skips them.
     audits_as_tasks: bool = _option(False, section="generation", read="bool")
     return_value: bool = _option(True, section="generation", read="bool")
+    execution_mode: str = _option("per_model", section="generation", read="choice", choices=EXECUTION_MODES)
     emit_assets: bool = _option(True, section="generation", read="bool")
     asset_namespace: str | None = _option(section="generation", read="string")
     # None: every task at the DAG's top level; "schema": the model tasks in one task group per schema.
@@ -174,8 +177,21 @@ class TaskOptions:
                               "audits_as_tasks runs each model's audits in a task of its own; choose one")
         if self.group_by is not None:
             _check_choice("group_by", self.group_by, GROUP_BY)
+        _check_choice("execution_mode", self.execution_mode, EXECUTION_MODES)
+        if self.execution_mode == "single_run":
+            _check_single_run(self)
         _set(self, trigger_dag_conf=dict(self.trigger_dag_conf or {}),
              operator_kwargs=dict(self.operator_kwargs or {}))
+
+
+def _check_single_run(options: TaskOptions) -> None:
+    """The options execution_mode="single_run" cannot honour, refused rather than dropped."""
+    if options.audits_as_tasks:
+        raise OptionError("execution_mode='single_run' runs each model's audits inside the single SQLMesh run, as "
+                          "`sqlmesh run` does; audits_as_tasks needs execution_mode='per_model'")
+    if options.operator_class is not None:
+        raise OptionError("execution_mode='single_run' model tasks wait in Airflow's triggerer for their outcome, "
+                          "with an operator of their own; operator_class needs execution_mode='per_model'")
 
 
 @dataclass(frozen=True)

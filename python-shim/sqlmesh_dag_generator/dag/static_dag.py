@@ -38,6 +38,8 @@ OPERATORS = {
     "kubernetes": ("airflow.providers.cncf.kubernetes.operators.pod", "KubernetesPodOperator"),
 }
 EMPTY_OPERATOR = ("airflow.providers.standard.operators.empty", "EmptyOperator")
+# execution_mode="single_run": the model tasks' operator (they wait in the triggerer for their outcome).
+OUTCOME_OPERATOR = ("sqlmesh_dag_generator.dag.outcome_operator", "ModelOutcomeOperator")
 TRIGGER_OPERATOR = ("airflow.providers.standard.operators.trigger_dagrun", "TriggerDagRunOperator")
 # Names the generated file defines itself; imports are aliased around them.
 SETTINGS_NAME, ENV_NAME = "SQLMESH_SETTINGS", "SQLMESH_ENV"
@@ -128,6 +130,10 @@ def _check_options(generator) -> None:
     if generator.skip_audits:
         raise SQLMeshDagError("skip_audits works only with operator_type='python': the sqlmesh command line "
                               "has no switch to skip audits for one run.")
+    if generator.execution_mode == "single_run":
+        raise SQLMeshDagError("execution_mode='single_run' works only with operator_type='python': its model tasks "
+                              "read their outcome from the single run's XCom, which a command-line task cannot; "
+                              "a bash or kubernetes DAG that wants one SQLMesh run can run `sqlmesh run` in one task.")
     if generator.audits_as_tasks:
         raise SQLMeshDagError("audits_as_tasks works only with operator_type='python': `sqlmesh run` has no "
                               "switch to leave the audits to another task (they would run twice), and "
@@ -229,6 +235,8 @@ def _task_call(generator, task: TaskSpec, source: "_Source") -> str:
         args["trigger_rule"] = source.value(task.trigger_rule, "trigger_rule")
     if task.max_active_tis_per_dag:
         args["max_active_tis_per_dag"] = source.value(task.max_active_tis_per_dag, "max_active_tis_per_dag")
+    if task.retries is not None:
+        args["retries"] = source.value(task.retries, "retries")
     for name, value in generator.callbacks.items():
         if value:
             args[name] = source.function(value, name)
@@ -246,6 +254,10 @@ def _task_call(generator, task: TaskSpec, source: "_Source") -> str:
     if generator.operator_type == "python":
         if task.role in MODEL_ROLES and generator.operator_class is not None:
             operator = source.function(generator.operator_class, "operator_class")
+        if task.waits_for_run:
+            operator = source.name(*OUTCOME_OPERATOR)
+            args["model_name"] = source.value(task.kwargs["model_name"], f"{task.task_id} model_name")
+            args["return_value"] = source.value(generator.return_value, "return_value")
         args["python_callable"] = source.function(task.callable, task.task_id)
         args["op_kwargs"] = source.value(jinja_safe(task.kwargs), f"{task.task_id} op_kwargs")
         if task.outlet is not None:

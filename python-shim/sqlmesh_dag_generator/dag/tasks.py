@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmesh_dag_generator.dag.assets import AssetSpec
 from sqlmesh_dag_generator.dag.groups import GroupSpec
-from sqlmesh_dag_generator.run.settings import PLAN_TASK_ID
+from sqlmesh_dag_generator.run.settings import PLAN_TASK_ID, RUN_TASK_ID
 
 if TYPE_CHECKING:
     from sqlmesh_dag_generator.build.spec import ModelEntry
 
 RUNTIME = "sqlmesh_dag_generator.run.runtime"
+SINGLE_RUN = "sqlmesh_dag_generator.run.single_run"
 HEALTH_CHECK_TASK_ID = "sqlmesh_health_check"
 TRIGGER_TASK_ID = "trigger_downstream_dag"
 # audits_as_tasks: the id of a model's audit task is its model task's id with this suffix.
@@ -27,7 +28,7 @@ AUDIT_TASK_SUFFIX = "__audits"
 @dataclass(frozen=True)
 class TaskSpec:
     task_id: str
-    # "health_check", "plan", "model", "audit", "source" or "trigger"
+    # "health_check", "plan", "run", "model", "audit", "source" or "trigger"
     role: str
     display_name: str
     doc_md: str
@@ -48,6 +49,10 @@ class TaskSpec:
     inlets: tuple[AssetSpec, ...] = ()
     # The task group the task is shown in (group_by), or None for the DAG's top level.
     group: GroupSpec | None = None
+    # Model tasks under execution_mode="single_run": the task waits for its outcome in the run task's XCom.
+    waits_for_run: bool = False
+    # Airflow's retries when the task must not take the DAG's (None: the DAG's default_args).
+    retries: int | None = None
 
 
 def health_check_task(kwargs: dict) -> TaskSpec:
@@ -68,10 +73,23 @@ def plan_task(environment: str, kwargs: dict, upstream: tuple[str, ...]) -> Task
         max_active_tis_per_dag=1)
 
 
-def model_task(model: ModelEntry, kwargs: dict, upstream: tuple[str, ...], owner: str | None) -> TaskSpec:
+def run_task(kwargs: dict, upstream: tuple[str, ...]) -> TaskSpec:
+    """execution_mode="single_run": the task that runs every due model of the DAG run in one SQLMesh run."""
+    return TaskSpec(
+        task_id=RUN_TASK_ID, role="run", display_name="sqlmesh run",
+        doc_md="Runs every model of this DAG that is due in the run's interval in one SQLMesh run (SQLMesh's own "
+               "scheduler and `concurrent_tasks`). Each model's task ends with that model's outcome as SQLMesh "
+               "finishes it. It does not retry: a model task whose outcome it did not publish runs its model "
+               "itself.",
+        callable=f"{SINGLE_RUN}.run_selection", kwargs=kwargs, upstream=upstream, retries=0)
+
+
+def model_task(model: ModelEntry, kwargs: dict, upstream: tuple[str, ...], owner: str | None,
+               waits_for_run: bool = False) -> TaskSpec:
     return TaskSpec(
         task_id=model.task_id, role="model", display_name=model.name, doc_md=model_doc(model),
-        callable=f"{RUNTIME}.run_model", kwargs=kwargs, upstream=upstream, owner=owner, model=model)
+        callable=f"{RUNTIME}.run_model", kwargs=kwargs, upstream=upstream, owner=owner, model=model,
+        waits_for_run=waits_for_run)
 
 
 def audit_task(model: ModelEntry, kwargs: dict, owner: str | None) -> TaskSpec:

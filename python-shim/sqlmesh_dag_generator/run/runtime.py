@@ -48,7 +48,7 @@ def run_model(*, model_fqn: str, model_name: str, cron: str | None, cron_tz: str
     task skips them and records for it what it computed.
     """
     if after_plan:
-        _check_plan_outcome(context, model_name, model_fqn)
+        check_plan_outcome(context, model_name, model_fqn)
     computed = _run_model(model_fqn, model_name, cron, cron_tz, settings, context,
                           skip_audits=skip_audits, audit_task=audit_task)
     if audit_task:
@@ -66,7 +66,7 @@ def _run_model(model_fqn: str, model_name: str, cron: str | None, cron_tz: str |
     interval_end = context.get("data_interval_end")
     if interval_start is None and interval_end is None:
         log.info("manual run without a data interval: %s runs as `sqlmesh run` would now, for every interval "
-                 "that is complete and missing up to %s", model_name, _run_moment(context))
+                 "that is complete and missing up to %s", model_name, run_moment(context))
     if not is_due(cron, cron_tz, interval_start, interval_end):
         log.info("%s is not due in (%s, %s] (cron %s%s); nothing to do", model_name,
                  interval_start, interval_end, cron, f", {cron_tz}" if cron_tz else "")
@@ -74,7 +74,7 @@ def _run_model(model_fqn: str, model_name: str, cron: str | None, cron_tz: str |
 
     target = runtime_settings(**settings)
     environment = target.environment
-    execution_time = interval_end or _run_moment(context)
+    execution_time = interval_end or run_moment(context)
     log.info("running %s (%s) in environment %s as of %s", model_name, model_fqn, environment, execution_time)
     started = time.monotonic()
     # load=False: the model runs from the environment's stored snapshots (state_run), never the project's files.
@@ -82,19 +82,17 @@ def _run_model(model_fqn: str, model_name: str, cron: str | None, cron_tz: str |
         snapshot_filter = None
         if skip_audits:
             log.info("skip_audits=True: the audits of %s are not run", model_name)
-            snapshot_filter = _snapshots_without_audits
+            snapshot_filter = snapshots_without_audits
         elif audit_task:
             log.info("audits_as_tasks=True: the audits of %s run in the next task, not in this one", model_name)
-            snapshot_filter = _snapshots_without_audits
+            snapshot_filter = snapshots_without_audits
         try:
             # Selected by name, not fqn: the spec's catalog is the project gateway's, and an Airflow
             # connection to another database gives the models another default catalog.
             status = state_run.run_model(ctx, environment, model_name, execution_time=execution_time,
                                          snapshot_filter=snapshot_filter)
         except Exception as exc:
-            if _is_missing_environment(exc):
-                _raise_for_gateway_named_environment(ctx, environment, exc)
-                _raise_for_missing_environment(exc, environment)
+            raise_for_missing_environment(ctx, environment, exc)
             raise
         computed = sorted({i for intervals in console.finished.values() for i in intervals})
     log.info("SQLMesh session for %s: %.2f s", model_name, time.monotonic() - started)
@@ -274,7 +272,7 @@ def plan_environment(*, settings: dict, return_value: bool = True, skip_backfill
     ``plan_only`` builds the plan and logs it, and applies nothing.
     """
     target = runtime_settings(**settings)
-    as_of = context.get("data_interval_start") or _run_moment(context)
+    as_of = context.get("data_interval_start") or run_moment(context)
     started = time.monotonic()
     # Read before SQLMesh loads the project: an edit made while it plans then shows in the next run's digest.
     digest = None if plan_only else plan_record.inputs_digest(
@@ -470,7 +468,7 @@ def _save_outcome(context: dict, status: str, plan: Any = None) -> None:
     ti.xcom_push(key=PLAN_OUTCOME_KEY, value=outcome)
 
 
-def _check_plan_outcome(context: dict, model_name: str, model_fqn: str) -> None:
+def check_plan_outcome(context: dict, model_name: str, model_fqn: str) -> None:
     """Raise unless this run's plan task succeeded, or failed without changing this model."""
     ti = context.get("ti")
     if ti is None:
@@ -529,12 +527,12 @@ def _skip_audits(ctx: Any) -> None:
     create_scheduler = ctx.create_scheduler
 
     def create_scheduler_without_audits(snapshots, snapshot_evaluator):
-        return create_scheduler(_snapshots_without_audits(snapshots), snapshot_evaluator)
+        return create_scheduler(snapshots_without_audits(snapshots), snapshot_evaluator)
 
     ctx.create_scheduler = create_scheduler_without_audits
 
 
-def _snapshots_without_audits(snapshots) -> list:
+def snapshots_without_audits(snapshots) -> list:
     return [_without_audits(s) for s in snapshots]
 
 
@@ -557,7 +555,7 @@ def _result(model_name: str, status: str, return_value: bool) -> dict | None:
     return {"model": model_name, "status": status} if return_value else None
 
 
-def _run_moment(context: dict) -> datetime:
+def run_moment(context: dict) -> datetime:
     for key in ("logical_date", "run_after"):
         moment = context.get(key)
         if moment is not None:
@@ -571,8 +569,10 @@ def _is_missing_environment(exc: Exception) -> bool:
     return "was not found" in str(exc) and "nvironment" in str(exc)
 
 
-def _raise_for_missing_environment(exc: Exception, environment: str) -> None:
+def raise_for_missing_environment(ctx: Any, environment: str, exc: Exception) -> None:
+    """A clear error when ``exc`` says the environment does not exist (or its name is a gateway's)."""
     if _is_missing_environment(exc):
+        _raise_for_gateway_named_environment(ctx, environment, exc)
         raise EnvironmentNotPlannedError(
             f"SQLMesh environment '{environment}' does not exist yet, so there is nothing to run. "
             f"{_how_to_create(environment)}"

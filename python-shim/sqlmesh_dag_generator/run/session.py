@@ -316,6 +316,13 @@ def _make_capturing_console() -> Any:
             self.failures: list[str] = []
             # snapshot name -> the intervals (start, end in ms) SQLMesh's scheduler finished, in order
             self.finished: dict[str, list[tuple[int, int]]] = {}
+            # Told about each evaluation as it happens (see single_run.Outcomes), or None.
+            self.watcher: Any = None
+
+        def start_evaluation_progress(self, batched_intervals: dict, *args: Any, **kwargs: Any) -> None:
+            if self.watcher is not None:
+                self.watcher.planned(batched_intervals)
+            super().start_evaluation_progress(batched_intervals, *args, **kwargs)
 
         def update_snapshot_evaluation_progress(self, snapshot: Any, interval: Any, batch_idx: int,
                                                 duration_ms: int | None, *args: Any, **kwargs: Any) -> None:
@@ -323,6 +330,8 @@ def _make_capturing_console() -> Any:
             if duration_ms is not None:
                 self.finished.setdefault(snapshot.name, []).append((int(interval[0]), int(interval[1])))
             super().update_snapshot_evaluation_progress(snapshot, interval, batch_idx, duration_ms, *args, **kwargs)
+            if self.watcher is not None:
+                self.watcher.evaluated(snapshot, interval, duration_ms, *args[:2])
 
         def log_failed_models(self, errors: list) -> None:
             for error in errors:

@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 
 # The plan task's id: model tasks read its outcome from XCom under it.
 PLAN_TASK_ID = "sqlmesh_plan"
+# execution_mode="single_run": the task that runs every due model of the DAG run in one SQLMesh run.
+RUN_TASK_ID = "sqlmesh_run"
 DEFAULT_ENVIRONMENT = "prod"
 # Setting -> name of the Airflow Variable that overrides it at run time.
 DEFAULT_VARIABLES: Mapping[str, str] = {

@@ -61,6 +61,48 @@ def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: An
     ``ctx`` is a `Context(load=False)`; ``snapshot_filter`` may replace the scheduled
     snapshots with modified copies (skip_audits), as `Context.create_scheduler` would.
     """
+    def scheduled(stored: Any) -> tuple[list, set] | None:
+        fqn = model_fqn(ctx, model_name)
+        if fqn is None or fqn not in {entry["name"] for entry in stored.snapshot_dicts()}:
+            # Context.run selects nothing then, and its scheduler has nothing to do.
+            log.info("%s is not in environment %s; nothing to run", model_name, environment)
+            ctx.console.log_status_update(f"Model {model_name} is not in environment '{environment}'.")
+            return None
+        return _scheduled_snapshots(ctx, stored, fqn, model_name, environment, snapshot_filter), {fqn}
+
+    return _scheduled_run(ctx, environment, execution_time, scheduled)
+
+
+def run_models(ctx: Any, environment: str, model_names: Iterable[str], *, execution_time: Any,
+               snapshot_filter: Callable[[Iterable[Any]], list] | None = None,
+               prepare: Callable[[Any], None] | None = None) -> Any:
+    """Run ``model_names`` in ``environment`` in one SQLMesh run, as `Context.run(select_models=model_names,
+    no_auto_upstream=True, skip_janitor=True)` would, from state (every snapshot of the environment, the
+    project not loaded); returns SQLMesh's CompletionStatus.
+
+    SQLMesh's own scheduler runs them, in dependency order, ``concurrent_tasks`` at a time. ``prepare`` gets
+    the scheduler before it starts (to watch each model's evaluation). Names not in the environment are
+    left out, as Context.run's selector leaves them.
+    """
+    names = list(model_names)
+
+    def scheduled(stored: Any) -> tuple[list, set] | None:
+        present = {entry["name"] for entry in stored.snapshot_dicts()}
+        fqns = {fqn for fqn in (model_fqn(ctx, name) for name in names) if fqn in present}
+        if not fqns:
+            ctx.console.log_status_update(f"No selected model is in environment '{environment}'.")
+            return None
+        snapshots = list(ctx.state_sync.get_snapshots(stored.snapshots).values())
+        return (snapshot_filter(snapshots) if snapshot_filter is not None else snapshots), fqns
+
+    return _scheduled_run(ctx, environment, execution_time, scheduled, prepare)
+
+
+def _scheduled_run(ctx: Any, environment: str, execution_time: Any,
+                   scheduled: Callable[[Any], tuple[list, set] | None],
+                   prepare: Callable[[Any], None] | None = None) -> Any:
+    """Context._run's loop: wait for the environment, schedule what ``scheduled`` gives (the snapshots and
+    the selected fqns, or None for nothing to run), restart when a plan changes the environment meanwhile."""
     from sqlmesh.core.environment import Environment
     from sqlmesh.core.notification_target import NotificationEvent
     from sqlmesh.core.scheduler import CompletionStatus
@@ -80,20 +122,19 @@ def run_model(ctx: Any, environment: str, model_name: str, *, execution_time: An
             current = environment_summary(ctx, environment)
             return not current or current.plan_id != plan_id_at_start or not current.finalized_ts
 
-        fqn = model_fqn(ctx, model_name)
-        if fqn is None or fqn not in {entry["name"] for entry in stored.snapshot_dicts()}:
-            # Context.run selects nothing then, and its scheduler has nothing to do.
-            log.info("%s is not in environment %s; nothing to run", model_name, environment)
-            ctx.console.log_status_update(f"Model {model_name} is not in environment '{environment}'.")
+        chosen = scheduled(stored)
+        if chosen is None:
             return CompletionStatus.NOTHING_TO_DO
+        snapshots, fqns = chosen
         try:
-            snapshots = _scheduled_snapshots(ctx, stored, fqn, model_name, environment, snapshot_filter)
             scheduler = ctx.create_scheduler(snapshots, ctx.snapshot_evaluator)
+            if prepare is not None:
+                prepare(scheduler)
             status = scheduler.run(
                 stored.naming_info,  # what the scheduler reads the environment for; read above already
                 execution_time=execution_time,
                 circuit_breaker=environment_changed,
-                selected_snapshots={fqn},
+                selected_snapshots=fqns,
                 auto_restatement_enabled=environment.lower() == "prod",
                 run_environment_statements=True,
             )
