@@ -161,15 +161,19 @@ def test_return_value_false_pushes_no_xcom(engine_jar, shop_project, dags_folder
     assert tis["marts__daily_revenue"].xcom_pull(task_ids="marts__daily_revenue") is None
 
 
-def test_failing_model_fails_its_task_with_sqlmesh_message_and_stops_downstream(
-        engine_jar, shop_project, dags_folder, capfd):
-    marts = shop_project / "models" / "marts"
-    # valid SQL that only fails once rows flow: names are not integers
+def add_exploding_models(project) -> None:
+    """marts.exploding: valid SQL that fails once rows flow (names are not integers); marts.after_explosion reads it."""
+    marts = project / "models" / "marts"
     (marts / "exploding.sql").write_text(
         "MODEL (name marts.exploding, kind FULL);\n"
         "SELECT customer_id, CAST(name AS INT) AS name_as_number FROM staging.customers\n")
     (marts / "after_explosion.sql").write_text(
         "MODEL (name marts.after_explosion, kind FULL);\nSELECT COUNT(*) AS n FROM marts.exploding\n")
+
+
+def test_failing_model_fails_its_task_with_sqlmesh_message_and_stops_downstream(
+        engine_jar, shop_project, dags_folder, capfd):
+    add_exploding_models(shop_project)
     write_generator_stub(dags_folder, shop_project, "shop_fail", auto_replan_on_change=True)
     run, tis = run_dag(dags_folder, "shop_fail", FIRST_END)
     assert run.state == "failed"

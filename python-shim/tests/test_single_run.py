@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from helpers import copy_project, run_dag, task_states, write_generator_stub, xcom
-from test_run import FIRST_END, SECOND_END, Oracle, _database
+from test_run import FIRST_END, SECOND_END, Oracle, _database, add_exploding_models
 
 from sqlmesh_dag_generator.errors import OptionError
 from sqlmesh_dag_generator.run import single_run
@@ -101,12 +101,7 @@ def test_one_run_leaves_the_warehouse_sqlmesh_run_leaves(engine_jar, shop_projec
 
 
 def test_a_failing_model_gets_sqlmesh_error_and_its_descendants_are_skipped(engine_jar, shop_project):
-    marts = shop_project / "models" / "marts"
-    (marts / "exploding.sql").write_text(
-        "MODEL (name marts.exploding, kind FULL);\n"
-        "SELECT customer_id, CAST(name AS INT) AS name_as_number FROM staging.customers\n")
-    (marts / "after_explosion.sql").write_text(
-        "MODEL (name marts.after_explosion, kind FULL);\nSELECT COUNT(*) AS n FROM marts.exploding\n")
+    add_exploding_models(shop_project)
     models = _models(shop_project)
     _plan(shop_project, datetime(2024, 1, 1, tzinfo=timezone.utc))
     ti = RecordingTI()
