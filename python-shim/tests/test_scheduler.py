@@ -467,7 +467,9 @@ def test_single_run_a_failing_model_fails_only_its_own_branch(deployment, single
     tries, its descendant is upstream_failed, every other model task succeeds."""
     land_discounts(single, bad=True)
     path = single / "models" / "marts" / "discounted_orders.sql"
-    path.write_text(path.read_text().replace("AS discount FROM", "AS discount, 'v2' AS version FROM"))
+    # A breaking change (a column's meaning changes), so discount_total gets a new version to compute too.
+    path.write_text(path.read_text().replace("CAST(discount AS DOUBLE) AS discount FROM",
+                                             "CAST(discount AS DOUBLE) * 2 AS discount, 'v2' AS version FROM"))
     time.sleep(8)  # the dag-processor picks the edit up
     run_id = trigger(deployment, SINGLE)
     run, states = finished_run(deployment, run_id, SINGLE)
@@ -505,7 +507,7 @@ def test_single_run_clearing_the_whole_run_runs_it_again_in_one_run(deployment, 
 
     con = duckdb.connect(str(single / "shop.duckdb"), read_only=True)
     try:
-        assert con.execute("SELECT discounted, total FROM marts.discount_total").fetchall() == [(2, 2.0)]
+        assert con.execute("SELECT discounted, total FROM marts.discount_total").fetchall() == [(2, 4.0)]
         assert con.execute("SELECT DISTINCT version FROM marts.discounted_orders").fetchall() == [("v2",)]
     finally:
         con.close()
