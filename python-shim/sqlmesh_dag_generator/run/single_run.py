@@ -82,7 +82,8 @@ def _run_due_models(models: list[dict], settings: dict, skip_audits: bool, after
              target.environment, execution_time)
     started = time.monotonic()
     with sqlmesh_context(target, load=False) as (ctx, console):
-        outcomes = Outcomes({m["fqn"]: m["name"] for m in due}, feed)
+        # SQLMesh's fqns, not the spec's: an Airflow connection to another database changes the default catalog.
+        outcomes = Outcomes({state_run.model_fqn(ctx, m["name"]) or m["fqn"]: m["name"] for m in due}, feed)
         console.watcher = outcomes
         try:
             state_run.run_models(ctx, target.environment, [m["name"] for m in due], execution_time=execution_time,
