@@ -167,3 +167,21 @@ def test_options_single_run_cannot_honour_are_refused(engine_jar, shop_project, 
     options = {"execution_mode": "single_run", **options}
     with pytest.raises(OptionError, match=refused):
         SQLMeshDAGGenerator(str(shop_project), dag_id="refused", **options)
+
+
+def test_model_tasks_keep_their_groups_edges_and_callbacks(engine_jar, shop_project, cache_dir):
+    from sqlmesh_dag_generator import SQLMeshDAGGenerator
+
+    dag = SQLMeshDAGGenerator(str(shop_project), dag_id="grouped_single", cache_dir=cache_dir, group_by="schema",
+                              execution_mode="single_run", auto_replan_on_change=True,
+                              on_failure_callback="test_static.notify").build_dag()
+    revenue = dag.get_task("marts__daily_revenue")
+    assert type(revenue).__name__ == "ModelOutcomeOperator" and revenue.start_from_trigger
+    assert revenue.task_group.group_id == "marts"
+    assert revenue.upstream_task_ids == SQLMeshDAGGenerator(
+        str(shop_project), dag_id="grouped_per_model", cache_dir=cache_dir, group_by="schema",
+        auto_replan_on_change=True).build_dag().get_task("marts__daily_revenue").upstream_task_ids
+    assert revenue.on_failure_callback and revenue.outlets == []
+    run = dag.get_task(RUN_TASK_ID)
+    assert run.upstream_task_ids == {"sqlmesh_plan"} and run.retries == 0 and run.trigger_rule == "all_done"
+    assert len(run.op_kwargs["models"]) == len([t for t in dag.task_ids if "__" in t])
