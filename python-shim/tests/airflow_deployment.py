@@ -178,8 +178,7 @@ class AirflowDeployment:
         return self.api("GET", f"/dags/{dag_id}/dagRuns/{_quote(run_id)}")
 
     def task_states(self, dag_id: str, run_id: str) -> dict[str, str | None]:
-        tis = self.api("GET", f"/dags/{dag_id}/dagRuns/{_quote(run_id)}/taskInstances?limit=1000")["task_instances"]
-        return {ti["task_id"]: ti["state"] for ti in tis}
+        return {task: state for task, (state, _) in self.task_tries(dag_id, run_id).items()}
 
     def task_tries(self, dag_id: str, run_id: str) -> dict[str, tuple[str | None, int]]:
         """task id -> (state, try number) of every task of a run."""

@@ -468,12 +468,20 @@ def _save_outcome(context: dict, status: str, plan: Any = None) -> None:
     ti.xcom_push(key=PLAN_OUTCOME_KEY, value=outcome)
 
 
-def check_plan_outcome(context: dict, model_name: str, model_fqn: str) -> None:
-    """Raise unless this run's plan task succeeded, or failed without changing this model."""
+# check_plan_outcome's default: the plan task's outcome is read there.
+_NOT_READ: Any = object()
+
+
+def check_plan_outcome(context: dict, model_name: str, model_fqn: str, outcome: Any = _NOT_READ) -> None:
+    """Raise unless this run's plan task succeeded, or failed without changing this model.
+
+    ``outcome``: what ``read_plan_outcome`` gave, when the caller read it once for many models.
+    """
     ti = context.get("ti")
     if ti is None:
         return
-    outcome = ti.xcom_pull(task_ids=PLAN_TASK_ID, key=PLAN_OUTCOME_KEY)
+    if outcome is _NOT_READ:
+        outcome = read_plan_outcome(ti)
     if not outcome:
         raise ModelRunError(f"{model_name} did not run: this run's {PLAN_TASK_ID} task did not finish a plan "
                             f"(it failed or did not run); see its log.")
@@ -486,6 +494,11 @@ def check_plan_outcome(context: dict, model_name: str, model_fqn: str) -> None:
                             f"before; fix the change and the next run plans again.")
     log.info("this run's plan failed but does not change %s; it runs the version the environment serves",
              model_name)
+
+
+def read_plan_outcome(ti: Any) -> dict | None:
+    """This run's plan task's outcome (``_save_outcome``), or None when it finished no plan."""
+    return ti.xcom_pull(task_ids=PLAN_TASK_ID, key=PLAN_OUTCOME_KEY)
 
 
 def describe_plan(plan: Any, applied: bool) -> list[str]:

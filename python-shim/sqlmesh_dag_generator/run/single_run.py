@@ -101,11 +101,13 @@ def _due_models(models: list[dict], context: dict, feed: "Feed", after_plan: boo
     from sqlmesh_dag_generator.run import runtime
 
     start, end = context.get("data_interval_start"), context.get("data_interval_end")
+    ti = context.get("ti")
+    plan = runtime.read_plan_outcome(ti) if after_plan and ti is not None else None  # one read for all
     due = []
     for model in models:
         if after_plan:
             try:
-                runtime.check_plan_outcome(context, model["name"], model["fqn"])
+                runtime.check_plan_outcome(context, model["name"], model["fqn"], plan)
             except ModelRunError as exc:
                 feed.add(model["name"], {"status": "failed", "error": str(exc), "lines": []})
                 continue
@@ -188,7 +190,7 @@ class Outcomes:
     def finish(self) -> None:
         """The models SQLMesh left out: those under a model that failed, and (after a restart) any other."""
         for fqn, name in self.names.items():
-            if name in self.feed.published or name in self.feed.pending_names():
+            if self.feed.has(name):
                 continue
             if fqn in self.batches:
                 self.feed.add(name, {"status": "skipped", "lines": self.lines.get(fqn, []), "error": (
@@ -219,9 +221,10 @@ class Feed:
         if time.monotonic() - self.flushed_at >= PUBLISH_SECONDS:
             self.flush()
 
-    def pending_names(self) -> set[str]:
+    def has(self, name: str) -> bool:
+        """Whether an outcome of ``name`` was added (published or about to be)."""
         with self.lock:
-            return set(self.pending)
+            return name in self.published or name in self.pending
 
     def flush(self, finished: bool = False) -> None:
         with self.lock:
@@ -293,8 +296,8 @@ def read_outcome(ti: Any, model_name: str) -> tuple[dict | None, dict | None]:
     header = ti.xcom_pull(task_ids=RUN_TASK_ID, key=HEADER_KEY)
     if not header:
         return None, None
-    for n in range(int(header.get("chunks") or 0)):
-        chunk = ti.xcom_pull(task_ids=RUN_TASK_ID, key=CHUNK_KEY.format(n)) or {}
+    for key in chunk_keys(0, header):
+        chunk = ti.xcom_pull(task_ids=RUN_TASK_ID, key=key) or {}
         if model_name in chunk:
             return header, chunk[model_name]
     return header, None
