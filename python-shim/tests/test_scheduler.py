@@ -311,7 +311,9 @@ with DAG({consumer!r}, schedule=[SQLMeshDAGGenerator({options}).model_asset({mod
     writes = sum(wrote(r["dag_run_id"]) for r in first)  # the scheduled run writes it only on a Sunday
     assert len(settled_consumer_runs(writes)) == writes
 
-    # The interval ending Sunday 2024-01-14 00:00: the model is due and computes its weeks.
+    # The interval ending Sunday 2024-01-14 00:00: the model is due and computes its weeks. Airflow allows
+    # one backfill per DAG at a time, and marks the first completed a scheduler loop after its run ends.
+    deployment.wait_for_backfills(producer)
     deployment.airflow("backfill", "create", "--dag-id", producer, "--from-date", "2024-01-13",
                        "--to-date", "2024-01-13")
     runs = deployment.wait_for_runs(producer, 3)
