@@ -185,3 +185,19 @@ def test_model_tasks_keep_their_groups_edges_and_callbacks(engine_jar, shop_proj
     run = dag.get_task(RUN_TASK_ID)
     assert run.upstream_task_ids == {"sqlmesh_plan"} and run.retries == 0 and run.trigger_rule == "all_done"
     assert len(run.op_kwargs["models"]) == len([t for t in dag.task_ids if "__" in t])
+
+
+def test_model_tasks_keep_their_kwargs_out_of_the_serialized_dag(engine_jar, shop_project, cache_dir):
+    """Airflow's triggerer loads and decodes the whole serialized DAG for every task that starts there: a
+    model task stores no kwargs in it (they are literal, nothing to render), while its worker still has them."""
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    from sqlmesh_dag_generator import SQLMeshDAGGenerator
+
+    dag = SQLMeshDAGGenerator(str(shop_project), dag_id="lean_single", cache_dir=cache_dir,
+                              execution_mode="single_run").build_dag()
+    stored = {t["__var"]["task_id"]: t["__var"] for t in DagSerialization.to_dict(dag)["dag"]["tasks"]}
+    revenue = stored["marts__daily_revenue"]
+    assert revenue["start_from_trigger"] and "op_kwargs" not in revenue
+    assert revenue["start_trigger_args"]["trigger_kwargs"]["__var"]["model_name"] == "marts.daily_revenue"
+    assert dag.get_task("marts__daily_revenue").op_kwargs["model_name"] == "marts.daily_revenue"
