@@ -48,6 +48,7 @@ from helpers import create_metadata_database, running_postgres, write_stub  # no
 
 INTERVAL = ("2024-01-02T00:00:00Z", "2024-01-03T00:00:00Z")
 PARALLELISM = 8
+MODES = ("single_run", "per_model", "airflow_alone")
 LABELS = {"bare": "bare `sqlmesh run` (one process)", "single_run": "DAG run, single_run",
           "per_model": "DAG run, per_model", "airflow_alone": "Airflow alone (trivial triggerer tasks)"}
 BARE = ("import os, sys\nos.chdir(sys.argv[1])\nfrom sqlmesh import Context\n"
@@ -72,11 +73,9 @@ def bare_run(project: Path) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def deployment_cpu(deployment: AirflowDeployment) -> float:
-    """CPU seconds of every process of the deployment so far (live ones, and the reaped ones through their parents)."""
-    roots = {p.pid for p in deployment.processes.values()}
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+def session_processes(sessions: set[int]):
+    """(/proc entry, fields of its stat after the command) of every live process in one of ``sessions``: each
+    component of the deployment runs in its own session (start_new_session), its workers and tasks with it."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -84,10 +83,15 @@ def deployment_cpu(deployment: AirflowDeployment) -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        session = int(fields[3])  # each component runs in its own session (start_new_session)
-        if session in roots:
-            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
-    return total / ticks
+        if int(fields[3]) in sessions:
+            yield entry, fields
+
+
+def deployment_cpu(deployment: AirflowDeployment) -> float:
+    """CPU seconds of every process of the deployment so far (live ones, and the reaped ones through their parents)."""
+    processes = session_processes({p.pid for p in deployment.processes.values()})
+    ticks = sum(sum(int(f) for f in fields[11:15]) for _, fields in processes)  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class PeakMemory:
@@ -108,14 +112,14 @@ class PeakMemory:
         self._thread.join()
 
     def _sample(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
         while not self._done.wait(1.0):
             total = 0
-            for entry in Path("/proc").iterdir():
+            for entry, _ in session_processes({self.session}):
                 try:
-                    if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[3]) == self.session:
-                        total += int((entry / "statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+                    total += int((entry / "statm").read_text().split()[1]) * page  # resident pages
                 except OSError:
-                    continue
+                    continue  # ended since
             self.peak = max(self.peak, total)
 
 
@@ -162,8 +166,7 @@ dag = SQLMeshDAGGenerator({str(project)!r}, dag_id={dag_id!r}, schedule_interval
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--modes", nargs="+", default=["single_run", "per_model", "airflow_alone"],
-                        choices=["single_run", "per_model", "airflow_alone"])
+    parser.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
     args = parser.parse_args()
     os.environ.setdefault("SQLMESH__DISABLE_ANONYMIZED_ANALYTICS", "1")
     scratch = Path(tempfile.mkdtemp(prefix="sqlmesh-dag-run-mode-bench-"))
